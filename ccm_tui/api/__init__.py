@@ -1,0 +1,1 @@
+"""Async CCM client over one long-lived httpx.AsyncClient, and its typed errors."""

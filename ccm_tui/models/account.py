@@ -1,0 +1,132 @@
+"""Accounts: the create and update requests (strict) and the server's answers (lenient)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field, StrictBool, StrictStr, field_validator
+
+from ccm_tui.models.auth import AuthenticationConfig
+from ccm_tui.models.base import RequestModel, ResponseModel
+from ccm_tui.models.enums import (
+    AccessRoles,
+    AccountComponent,
+    AccountStatus,
+    ApprovalState,
+    UserAccountStatus,
+)
+from ccm_tui.models.logo import check_logo_b64
+from ccm_tui.models.rules import check_name, check_pcr_priority
+
+AccountName = Annotated[StrictStr, AfterValidator(check_name)]
+LogoB64 = Annotated[StrictStr, AfterValidator(check_logo_b64)]
+PcrPriority = Annotated[list[Any], AfterValidator(check_pcr_priority)]
+
+
+class NodeEnrollment(RequestModel):
+    # True turns node attestation OFF: the safe default is False.
+    attestation_enforcement_disabled_insecure: StrictBool = False
+
+
+class AccountRequest(RequestModel):
+    """Body of ``POST /v1/accounts``."""
+
+    name: AccountName
+    custom_logo: LogoB64 | None = None
+    auth_configs: list[AuthenticationConfig] | None = None
+    node_enrollment: NodeEnrollment | None = None
+    component: AccountComponent | None = None
+
+
+class AccountUpdateRequest(RequestModel):
+    """Body of ``PATCH /v1/accounts/{id}``: every member optional."""
+
+    name: AccountName | None = None
+    custom_logo: LogoB64 | None = None
+    add_auth_configs: list[AuthenticationConfig] | None = None
+    mod_auth_configs: dict[str, AuthenticationConfig] | None = None
+    del_auth_configs: list[StrictStr] | None = None
+    enabled: StrictBool | None = None
+    default_group_id: StrictStr | None = None
+    marketplace_group_id: StrictStr | None = None
+    account_status: AccountStatus | None = None
+    azure_cvm_pcr_priority: PcrPriority | None = None
+
+
+class ObjectCounts(ResponseModel):
+    datasets: int | None = None
+    final_workflows: int | None = None
+    nodes: int | None = None
+
+
+class NodeEnrollmentInfo(ResponseModel):
+    attestation_enforcement_disabled_insecure: bool | None = None
+
+
+def _enum_or_raw(enum: type, value: Any) -> Any:
+    """Keep values a newer server may add instead of refusing the whole account."""
+    try:
+        return enum(value)
+    except ValueError:
+        return value
+
+
+class Account(ResponseModel):
+    """An account as the server returns it. Everything but ``acct_id`` is optional."""
+
+    acct_id: str
+    name: str | None = None
+    created_at: int | None = None
+    roles: list[AccessRoles | str] | None = None
+    custom_logo: str | None = None
+    status: UserAccountStatus | str | None = None
+    auth_configs: dict[str, dict[str, Any]] | None = None
+    node_enrollment: NodeEnrollmentInfo | None = None
+    totals: ObjectCounts | None = None
+    component: AccountComponent | str | None = None
+    default_group_id: str | None = None
+    marketplace_group_id: str | None = None
+    account_status: AccountStatus | str | None = None
+    azure_cvm_pcr_priority: list[int] | None = None
+    # Older servers:
+    features: list[Any] | dict[str, Any] | None = None
+    approval_state: ApprovalState | str | None = None
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _roles(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [_enum_or_raw(AccessRoles, r) for r in v]
+        return v
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, v: Any) -> Any:
+        return _enum_or_raw(UserAccountStatus, v) if isinstance(v, str) else v
+
+    @field_validator("component", mode="before")
+    @classmethod
+    def _component(cls, v: Any) -> Any:
+        return _enum_or_raw(AccountComponent, v) if isinstance(v, str) else v
+
+    @field_validator("account_status", mode="before")
+    @classmethod
+    def _account_status(cls, v: Any) -> Any:
+        return _enum_or_raw(AccountStatus, v) if isinstance(v, str) else v
+
+    @field_validator("approval_state", mode="before")
+    @classmethod
+    def _approval(cls, v: Any) -> Any:
+        return _enum_or_raw(ApprovalState, v) if isinstance(v, str) else v
+
+    @property
+    def role_names(self) -> list[str]:
+        return [str(r) for r in self.roles or []]
+
+    def raw(self) -> dict[str, Any]:
+        """Everything the server sent, unknown fields included."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class AccountListResponse(ResponseModel):
+    items: list[Account] = Field(default_factory=list)

@@ -1,0 +1,60 @@
+"""Session, user and membership models (server answers, lenient)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import SecretStr, field_validator
+
+from ccm_tui.models.base import ResponseModel
+from ccm_tui.models.enums import AccessRoles, UserAccountStatus
+
+
+class SessionInfo(ResponseModel):
+    subject_id: str | None = None
+    session_expires_at: int | None = None
+    session_token_expires_at: int | None = None
+    selected_account_id: str | None = None
+
+
+class AuthResponse(ResponseModel):
+    access_token: SecretStr | None = None
+    session_info: SessionInfo | None = None
+
+
+class User(ResponseModel):
+    user_id: str
+    user_email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    last_logged_in_at: int | None = None
+    created_at: int | None = None
+    email_verified: bool | None = None
+    status: str | None = None
+    roles: list[str] | None = None
+    user_account_status: str | None = None
+    accepted_latest_terms_and_conditions: bool | None = None
+    new_email: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        full = " ".join(p for p in (self.first_name, self.last_name) if p)
+        return full or self.user_email or self.user_id
+
+
+class UserAccountInfo(ResponseModel):
+    roles: list[AccessRoles | str] | None = None
+    status: UserAccountStatus | str | None = None
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _roles(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            out = []
+            for r in v:
+                try:
+                    out.append(AccessRoles(r))
+                except ValueError:
+                    out.append(r)
+            return out
+        return v

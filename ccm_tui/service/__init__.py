@@ -1,0 +1,35 @@
+"""Use-cases shared by the TUI and the headless CLI. No Textual imports here.
+
+CONTRACT (screens and cli.py rely on these; keep the names):
+
+service/session.py
+    class Session:                      # one logged-in connection
+        settings: ConnectionSettings; client: CcmClient; user: User | None
+        session_info: SessionInfo | None; selected_account_id: str | None
+        expires_at -> int | None        # session_token_expires_at
+        async close()
+    async open_session(settings, *, password=None, token=None, transport=None,
+                       remember=False) -> Session     # raises CcmError
+    async resume_session(settings, *, transport=None) -> Session | None   # from the 0600 token cache
+
+service/accounts.py
+    @dataclass(frozen=True) AccountRow: acct_id, name, roles: tuple[str, ...],
+        roles_text (e.g. "MANAGER WRITER READER"), console_roles (e.g. "Administrator, Editor, Viewer"),
+        status, account_status, component, created_at: int | None, account: Account
+        short_id -> str ; created_local -> str
+    rows_from_accounts(accounts) -> list[AccountRow]
+    filter_rows(rows, query) -> list[AccountRow]   # case-insensitive over name/id/roles/status
+    sort_rows(rows, key, reverse=False) -> list[AccountRow]
+    async load_accounts(client) -> list[Account]
+    class Phase(StrEnum): VALIDATING CONNECTING SENDING WAITING RECONCILING DONE
+    @dataclass CreateOutcome: state: Literal["created","not_created","unknown"],
+        account: Account | None, error: CcmError | None, reconciled: bool, message: str
+        field: str | None   # the request field the server named, if any
+    async create_account(client, req: AccountRequest, *, on_phase=None) -> CreateOutcome
+        # never retries the POST; after an ambiguous failure lists accounts and matches the name
+    async reconcile_create(client, name) -> Account | None
+
+service/batch.py     async create_many(client, requests, *, concurrency=8) -> AsyncIterator[(index, CreateOutcome)]
+service/drafts.py    (wizard drafts; non-secret fields only; 0600 file, 0700 dir)
+service/redact.py    redact(obj) -> copy with secret values masked (client_secret, client_key, password, access_token, ...)
+"""
