@@ -1,0 +1,230 @@
+"""Argument parsing and dispatch. Only the standard library is imported at module level."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ccm_tui import __version__
+
+EXIT_OK = 0
+EXIT_FAILURE = 1  # server, network or auth failure
+EXIT_USAGE = 2  # invalid input or usage
+
+
+@dataclass(frozen=True)
+class TuiOptions:
+    """What the CLI hands to ``ccm_tui.app.run_app`` when no subcommand is given.
+
+    ``None`` means "not given on the command line or in the environment": the app falls back
+    to the profile (``ccm_tui.config``) and then to its defaults.
+    """
+
+    demo: bool = False
+    profile: str | None = None
+    server: str | None = None
+    email: str | None = None
+    token: str | None = None
+    ca_bundle: str | None = None
+    insecure: bool = False
+    no_mouse: bool = False
+    theme: str | None = None
+
+
+def _add_connection_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """Connection options, accepted before and after the subcommand.
+
+    On subparsers the defaults are SUPPRESS so an option given before the subcommand is not
+    overwritten by the subparser's default.
+    """
+
+    def default(value):
+        return value if top else argparse.SUPPRESS
+
+    g = parser.add_argument_group("connection")
+    g.add_argument("--server", metavar="URL", default=default(None),
+                   help="CCM base URL (env CCM_URL), e.g. https://ccm.fortanix.com")
+    g.add_argument("--email", metavar="EMAIL", default=default(None),
+                   help="login email (env CCM_EMAIL); the password comes from CCM_PASSWORD "
+                        "or a no-echo prompt, never from a flag")
+    g.add_argument("--token", metavar="TOKEN", default=default(None),
+                   help="a bearer token pasted from the browser, for SSO users (env CCM_TOKEN)")
+    g.add_argument("--ca-bundle", metavar="PEM", default=default(None),
+                   help="CA bundle file to verify the server's certificate")
+    g.add_argument("--profile", metavar="NAME", default=default(None),
+                   help="a profile from config.toml (see `ccm-tui config path`)")
+    g.add_argument("--insecure", action="store_true", default=default(False),
+                   help="allow http:// to a non-loopback host and skip TLS verification "
+                        "(DANGEROUS: credentials can be read or changed in transit)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ccm-tui",
+        description="A keyboard-driven console for Fortanix Confidential Computing Manager "
+                    "accounts. Without a subcommand it starts the terminal UI.",
+        epilog="Exit codes: 0 success, 1 server/network/auth failure, 2 invalid input or usage.",
+    )
+    parser.add_argument("--version", action="version", version=f"ccm-tui {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help="start the UI on the embedded emulator (loopback, demo login)")
+    parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
+    parser.add_argument("--theme", metavar="NAME", default=None,
+                        help="UI theme, e.g. ansi-dark, ansi-light, textual-dark")
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    _add_connection_options(parser, top=True)
+
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    emu = sub.add_parser("emulator", help="run the CCM emulator standalone (loopback)",
+                         description="Run the embedded CCM emulator as a server.")
+    emu.set_defaults(_add_emulator_args=True)
+
+    acc = sub.add_parser("accounts", help="list, show, create and delete accounts (headless)")
+    acc_sub = acc.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
+
+    p = acc_sub.add_parser("list", help="list the accounts you can see")
+    _add_connection_options(p, top=False)
+    p.add_argument("--json", action="store_true",
+                   help="print a JSON array of the accounts as the server returned them")
+
+    p = acc_sub.add_parser("show", help="show one account")
+    _add_connection_options(p, top=False)
+    p.add_argument("acct_id", metavar="ID", help="the account id")
+    p.add_argument("--json", action="store_true", help="print the account as JSON")
+
+    p = acc_sub.add_parser(
+        "create", help="create one account, or a batch, from a JSON or TOML file",
+        description="FILE holds an AccountRequest (the spec's field names, base64 for logo, "
+                    "certificates and keys). A JSON list, JSON lines, or TOML [[accounts]] "
+                    "tables make a batch. Unknown keys are refused.")
+    _add_connection_options(p, top=False)
+    p.add_argument("--from", dest="from_file", metavar="FILE", required=True,
+                   help="JSON, JSON-lines or TOML file ('-' reads JSON from stdin)")
+    p.add_argument("--logo", metavar="PATH",
+                   help="PNG, JPEG or SVG file (at most 128 KiB) used as custom_logo")
+    p.add_argument("--dry-run", action="store_true",
+                   help="validate and print the request with secrets masked; send nothing")
+    p.add_argument("--json", action="store_true", help="print the created account(s) as JSON")
+    p.add_argument("--concurrency", type=_positive_int, default=4, metavar="N",
+                   help="parallel requests for a batch (default 4, at most 32)")
+
+    p = acc_sub.add_parser("delete", help="delete an account (needs --yes)")
+    _add_connection_options(p, top=False)
+    p.add_argument("acct_id", metavar="ID", help="the account id")
+    p.add_argument("--yes", action="store_true", help="confirm the deletion")
+
+    cfg = sub.add_parser("config", help="configuration file")
+    cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    cfg_sub.add_parser("path", help="print where config.toml is read from (creates nothing)")
+    cfg_sub.add_parser("check", help="validate config.toml and list its profiles")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 32, not {text!r}")
+    if not 1 <= value <= 32:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 32, not {value}")
+    return value
+
+
+def _parse(argv: Sequence[str]) -> argparse.Namespace | int:
+    parser = build_parser()
+    # The emulator's own options live in ccm_tui/emulator/cli.py; add them only when that
+    # subcommand is asked for, so --help stays cheap.
+    if _wants_emulator(argv):
+        _attach_emulator_args(parser)
+    try:
+        return parser.parse_args(list(argv))
+    except SystemExit as exc:  # --help, --version (0) and usage errors (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+
+
+def _wants_emulator(argv: Sequence[str]) -> bool:
+    return "emulator" in argv
+
+
+def _attach_emulator_args(parser: argparse.ArgumentParser) -> None:
+    from ccm_tui.emulator import cli as emulator_cli
+
+    for action in parser._subparsers._group_actions:  # noqa: SLF001 - argparse has no API
+        emu = action.choices.get("emulator")
+        if emu is not None:
+            emulator_cli.add_arguments(emu)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = _parse(argv)
+        if isinstance(args, int):
+            return args
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error worth a traceback.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return EXIT_OK
+    except Exception as exc:  # last resort: one clear line, never a traceback
+        print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.smoke_test:
+        from ccm_tui.app import smoke_check
+
+        return int(smoke_check())
+    if args.command == "emulator":
+        from ccm_tui.emulator import cli as emulator_cli
+
+        return int(emulator_cli.main(args))
+    if args.command == "accounts":
+        from ccm_tui.cli.accounts import run_accounts
+
+        return run_accounts(args)
+    if args.command == "config":
+        from ccm_tui.cli.config_cmd import run_config
+
+        return run_config(args)
+    return _run_tui(args)
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    env = os.environ
+    options = TuiOptions(
+        demo=args.demo,
+        profile=args.profile or env.get("CCM_PROFILE") or None,
+        server=args.server or env.get("CCM_URL") or None,
+        email=args.email or env.get("CCM_EMAIL") or None,
+        token=args.token or env.get("CCM_TOKEN") or None,
+        ca_bundle=args.ca_bundle,
+        insecure=args.insecure,
+        no_mouse=args.no_mouse,
+        theme=args.theme,
+    )
+    if options.insecure:
+        warn_insecure()
+    from ccm_tui.app import run_app
+
+    result = run_app(options)
+    return int(result) if isinstance(result, int) else EXIT_OK
+
+
+def warn_insecure() -> None:
+    print(
+        "WARNING: --insecure: TLS verification is OFF and plain http:// to other hosts is "
+        "allowed. Passwords and tokens can be read or changed in transit.",
+        file=sys.stderr,
+    )
