@@ -7,4 +7,368 @@ CONTRACT:
     Config.profiles: dict[str, Profile]; Config.default_profile: str | None; Config.keymap: dict[str,str]
     resolve_settings(args_server, args_email, args_profile, args_ca_bundle, env) -> ConnectionSettings
     config_path() -> Path                     # resolved lazily, nothing created at import
+
+The file (every key optional; unknown keys are refused)::
+
+    default_profile = "prod"
+    theme = "ansi-dark"
+
+    [profiles.prod]
+    url = "https://ccm.example.com"
+    email = "ops@example.com"
+    ca_bundle = "corp-ca.pem"     # relative paths are relative to config.toml's folder
+    read_only = true
+    insecure = false              # true: allow http:// to other hosts, skip TLS verification
+    connect_timeout = 10          # seconds
+    read_timeout = 30
+
+    [keymap]                      # binding id -> keys, passed to App.set_keymap
+    "accounts.new" = "n,insert"
+
+Passwords are never stored here: use CCM_PASSWORD or the prompt. Standard library only, so
+the CLI and TUI can read it without heavy imports.
 """
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+CONFIG_FILE_NAME = "config.toml"
+CONFIG_ENV = "CCM_TUI_CONFIG"  # an explicit config file path (tests, portable installs)
+MAX_TIMEOUT = 600.0
+
+PASSWORD_REFUSED = "passwords are never stored in the config; use CCM_PASSWORD or the prompt"
+
+
+class ConfigError(ValueError):
+    """A configuration problem, phrased for an operator: which key, what is allowed."""
+
+    def __init__(self, message: str, *, key: str | None = None, path: Path | None = None):
+        self.key = key
+        self.path = path
+        self.reason = message
+        text = f"{key}: {message}" if key else message
+        if path is not None:
+            text = f"{path}: {text}"
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    url: str
+    email: str | None = None
+    ca_bundle: str | None = None
+    insecure: bool = False
+    read_only: bool = False
+    profile: str | None = None
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    url: str | None = None
+    email: str | None = None
+    ca_bundle: str | None = None
+    read_only: bool = False
+    insecure: bool = False
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    default_profile: str | None = None
+    theme: str | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def config_path() -> Path:
+    """Where config.toml is read from. Resolved on each call; nothing is created."""
+    explicit = os.environ.get(CONFIG_ENV, "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    from ccm_tui.paths import config_dir
+
+    return config_dir() / CONFIG_FILE_NAME
+
+
+# ---------------------------------------------------------------------------- validation
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in {"localhost", "localhost.localdomain"}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(value: Any, key: str) -> str:
+    """An absolute http(s) URL with a host; trailing slashes dropped."""
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError("must be an http(s) URL, e.g. https://ccm.fortanix.com", key=key)
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ConfigError(f"must be an http(s) URL with a valid port, not {text!r}", key=key)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(
+            f"must be an http(s) URL, e.g. https://ccm.fortanix.com (got {text!r})", key=key
+        )
+    if parts.username or parts.password:
+        raise ConfigError("must not contain a user name or password", key=key)
+    if parts.query or parts.fragment:
+        raise ConfigError("must not contain a query or fragment", key=key)
+    return text.rstrip("/")
+
+
+def check_plain_http(url: str, insecure: bool, key: str) -> None:
+    """Plain http:// only to loopback, unless the operator said --insecure."""
+    parts = urlsplit(url)
+    if parts.scheme == "http" and not insecure and not _is_loopback(parts.hostname or ""):
+        raise ConfigError(
+            "plain http:// is only allowed to a loopback host (127.0.0.1, ::1, localhost); "
+            "use https:// or pass --insecure",
+            key=key,
+        )
+
+
+def _str(value: Any, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError("must be a non-empty string", key=key)
+    return value.strip()
+
+
+def _bool(value: Any, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError("must be true or false", key=key)
+    return value
+
+
+def _timeout(value: Any, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"must be a number of seconds (0 < n <= {MAX_TIMEOUT:g})", key=key)
+    if not 0 < value <= MAX_TIMEOUT:
+        raise ConfigError(f"must be more than 0 and at most {MAX_TIMEOUT:g} seconds", key=key)
+    return float(value)
+
+
+def _email(value: Any, key: str) -> str:
+    text = _str(value, key)
+    if "@" not in text or any(c.isspace() for c in text):
+        raise ConfigError("must be an email address like ops@example.com", key=key)
+    return text
+
+
+def _refuse_unknown(table: Mapping[str, Any], allowed: set[str], prefix: str) -> None:
+    for key in table:
+        where = f"{prefix}.{key}" if prefix else key
+        if key.lower() in {"password", "passwd", "secret", "client_secret"}:
+            raise ConfigError(PASSWORD_REFUSED, key=where)
+        if key not in allowed:
+            raise ConfigError(
+                f"is not a known setting; allowed here: {', '.join(sorted(allowed))}", key=where
+            )
+
+
+_TOP_KEYS = {"default_profile", "theme", "profiles", "keymap"}
+_PROFILE_KEYS = {"url", "email", "ca_bundle", "read_only", "insecure", "connect_timeout",
+                 "read_timeout"}
+
+
+def _profile(name: str, table: Any, base_dir: Path | None) -> Profile:
+    prefix = f"profiles.{name}"
+    if not isinstance(table, dict):
+        raise ConfigError("must be a table ([profiles.NAME])", key=prefix)
+    _refuse_unknown(table, _PROFILE_KEYS, prefix)
+    kw: dict[str, Any] = {"name": name}
+    if "url" in table:
+        kw["url"] = check_url(table["url"], f"{prefix}.url")
+    if "email" in table:
+        kw["email"] = _email(table["email"], f"{prefix}.email")
+    if "ca_bundle" in table:
+        p = Path(_str(table["ca_bundle"], f"{prefix}.ca_bundle")).expanduser()
+        if not p.is_absolute() and base_dir is not None:
+            p = base_dir / p
+        kw["ca_bundle"] = str(p)
+    for key in ("read_only", "insecure"):
+        if key in table:
+            kw[key] = _bool(table[key], f"{prefix}.{key}")
+    for key in ("connect_timeout", "read_timeout"):
+        if key in table:
+            kw[key] = _timeout(table[key], f"{prefix}.{key}")
+    return Profile(**kw)
+
+
+def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Config:
+    """Validate an already-parsed TOML document. Raises ConfigError naming the key."""
+    try:
+        _refuse_unknown(data, _TOP_KEYS, "")
+        base_dir = path.parent if path is not None else None
+        profiles_raw = data.get("profiles", {})
+        if not isinstance(profiles_raw, dict):
+            raise ConfigError("must be a table of [profiles.NAME] tables", key="profiles")
+        profiles = {name: _profile(name, t, base_dir) for name, t in profiles_raw.items()}
+        default = data.get("default_profile")
+        if default is not None:
+            default = _str(default, "default_profile")
+            if default not in profiles:
+                known = ", ".join(sorted(profiles)) or "none defined"
+                raise ConfigError(
+                    f"names {default!r} but there is no [profiles.{default}] (profiles: {known})",
+                    key="default_profile",
+                )
+        theme = _str(data["theme"], "theme") if "theme" in data else None
+        keymap_raw = data.get("keymap", {})
+        if not isinstance(keymap_raw, dict):
+            raise ConfigError("must be a table of binding id = \"keys\"", key="keymap")
+        keymap = {}
+        for binding_id, keys in keymap_raw.items():
+            keymap[binding_id] = _str(keys, f"keymap.{binding_id}")
+    except ConfigError as exc:
+        if path is not None and exc.path is None:
+            raise ConfigError(exc.reason, key=exc.key, path=path) from None
+        raise
+    return Config(profiles=profiles, default_profile=default, theme=theme, keymap=keymap,
+                  path=path)
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read and validate config.toml. A missing file is an empty config, not an error."""
+    p = Path(path) if path is not None else config_path()
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config(path=p)
+    except IsADirectoryError:
+        raise ConfigError("is a directory, not a TOML file", path=p) from None
+    except PermissionError:
+        raise ConfigError("cannot be read (permission denied)", path=p) from None
+    except UnicodeDecodeError:
+        raise ConfigError("is not UTF-8 text", path=p) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"is not valid TOML: {exc}", path=p) from None
+    return parse_config(data, path=p)
+
+
+# ---------------------------------------------------------------------------- resolution
+
+def _env(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    return value.strip() if value and value.strip() else None
+
+
+def resolve_settings(
+    args_server: str | None,
+    args_email: str | None,
+    args_profile: str | None,
+    args_ca_bundle: str | None,
+    env: Mapping[str, str] | None = None,
+    *,
+    args_insecure: bool = False,
+    config: Config | None = None,
+    require_url: bool = True,
+) -> ConnectionSettings:
+    """Merge flags > environment (CCM_URL, CCM_EMAIL, CCM_PROFILE) > profile > defaults.
+
+    The profile is ``--profile``, else ``CCM_PROFILE``, else ``default_profile``. The config
+    file is read only when needed (pass ``config`` to reuse one already loaded).
+    Raises ConfigError naming the flag, variable or key at fault. With ``require_url=False``
+    a missing server gives ``url=""`` (the TUI then asks for it).
+    """
+    env = os.environ if env is None else env
+    profile_name = (args_profile or "").strip() or _env(env, "CCM_PROFILE")
+    if config is None:
+        config = load_config()
+    profile: Profile | None = None
+    if profile_name:
+        profile = config.profiles.get(profile_name)
+        if profile is None:
+            known = ", ".join(sorted(config.profiles)) or "none defined"
+            where = "--profile" if args_profile else "CCM_PROFILE"
+            raise ConfigError(
+                f"there is no profile named {profile_name!r} in {config.path} "
+                f"(profiles: {known})",
+                key=where,
+            )
+    elif config.default_profile:
+        profile = config.profiles[config.default_profile]
+
+    if args_server:
+        url_key, url = "--server", args_server
+    elif _env(env, "CCM_URL"):
+        url_key, url = "CCM_URL", _env(env, "CCM_URL")
+    elif profile is not None and profile.url:
+        url_key, url = f"profiles.{profile.name}.url", profile.url
+    else:
+        url_key, url = "--server", None
+    insecure = bool(args_insecure or (profile.insecure if profile else False))
+    if url is None:
+        if require_url:
+            raise ConfigError(
+                "no server given: pass --server URL, set CCM_URL, or add url to a profile",
+                key="--server",
+            )
+        url = ""
+    else:
+        url = check_url(url, url_key)
+        check_plain_http(url, insecure, url_key)
+
+    if args_email:
+        email = _email(args_email, "--email")
+    elif _env(env, "CCM_EMAIL"):
+        email = _email(_env(env, "CCM_EMAIL"), "CCM_EMAIL")
+    else:
+        email = profile.email if profile else None
+
+    if args_ca_bundle:
+        ca_key, ca_bundle = "--ca-bundle", str(Path(args_ca_bundle).expanduser())
+    elif profile is not None and profile.ca_bundle:
+        ca_key, ca_bundle = f"profiles.{profile.name}.ca_bundle", profile.ca_bundle
+    else:
+        ca_key, ca_bundle = "", None
+    if ca_bundle is not None and not Path(ca_bundle).is_file():
+        raise ConfigError(f"{ca_bundle} is not a readable file (a PEM CA bundle)", key=ca_key)
+
+    defaults = ConnectionSettings(url="")
+    return ConnectionSettings(
+        url=url,
+        email=email,
+        ca_bundle=ca_bundle,
+        insecure=insecure,
+        read_only=profile.read_only if profile else False,
+        profile=profile.name if profile else None,
+        connect_timeout=(profile.connect_timeout if profile and profile.connect_timeout
+                         else defaults.connect_timeout),
+        read_timeout=(profile.read_timeout if profile and profile.read_timeout
+                      else defaults.read_timeout),
+    )
+
+
+__all__ = [
+    "CONFIG_ENV",
+    "Config",
+    "ConfigError",
+    "ConnectionSettings",
+    "PASSWORD_REFUSED",
+    "Profile",
+    "config_path",
+    "load_config",
+    "parse_config",
+    "resolve_settings",
+]

@@ -1,0 +1,29 @@
+"""`ccm-tui config path|check`: stdlib only, creates nothing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ccm_tui.cli.main import EXIT_OK, EXIT_USAGE
+
+
+def run_config(args: argparse.Namespace) -> int:
+    from ccm_tui.config import ConfigError, config_path, load_config
+
+    if args.config_command == "path":
+        print(config_path())
+        return EXIT_OK
+    try:
+        cfg = load_config()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if cfg.path is None or not cfg.path.exists():
+        print(f"{config_path()}: no config file (defaults apply)")
+        return EXIT_OK
+    print(f"{cfg.path}: OK")
+    for name, prof in sorted(cfg.profiles.items()):
+        mark = " (default)" if name == cfg.default_profile else ""
+        print(f"  {name}{mark}: {prof.url or '-'} {prof.email or ''}".rstrip())
+    return EXIT_OK
