@@ -25,4 +25,533 @@ CONTRACT (screens and service code rely on these signatures; keep them):
     client.base_url: str ; client.is_authenticated: bool
 
 Errors: everything raised is a ccm_tui.api.errors.CcmError subclass.
+
+Additions (keyword-only, optional): ``reauth`` (async callback -> bool, the UI re-logs in),
+``sleep`` and ``clock`` (injectable for tests), ``history_size``, ``refresh_margin``;
+``client.access_token`` (SecretStr | None), ``client.history`` (RequestHistory),
+``client.can_reauthenticate``, ``await client.reauthenticate() -> bool``.
 """
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
+from urllib.parse import quote, urlencode, urlsplit
+
+import httpx
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from ccm_tui import __version__
+from ccm_tui.api import errmap
+from ccm_tui.api.errors import AuthRequired, CcmError, MalformedResponse, NotFound
+from ccm_tui.api.policy import RetryPolicy, Timeouts
+from ccm_tui.api.records import AuthKind, RequestHistory, RequestRecord
+from ccm_tui.api.tls import VerifyType, check_url, ssl_context
+from ccm_tui.models import (
+    Account,
+    AccountListResponse,
+    AccountRequest,
+    AccountUpdateRequest,
+    AuthResponse,
+    SessionInfo,
+    User,
+    UserAccountInfo,
+)
+
+__all__ = ["CcmClient", "RequestRecord", "RetryPolicy", "Timeouts"]
+
+log = logging.getLogger("ccm_tui.requests")
+M = TypeVar("M", bound=BaseModel)
+
+USER_AGENT = f"ccm-tui/{__version__} (httpx/{httpx.__version__})"
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class _Raw:
+    """A response we already know is a success; body parsed lazily."""
+
+    def __init__(self, resp: httpx.Response, method: str, path: str) -> None:
+        self.resp = resp
+        self.method = method
+        self.path = path
+
+    def json(self) -> Any:
+        if not self.resp.content:
+            raise errmap.malformed(self.resp, method=self.method, path=self.path)
+        try:
+            return self.resp.json()
+        except ValueError:
+            raise errmap.malformed(self.resp, method=self.method, path=self.path) from None
+
+    def model(self, cls: type[M]) -> M:
+        data = self.json()
+        if not isinstance(data, dict):
+            raise errmap.malformed(self.resp, method=self.method, path=self.path, what="JSON of the wrong shape")
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False, include_input=False)[0]
+            where = ".".join(str(p) for p in first.get("loc", ())) or "body"
+            raise MalformedResponse(
+                f"the server sent an unreadable answer (JSON of the wrong shape: {where} "
+                f"{first.get('msg', 'invalid')}) to {self.method} {self.path.split('?')[0]}",
+                status=self.resp.status_code,
+                method=self.method,
+                path=self.path,
+            ) from None
+
+
+class CcmClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        verify: VerifyType = True,
+        timeouts: Timeouts = Timeouts(),
+        retry: RetryPolicy = RetryPolicy(),
+        token: str | SecretStr | None = None,
+        insecure: bool = False,
+        on_request: Callable[[RequestRecord], None] | None = None,
+        reauth: Callable[[], Awaitable[bool]] | None = None,
+        sleep: Callable[[float], Awaitable[Any]] | None = None,
+        clock: Callable[[], float] | None = None,
+        history_size: int = 200,
+        refresh_margin: float = 60.0,
+    ) -> None:
+        self.base_url = check_url(base_url, insecure=insecure)
+        self.host = urlsplit(self.base_url).netloc
+        self.insecure = insecure
+        self.timeouts = timeouts
+        self.retry = retry
+        self.on_request = on_request
+        self.reauth = reauth
+        self.history = RequestHistory(history_size)
+        self.refresh_margin = refresh_margin
+        self._sleep = sleep or asyncio.sleep
+        self._clock = clock or time.time
+        self._token: SecretStr | None = SecretStr(token) if isinstance(token, str) else token
+        self._creds: tuple[str, SecretStr] | None = None
+        self._generation = 0  # bumped whenever the token changes
+        self._auth_lock = asyncio.Lock()
+        self.session_info: SessionInfo | None = None
+        self.user: User | None = None
+        timeout = httpx.Timeout(
+            connect=timeouts.connect,
+            read=timeouts.read,
+            write=timeouts.write if timeouts.write is not None else timeouts.read,
+            pool=timeouts.pool if timeouts.pool is not None else timeouts.connect,
+        )
+        kwargs: dict[str, Any] = {}
+        if transport is not None:
+            kwargs["transport"] = transport
+        else:
+            kwargs["verify"] = ssl_context(verify)
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=timeout,
+            headers={"User-Agent": USER_AGENT, "X-CSRF-Header": "true", "Accept": "application/json"},
+            trust_env=True,
+            follow_redirects=False,
+            **kwargs,
+        )
+
+    # ---------------------------------------------------------------- state
+    @property
+    def access_token(self) -> SecretStr | None:
+        return self._token
+
+    @property
+    def token_expires_at(self) -> int | None:
+        return self.session_info.session_token_expires_at if self.session_info else None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self._token is not None
+
+    @property
+    def can_reauthenticate(self) -> bool:
+        return self._creds is not None or self.reauth is not None
+
+    def _set_token(self, token: SecretStr | str | None) -> None:
+        self._token = SecretStr(token) if isinstance(token, str) else token
+        self._generation += 1
+
+    def forget_credentials(self) -> None:
+        self._creds = None
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> CcmClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # ---------------------------------------------------------------- session
+    async def version(self) -> str:
+        raw = await self._call("GET", "/v1/sys/version", auth="none")
+        data = raw.json()
+        if isinstance(data, dict) and isinstance(data.get("version"), str):
+            return data["version"]
+        raise errmap.malformed(raw.resp, method="GET", path="/v1/sys/version", what="JSON of the wrong shape")
+
+    async def discover(self, email: str) -> list[dict]:
+        raw = await self._call(
+            "POST", "/v1/sys/auth/discover", json={"user_email": email}, auth="none", idempotent=True
+        )
+        data = raw.json()
+        methods = data.get("auth_methods") if isinstance(data, dict) else None
+        if not isinstance(methods, list):
+            raise errmap.malformed(raw.resp, method="POST", path="/v1/sys/auth/discover", what="JSON of the wrong shape")
+        return [m for m in methods if isinstance(m, dict)]
+
+    async def login(self, email: str, password: str | SecretStr) -> AuthResponse:
+        secret = password if isinstance(password, SecretStr) else SecretStr(password)
+        try:
+            raw = await self._call(
+                "POST", "/v1/sys/auth", basic=(email, secret), auth="basic", idempotent=True
+            )
+        except AuthRequired as exc:
+            raise AuthRequired(
+                f"login refused for {email}: email or password is wrong"
+                + (f" ({exc.message})" if exc.message and exc.message != "Unauthorized" else ""),
+                status=exc.status, method=exc.method, path=exc.path,
+            ) from None
+        resp = raw.model(AuthResponse)
+        if resp.access_token is None or not resp.access_token.get_secret_value():
+            raise MalformedResponse(
+                "the server sent an unreadable answer (no access_token) to POST /v1/sys/auth",
+                status=raw.resp.status_code, method="POST", path="/v1/sys/auth",
+            )
+        self._set_token(resp.access_token)
+        self.session_info = resp.session_info
+        self._creds = (email, secret)
+        return resp
+
+    async def login_with_token(self, token: str | SecretStr) -> User:
+        self._set_token(token)
+        self._creds = None
+        try:
+            raw = await self._call("GET", "/v1/user", reauth=False)
+        except AuthRequired as exc:
+            self._set_token(None)
+            raise AuthRequired(
+                "token rejected or expired: paste a fresh token", status=exc.status,
+                method=exc.method, path=exc.path,
+            ) from None
+        self.user = raw.model(User)
+        return self.user
+
+    async def refresh(self) -> SessionInfo:
+        raw = await self._call("POST", "/v1/sys/session/refresh", idempotent=True, refresh=False, reauth=False)
+        info = self._session_from(raw)
+        self.session_info = info
+        return info
+
+    async def terminate(self) -> None:
+        try:
+            await self._call("POST", "/v1/sys/session/terminate", refresh=False, reauth=False, idempotent=True)
+        finally:
+            self._set_token(None)
+            self._creds = None
+            self.session_info = None
+            self._http.cookies.clear()
+
+    async def select_account(self, acct_id: str) -> SessionInfo | None:
+        aid = quote(acct_id, safe="")
+        try:
+            raw = await self._call("POST", f"/v1/sys/session/select_account/{aid}", idempotent=True)
+        except NotFound:
+            raw = await self._call("POST", f"/v1/accounts/select_account/{aid}", idempotent=True)
+            if self.session_info is not None:
+                self.session_info = self.session_info.model_copy(update={"selected_account_id": acct_id})
+            else:
+                self.session_info = SessionInfo(selected_account_id=acct_id)
+            return None
+        info = self._session_from(raw) if raw.resp.content else None
+        if info is None:
+            base = self.session_info or SessionInfo()
+            info = base.model_copy(update={"selected_account_id": acct_id})
+        self.session_info = info
+        return info
+
+    def _session_from(self, raw: _Raw) -> SessionInfo:
+        data = raw.json()
+        if not isinstance(data, dict):
+            raise errmap.malformed(raw.resp, method=raw.method, path=raw.path, what="JSON of the wrong shape")
+        if "access_token" in data and isinstance(data["access_token"], str):
+            self._set_token(data["access_token"])
+        payload = data.get("session_info", data)
+        if not isinstance(payload, dict):
+            raise errmap.malformed(raw.resp, method=raw.method, path=raw.path, what="JSON of the wrong shape")
+        try:
+            return SessionInfo.model_validate(payload)
+        except ValidationError:
+            raise errmap.malformed(raw.resp, method=raw.method, path=raw.path, what="JSON of the wrong shape") from None
+
+    async def current_user(self) -> User:
+        raw = await self._call("GET", "/v1/user")
+        self.user = raw.model(User)
+        return self.user
+
+    async def user_accounts(self, user_id: str) -> dict[str, UserAccountInfo]:
+        raw = await self._call("GET", f"/v1/users/{quote(user_id, safe='')}/accounts")
+        data = raw.json()
+        if not isinstance(data, dict):
+            raise errmap.malformed(raw.resp, method="GET", path=raw.path, what="JSON of the wrong shape")
+        out: dict[str, UserAccountInfo] = {}
+        for key, val in data.items():
+            if isinstance(val, dict):
+                try:
+                    out[key] = UserAccountInfo.model_validate(val)
+                except ValidationError:
+                    continue
+        return out
+
+    # ---------------------------------------------------------------- accounts
+    async def iter_account_pages(
+        self, *, page_size: int = 100, scope: str | None = None, sort_by: str | None = None
+    ) -> AsyncIterator[list[Account]]:
+        previous: str | None = None
+        seen: set[str] = set()
+        while True:
+            params: dict[str, Any] = {"limit": page_size}
+            if scope:
+                params["scope"] = str(scope)
+            if sort_by:
+                params["sort_by"] = sort_by
+            if previous:
+                params["previous_id"] = previous
+            raw = await self._call("GET", "/v1/accounts", params=params)
+            page = raw.model(AccountListResponse).items
+            fresh = [a for a in page if a.acct_id not in seen]
+            seen.update(a.acct_id for a in fresh)
+            if fresh:
+                yield fresh
+            # A short page ends the list; a page with nothing new means the server ignores
+            # the cursor — stop rather than loop forever.
+            if len(page) < page_size or not fresh:
+                return
+            previous = page[-1].acct_id
+
+    async def list_accounts(
+        self, *, page_size: int = 100, scope: str | None = None, sort_by: str | None = None
+    ) -> list[Account]:
+        out: list[Account] = []
+        async for page in self.iter_account_pages(page_size=page_size, scope=scope, sort_by=sort_by):
+            out.extend(page)
+        return out
+
+    async def get_account(self, acct_id: str, *, with_totals: bool = False) -> Account:
+        params = {"with_totals": "true"} if with_totals else None
+        raw = await self._call("GET", f"/v1/accounts/{quote(acct_id, safe='')}", params=params)
+        return raw.model(Account)
+
+    async def create_account(self, req: AccountRequest) -> Account:
+        """POST /v1/accounts. Never retried here — not on errors, not after a 401."""
+        raw = await self._call(
+            "POST", "/v1/accounts", json=req.wire_body(), retry=False, reauth=False, create=True
+        )
+        return raw.model(Account)
+
+    async def update_account(self, acct_id: str, req: AccountUpdateRequest) -> Account:
+        raw = await self._call(
+            "PATCH", f"/v1/accounts/{quote(acct_id, safe='')}", json=req.wire_body(), retry=False
+        )
+        return raw.model(Account)
+
+    async def delete_account(self, acct_id: str) -> None:
+        await self._call("DELETE", f"/v1/accounts/{quote(acct_id, safe='')}", retry=False)
+
+    # ---------------------------------------------------------------- auth upkeep
+    async def reauthenticate(self, *, since_generation: int | None = None) -> bool:
+        """Get a fresh token: log in again with the remembered password, or ask the UI.
+
+        Returns True when a new token is in place. Concurrent callers share one attempt.
+        """
+        async with self._auth_lock:
+            if since_generation is not None and self._generation != since_generation and self._token:
+                return True  # someone else already renewed it
+            if self._creds is not None:
+                email, secret = self._creds
+                try:
+                    await self.login(email, secret)
+                    return True
+                except AuthRequired:
+                    self._creds = None
+                    return False
+            if self.reauth is not None:
+                try:
+                    return bool(await self.reauth())
+                except CcmError:
+                    return False
+            return False
+
+    async def _ensure_fresh(self) -> None:
+        expires = self.token_expires_at
+        if self._token is None or expires is None:
+            return
+        if expires - self._clock() > self.refresh_margin:
+            return
+        async with self._auth_lock:
+            expires = self.token_expires_at
+            if expires is None or expires - self._clock() > self.refresh_margin:
+                return
+            try:
+                await self.refresh()
+                return
+            except AuthRequired:
+                pass
+            except CcmError:
+                return  # the request itself will report the network problem
+            if self._creds is not None:
+                email, secret = self._creds
+                try:
+                    await self.login(email, secret)
+                except CcmError:
+                    pass
+
+    # ---------------------------------------------------------------- plumbing
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        auth: AuthKind = "bearer",
+        basic: tuple[str, SecretStr] | None = None,
+        idempotent: bool | None = None,
+        retry: bool = True,
+        reauth: bool = True,
+        refresh: bool = True,
+        create: bool = False,
+    ) -> _Raw:
+        if idempotent is None:
+            idempotent = method in ("GET", "HEAD", "OPTIONS")
+        retry = retry and idempotent
+        full_path = path + ("?" + urlencode(params) if params else "")
+        if auth == "bearer" and refresh:
+            await self._ensure_fresh()
+        attempt = 0
+        reauthed = False
+        while True:
+            attempt += 1
+            generation = self._generation
+            try:
+                resp = await self._send_once(
+                    method, path, full_path, params=params, json=json, auth=auth, basic=basic,
+                    attempt=attempt, sent_may_matter=create or not idempotent,
+                )
+            except CcmError as exc:
+                if retry and attempt < self.retry.attempts and _retryable(exc):
+                    await self._sleep(self.retry.backoff(attempt))
+                    continue
+                raise
+            if resp.is_success:
+                return _Raw(resp, method, full_path)
+            err = errmap.from_response(resp, method=method, path=full_path, scrub=self._scrub())
+            if resp.status_code == 401 and auth == "bearer" and reauth and not reauthed:
+                reauthed = True
+                if await self.reauthenticate(since_generation=generation):
+                    attempt -= 1  # a re-login is not a retry
+                    continue
+                raise AuthRequired(
+                    "session expired or token rejected: log in again"
+                    + ("" if err.message in ("", "Unauthorized") else f" ({err.message})"),
+                    status=401, method=method, path=full_path,
+                )
+            if retry and resp.status_code in _RETRY_STATUSES and attempt < self.retry.attempts:
+                delay = err.retry_after
+                if delay is not None and delay > self.retry.max_retry_after:
+                    raise err
+                if delay is None:
+                    delay = self.retry.backoff(attempt)
+                await self._sleep(delay)
+                continue
+            raise err
+
+    def _scrub(self) -> tuple[str, ...]:
+        out = []
+        if self._token is not None:
+            out.append(self._token.get_secret_value())
+        if self._creds is not None:
+            out.append(self._creds[1].get_secret_value())
+        return tuple(s for s in out if len(s) >= 4)
+
+    async def _send_once(
+        self,
+        method: str,
+        path: str,
+        full_path: str,
+        *,
+        params: dict[str, Any] | None,
+        json: Any,
+        auth: AuthKind,
+        basic: tuple[str, SecretStr] | None,
+        attempt: int,
+        sent_may_matter: bool,
+    ) -> httpx.Response:
+        headers: dict[str, str] = {}
+        http_auth: Any = None
+        if auth == "bearer" and self._token is not None:
+            headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
+        elif auth == "basic" and basic is not None:
+            http_auth = httpx.BasicAuth(basic[0], basic[1].get_secret_value())
+        started = time.perf_counter()
+        status: int | None = None
+        error: str | None = None
+        try:
+            resp = await self._http.request(
+                method, path, params=params, json=json, headers=headers, auth=http_auth
+            )
+            await resp.aread()
+            status = resp.status_code
+            return resp
+        except httpx.HTTPError as exc:
+            mapped = errmap.from_transport_error(
+                exc, host=self.host, method=method, path=full_path, sent_may_matter=sent_may_matter
+            )
+            error = f"{type(mapped).__name__}: {mapped.message}"
+            raise mapped from None
+        except asyncio.CancelledError:
+            error = "cancelled"
+            raise
+        finally:
+            record = RequestRecord(
+                method=method,
+                path=full_path,
+                status=status,
+                elapsed_ms=(time.perf_counter() - started) * 1000.0,
+                error=error,
+                base_url=self.base_url,
+                auth=auth if (auth != "bearer" or self._token is not None) else "none",
+                sent_json=json is not None,
+                attempt=attempt,
+            )
+            self._emit(record)
+
+    def _emit(self, record: RequestRecord) -> None:
+        self.history.add(record)
+        if log.isEnabledFor(logging.INFO):
+            log.info("%s", record.log_line())
+        if self.on_request is not None:
+            try:
+                self.on_request(record)
+            except Exception:  # a broken log hook must never break a request
+                log.debug("on_request hook failed", exc_info=False)
+
+
+def _retryable(exc: CcmError) -> bool:
+    from ccm_tui.api.errors import ConnectionLost, NetworkError, RequestTimeout, TlsError
+
+    if isinstance(exc, TlsError):
+        return False
+    if isinstance(exc, RequestTimeout):
+        return exc.phase in ("connect", "pool")  # nothing was sent; a slow read is reported
+    return isinstance(exc, (NetworkError, ConnectionLost))

@@ -62,9 +62,16 @@ class ConnectionLost(NetworkError):
 class RequestTimeout(CcmError):
     """Connect or read timeout. A read timeout happens after sending."""
 
+    #: "connect", "pool" (nothing sent) or "read" (sent, no answer in time)
+    phase: str = "read"
+
 
 class TlsError(NetworkError):
     """Certificate verification or handshake failure."""
+
+
+class InsecureUrl(CcmError):
+    """Plain http:// to a host that is not this machine, without the insecure flag."""
 
 
 class HttpError(CcmError):

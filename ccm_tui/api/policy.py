@@ -1,0 +1,55 @@
+"""Timeouts and the retry policy of reads (bounded exponential backoff with jitter)."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 10.0
+    read: float = 30.0
+    write: float | None = None  # defaults to read
+    pool: float | None = None  # defaults to connect
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How reads are retried on connect errors, 429 and 5xx. Creates are never retried."""
+
+    attempts: int = 3  # total tries, the first included
+    base_delay: float = 0.5
+    max_delay: float = 5.0  # cap of one backoff sleep
+    max_retry_after: float = 30.0  # a longer Retry-After is reported, not waited for
+    jitter: bool = True
+
+    def backoff(self, attempt: int, rng: random.Random | None = None) -> float:
+        """Sleep before try ``attempt + 1`` (``attempt`` counts from 1)."""
+        delay = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
+        if self.jitter and delay > 0:
+            delay = (rng or random).uniform(delay / 2, delay)
+        return max(0.0, delay)
+
+
+NO_RETRY = RetryPolicy(attempts=1)
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))

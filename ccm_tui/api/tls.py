@@ -1,0 +1,66 @@
+"""TLS settings of the client and the plain-http guard."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import ssl
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ccm_tui.api.errors import InsecureUrl, TlsError
+
+VerifyType = bool | str | os.PathLike | ssl.SSLContext
+
+
+def is_loopback_host(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(base_url: str, *, insecure: bool) -> str:
+    """The normalised base URL; refuses plain http to another machine unless ``insecure``."""
+    url = base_url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureUrl(
+            f"server URL {url!r} is not valid: use https://HOST[:PORT] (or http:// for this machine)"
+        )
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname) and not insecure:
+        raise InsecureUrl(
+            f"refusing plain http:// to {parts.hostname}: passwords and tokens would travel "
+            "unencrypted; use https:// or pass the insecure flag explicitly"
+        )
+    return url
+
+
+def ssl_context(verify: VerifyType) -> ssl.SSLContext | bool:
+    """What to hand httpx as ``verify``.
+
+    ``True`` -> system/certifi roots (httpx honours SSL_CERT_FILE / SSL_CERT_DIR);
+    a path -> a context that trusts exactly that CA bundle (file or directory);
+    ``False`` -> no verification (only when the caller asks for it explicitly).
+    """
+    if isinstance(verify, ssl.SSLContext) or verify is False:
+        return verify
+    if verify is True:
+        import httpx
+
+        return httpx.create_ssl_context(verify=True, trust_env=True)
+    path = Path(verify).expanduser()
+    if not path.exists():
+        raise TlsError(f"ca_bundle {str(path)!r} does not exist: give a PEM file of CA certificates")
+    try:
+        if path.is_dir():
+            return ssl.create_default_context(capath=str(path))
+        return ssl.create_default_context(cafile=str(path))
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise TlsError(
+            f"ca_bundle {str(path)!r} could not be loaded ({exc.__class__.__name__}): "
+            "it must hold PEM CA certificates"
+        ) from None
