@@ -1,0 +1,160 @@
+"""Read account requests from a JSON, JSON-lines or TOML file, strictly.
+
+Shapes accepted (the spec's AccountRequest field names; base64 for custom_logo, pinned CAs,
+client certificates and keys; no convenience keys):
+
+- one AccountRequest: a JSON object, or a TOML document whose keys are AccountRequest fields;
+- a batch: a JSON array of objects, JSON lines (one object per line), or TOML ``[[accounts]]``.
+
+Nothing here touches the network. Problems raise InputError with ``file:line`` for syntax
+errors and ``field.path: message`` for validation errors (all of them, not just the first).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class InputError(ValueError):
+    """Invalid input: the CLI exits 2 and sends nothing."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class AccountFile:
+    source: str  # the file name as given, for messages
+    entries: list[dict[str, Any]]
+    is_batch: bool
+
+
+def _read_text(path: str) -> tuple[str, str]:
+    if path == "-":
+        return "<stdin>", sys.stdin.read()
+    p = Path(path).expanduser()
+    try:
+        if p.is_dir():
+            raise InputError([f"--from: {path} is a directory, not a JSON or TOML file"])
+        return path, p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([f"--from: {path} does not exist"]) from None
+    except PermissionError:
+        raise InputError([f"--from: {path} cannot be read (permission denied)"]) from None
+    except UnicodeDecodeError:
+        raise InputError([f"--from: {path} is not UTF-8 text"]) from None
+    except OSError as exc:
+        raise InputError([f"--from: {path} cannot be read ({exc.strerror or exc})"]) from None
+
+
+def _load_toml(name: str, text: str) -> AccountFile:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        text_msg = str(exc)
+        m = re.search(r"\s*\(at line (\d+), column (\d+)\)", text_msg)
+        if m:
+            where = f"{name}:{m.group(1)}:{m.group(2)}"
+            text_msg = text_msg[: m.start()] + text_msg[m.end():]
+        else:
+            where = name
+        raise InputError([f"{where}: invalid TOML: {text_msg}"]) from None
+    if "accounts" in data:
+        extra = sorted(k for k in data if k != "accounts")
+        if extra:
+            raise InputError([f"{name}: {extra[0]}: is not allowed beside [[accounts]]; "
+                              "put every field inside an [[accounts]] table"])
+        items = data["accounts"]
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise InputError([f"{name}: accounts: must be an array of tables ([[accounts]])"])
+        return AccountFile(name, items, True)
+    return AccountFile(name, [data], False)
+
+
+def _json_error(name: str, exc: json.JSONDecodeError, line_offset: int = 0) -> InputError:
+    return InputError([f"{name}:{exc.lineno + line_offset}:{exc.colno}: invalid JSON: {exc.msg}"])
+
+
+def _load_json_lines(name: str, text: str) -> AccountFile:
+    entries: list[Any] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            entries.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise _json_error(name, exc, number - 1) from None
+    return AccountFile(name, entries, True)
+
+
+def _load_json(name: str, text: str) -> AccountFile:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # several documents: JSON lines
+            return _load_json_lines(name, text)
+        raise _json_error(name, exc) from None
+    if isinstance(data, list):
+        return AccountFile(name, data, True)
+    return AccountFile(name, [data], False)
+
+
+def load_account_file(path: str) -> AccountFile:
+    """Parse the file into raw entries (no model validation yet)."""
+    name, text = _read_text(path)
+    suffix = Path(path).suffix.lower()
+    if suffix == ".toml":
+        parsed = _load_toml(name, text)
+    elif suffix in {".jsonl", ".ndjson"}:
+        parsed = _load_json_lines(name, text)
+    else:
+        parsed = _load_json(name, text)
+    if not parsed.entries:
+        raise InputError([f"{name}: holds no accounts"])
+    return parsed
+
+
+def build_requests(parsed: AccountFile, *, logo_b64: str | None = None) -> list[Any]:
+    """Validate every entry as an AccountRequest. Raises InputError listing every problem."""
+    from pydantic import ValidationError
+
+    from ccm_tui.models import AccountRequest
+    from ccm_tui.models.errors import field_errors
+
+    requests = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(parsed.entries):
+        prefix = f"accounts[{index}]." if parsed.is_batch else ""
+        if not isinstance(entry, dict):
+            where = f"accounts[{index}]" if parsed.is_batch else "the file"
+            problems.append(f"{parsed.source}: {where}: must be an object (AccountRequest)")
+            continue
+        if logo_b64 is not None:
+            entry = {**entry, "custom_logo": logo_b64}
+        try:
+            req = AccountRequest.model_validate(entry)
+        except ValidationError as exc:
+            for err in field_errors(exc):
+                field = f"{prefix}{err.field}" if err.field else prefix.rstrip(".") or "(body)"
+                problems.append(f"{parsed.source}: {field}: {err.message}")
+            continue
+        key = req.name.strip()
+        if key in seen:
+            problems.append(
+                f"{parsed.source}: {prefix}name: {req.name!r} appears more than once in this "
+                f"file (also accounts[{seen[key]}]); account names must be unique"
+            )
+            continue
+        seen[key] = index
+        requests.append(req)
+    if problems:
+        raise InputError(problems)
+    return requests
