@@ -27,6 +27,7 @@ from ccm_tui.models.enums import (
 )
 from ccm_tui.models.errors import FieldError, field_errors
 from ccm_tui.models.session import AuthResponse, SessionInfo, User, UserAccountInfo
+from ccm_tui.models.warnings import FieldWarning, account_request_warnings
 
 __all__ = [
     "AccessRoles",
@@ -45,6 +46,7 @@ __all__ = [
     "CaConfig",
     "CaSet",
     "FieldError",
+    "FieldWarning",
     "NodeEnrollment",
     "ObjectCounts",
     "SessionInfo",
@@ -53,5 +55,6 @@ __all__ = [
     "User",
     "UserAccountInfo",
     "UserAccountStatus",
+    "account_request_warnings",
     "field_errors",
 ]

@@ -16,9 +16,10 @@ from ccm_tui.models.enums import (
     UserAccountStatus,
 )
 from ccm_tui.models.logo import check_logo_b64
-from ccm_tui.models.rules import check_name, check_pcr_priority
+from ccm_tui.models.rules import check_name, check_pcr_priority, check_uuid
 
 AccountName = Annotated[StrictStr, AfterValidator(check_name)]
+Uuid = Annotated[StrictStr, AfterValidator(check_uuid)]
 LogoB64 = Annotated[StrictStr, AfterValidator(check_logo_b64)]
 PcrPriority = Annotated[list[Any], AfterValidator(check_pcr_priority)]
 
@@ -45,10 +46,10 @@ class AccountUpdateRequest(RequestModel):
     custom_logo: LogoB64 | None = None
     add_auth_configs: list[AuthenticationConfig] | None = None
     mod_auth_configs: dict[str, AuthenticationConfig] | None = None
-    del_auth_configs: list[StrictStr] | None = None
+    del_auth_configs: list[Uuid] | None = None
     enabled: StrictBool | None = None
-    default_group_id: StrictStr | None = None
-    marketplace_group_id: StrictStr | None = None
+    default_group_id: Uuid | None = None
+    marketplace_group_id: Uuid | None = None
     account_status: AccountStatus | None = None
     azure_cvm_pcr_priority: PcrPriority | None = None
 
@@ -97,6 +98,14 @@ class Account(ResponseModel):
     def _roles(cls, v: Any) -> Any:
         if isinstance(v, list):
             return [_enum_or_raw(AccessRoles, r) for r in v]
+        return v
+
+    @field_validator("auth_configs", mode="before")
+    @classmethod
+    def _auth_configs(cls, v: Any) -> Any:
+        # The spec sends a map id -> config; accept a list (create-shaped) as "0", "1", ...
+        if isinstance(v, list):
+            return {str(i): c for i, c in enumerate(v)}
         return v
 
     @field_validator("status", mode="before")

@@ -15,12 +15,27 @@ from pydantic import (
 )
 
 from ccm_tui.models import pem
-from ccm_tui.models.base import RequestModel, reveal_if_asked
+from ccm_tui.models.base import RequestModel, located, reveal_if_asked
 from ccm_tui.models.enums import CaSet
 from ccm_tui.models.rules import check_https_url
 
 HttpsUrl = Annotated[StrictStr, AfterValidator(check_https_url)]
 CertB64 = Annotated[StrictStr, AfterValidator(pem.check_cert_b64)]
+
+
+def _check_key_secret(value: SecretStr) -> SecretStr:
+    pem.check_key_b64(value.get_secret_value())
+    return value
+
+
+def _check_secret_present(value: SecretStr) -> SecretStr:
+    if not value.get_secret_value().strip():
+        raise ValueError("must not be empty; paste the client secret your IdP issued")
+    return value
+
+
+KeyB64 = Annotated[SecretStr, AfterValidator(_check_key_secret)]
+ClientSecret = Annotated[SecretStr, AfterValidator(_check_secret_present)]
 
 
 def _non_empty(value: str) -> str:
@@ -43,7 +58,8 @@ def _exactly_one(model: RequestModel, members: tuple[str, ...], what: str) -> No
         if not present:
             raise ValueError(f"{what} must set exactly one of: {choices}; none is set")
         raise ValueError(
-            f"{what} must set exactly one of: {choices}; {len(present)} are set ({', '.join(present)})"
+            f"{what} must set exactly one of: {choices}; "
+            f"{len(present)} are set ({', '.join(present)})"
         )
 
 
@@ -64,14 +80,14 @@ class CaConfig(RequestModel):
     def _one(self) -> CaConfig:
         _exactly_one(self, ("ca_set", "pinned"), "ca")
         if self.pinned is not None and not self.pinned:
-            raise ValueError("ca.pinned must hold at least one certificate")
+            raise located("pinned", "must hold at least one CA certificate (PEM or DER, base64)")
         return self
 
 
 class TlsConfigRequired(RequestModel):
     validate_hostname: StrictBool
     ca: CaConfig
-    client_key: SecretStr | None = None
+    client_key: KeyB64 | None = None
     client_cert: CertB64 | None = None
 
     @field_serializer("client_key")
@@ -80,13 +96,18 @@ class TlsConfigRequired(RequestModel):
 
     @model_validator(mode="after")
     def _key_and_cert(self) -> TlsConfigRequired:
+        # Runs only when client_key and client_cert each passed their own checks.
         if self.client_key is not None:
-            pem.check_key_b64(self.client_key.get_secret_value())
             if self.client_cert is None:
-                raise ValueError("client_key is set without client_cert; give both or neither")
-            pem.check_key_matches_cert_b64(
-                self.client_key.get_secret_value(), self.client_cert
-            )
+                raise located(
+                    "client_key", "is set without client_cert; give both (mutual TLS) or neither"
+                )
+            try:
+                pem.check_key_matches_cert_b64(
+                    self.client_key.get_secret_value(), self.client_cert
+                )
+            except pem.PemError as exc:
+                raise located("client_key", str(exc)) from None
         return self
 
 
@@ -114,17 +135,11 @@ class AuthConfigOauth(RequestModel):
     idp_userinfo_endpoint: HttpsUrl | None = None
     tls: TlsConfig
     client_id: NonEmptyStr
-    client_secret: SecretStr
+    client_secret: ClientSecret
 
     @field_serializer("client_secret")
     def _ser_secret(self, value: SecretStr, info: SerializationInfo) -> str | None:
         return reveal_if_asked(value, info)
-
-    @model_validator(mode="after")
-    def _secret_present(self) -> AuthConfigOauth:
-        if not self.client_secret.get_secret_value():
-            raise ValueError("client_secret must not be empty")
-        return self
 
 
 class AuthenticationConfig(RequestModel):

@@ -1,9 +1,10 @@
-"""Certificate and key checks for TLS settings (uses ``cryptography``).
+"""Certificate and key checks for TLS settings (uses ``cryptography``, imported lazily).
 
 On the wire CCM takes certificates and keys as base64 of the file's bytes; we accept
-PEM (and DER certificates) from the operator and send the bytes base64-encoded.
+PEM (and DER) files from the operator and send their bytes base64-encoded, as read.
 
-TODO(models helper): key/cert matching, expiry warnings, file readers with reasons.
+No message raised here ever contains key material (or any part of the input): they name
+the problem and what is allowed, nothing else.
 """
 
 from __future__ import annotations
@@ -11,7 +12,25 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+_PEM = b"-----BEGIN"
+_PEM_KEY = b"PRIVATE KEY-----"
+_PEM_CERT = b"-----BEGIN CERTIFICATE-----"
+
+
+class PemError(ValueError):
+    """A certificate or key was refused. ``reason`` is a short code.
+
+    Reasons: missing, directory, unreadable, empty, not_base64, garbage, key_not_cert,
+    cert_not_key, encrypted, mismatch.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -20,83 +39,211 @@ class CertInfo:
     issuer: str
     not_before: datetime
     not_after: datetime
+    fingerprint_sha256: str = ""
 
     @property
     def expired(self) -> bool:
-        from datetime import UTC
-
         return self.not_after < datetime.now(UTC)
+
+    def expires_within(self, days: int, now: datetime | None = None) -> bool:
+        now = now or datetime.now(UTC)
+        return self.not_after < now + timedelta(days=days)
+
+    @property
+    def label(self) -> str:
+        """``CN=..., expires 2030-01-01`` for lists and review screens."""
+        return f"{self.subject}, expires {self.not_after:%Y-%m-%d}"
 
 
 def _b64(value: str, what: str) -> bytes:
     try:
-        return base64.b64decode(value, validate=True)
+        data = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise ValueError(f"must be standard base64 of a {what}") from None
+        raise PemError("not_base64", f"must be standard base64 of a {what}") from None
+    if not data:
+        raise PemError("empty", f"is empty; expected base64 of a {what}")
+    return data
+
+
+def _has_private_key(data: bytes) -> bool:
+    if _PEM in data:
+        return _PEM_KEY in data
+    return _load_der_key(data) is not None
+
+
+def _load_der_key(data: bytes) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        return serialization.load_der_private_key(data, password=None)
+    except TypeError:
+        return True  # encrypted DER key: still a key
+    except Exception:
+        return None
 
 
 def parse_certificates(data: bytes) -> list[CertInfo]:
+    """Parse PEM (one or more) or DER certificate bytes; raise :class:`PemError`."""
     from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
 
-    certs: list[x509.Certificate]
+    if not data.strip():
+        raise PemError("empty", "is empty; expected a PEM or DER X.509 certificate")
+    if _has_private_key(data):
+        raise PemError(
+            "key_not_cert",
+            "holds a private key; expected a certificate (PEM 'BEGIN CERTIFICATE' or DER). "
+            "Never put a private key where a certificate goes",
+        )
+    certs: list[Any]
     try:
-        if b"-----BEGIN" in data:
+        if _PEM in data:
+            if _PEM_CERT not in data:
+                raise ValueError
             certs = x509.load_pem_x509_certificates(data)
         else:
             certs = [x509.load_der_x509_certificate(data)]
-    except ValueError:
-        raise ValueError("is not a valid PEM or DER X.509 certificate") from None
+    except Exception:
+        raise PemError(
+            "garbage", "is not a valid X.509 certificate; expected PEM ('BEGIN CERTIFICATE') or DER"
+        ) from None
     return [
         CertInfo(
-            subject=c.subject.rfc4514_string(),
-            issuer=c.issuer.rfc4514_string(),
+            subject=c.subject.rfc4514_string() or "(empty subject)",
+            issuer=c.issuer.rfc4514_string() or "(empty issuer)",
             not_before=c.not_valid_before_utc,
             not_after=c.not_valid_after_utc,
+            fingerprint_sha256=c.fingerprint(hashes.SHA256()).hex(),
         )
         for c in certs
     ]
 
 
 def check_cert_b64(value: str) -> str:
-    parse_certificates(_b64(value, "PEM certificate"))
+    parse_certificates(_b64(value, "PEM or DER certificate"))
     return value
 
 
-def check_private_key_bytes(data: bytes) -> None:
-    from cryptography.hazmat.primitives import serialization
-
-    try:
-        if b"-----BEGIN" in data:
-            serialization.load_pem_private_key(data, password=None)
-        else:
-            serialization.load_der_private_key(data, password=None)
-    except TypeError:
-        raise ValueError("is an encrypted private key; provide an unencrypted key") from None
-    except (ValueError, Exception):
-        raise ValueError("is not a valid PEM private key") from None
+def cert_infos_b64(value: str) -> list[CertInfo]:
+    """CertInfo of a base64 certificate field (for warnings and review screens)."""
+    return parse_certificates(_b64(value, "PEM or DER certificate"))
 
 
-def check_key_b64(value: str) -> str:
-    check_private_key_bytes(_b64(value, "PEM private key"))
-    return value
-
-
-def check_key_matches_cert_b64(key_b64: str, cert_b64: str) -> None:
-    """Raise if the private key is not the one of the certificate's public key."""
+def load_private_key_bytes(data: bytes) -> Any:
+    """Load an unencrypted private key (PEM or DER); raise :class:`PemError` without echoing it."""
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    key_data = _b64(key_b64, "PEM private key")
-    cert_data = _b64(cert_b64, "PEM certificate")
-    if b"-----BEGIN" in key_data:
-        key = serialization.load_pem_private_key(key_data, password=None)
-    else:
-        key = serialization.load_der_private_key(key_data, password=None)
-    if b"-----BEGIN" in cert_data:
-        cert = x509.load_pem_x509_certificates(cert_data)[0]
-    else:
-        cert = x509.load_der_x509_certificate(cert_data)
-    fmt = serialization.PublicFormat.SubjectPublicKeyInfo
-    enc = serialization.Encoding.DER
-    if key.public_key().public_bytes(enc, fmt) != cert.public_key().public_bytes(enc, fmt):
-        raise ValueError("client_key does not match client_cert (different key pair)")
+    if not data.strip():
+        raise PemError("empty", "is empty; expected a PEM or DER private key")
+    try:
+        if _PEM in data:
+            if _PEM_KEY not in data:
+                if _PEM_CERT in data:
+                    raise PemError(
+                        "cert_not_key",
+                        "holds a certificate; expected the private key that goes with it",
+                    )
+                raise ValueError
+            return serialization.load_pem_private_key(data, password=None)
+        return serialization.load_der_private_key(data, password=None)
+    except PemError:
+        raise
+    except TypeError:
+        raise PemError(
+            "encrypted",
+            "is an encrypted private key; give an unencrypted key "
+            "(e.g. decrypt it with `openssl pkey -in KEY -out PLAIN.pem`)",
+        ) from None
+    except Exception:
+        pass
+    if _PEM not in data:
+        try:
+            x509.load_der_x509_certificate(data)
+        except Exception:
+            pass
+        else:
+            raise PemError(
+                "cert_not_key", "holds a certificate; expected the private key that goes with it"
+            )
+    raise PemError("garbage", "is not a valid private key; expected PEM ('BEGIN PRIVATE KEY') or DER")
+
+
+def check_private_key_bytes(data: bytes) -> None:
+    load_private_key_bytes(data)
+
+
+def check_key_b64(value: str) -> str:
+    load_private_key_bytes(_b64(value, "PEM or DER private key"))
+    return value
+
+
+def _public_der(obj: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return obj.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def check_key_matches_cert_b64(key_b64: str, cert_b64: str) -> None:
+    """Raise :class:`PemError` if the key is not the private half of the (first) certificate."""
+    from cryptography import x509
+
+    key = load_private_key_bytes(_b64(key_b64, "PEM or DER private key"))
+    cert_data = _b64(cert_b64, "PEM or DER certificate")
+    try:
+        if _PEM in cert_data:
+            cert = x509.load_pem_x509_certificates(cert_data)[0]
+        else:
+            cert = x509.load_der_x509_certificate(cert_data)
+    except Exception:
+        raise PemError("garbage", "client_cert is not a valid X.509 certificate") from None
+    if _public_der(key) != _public_der(cert):
+        raise PemError(
+            "mismatch",
+            "does not match client_cert (the key belongs to a different certificate); "
+            "give the private key of client_cert",
+        )
+
+
+# --- files ------------------------------------------------------------------------------
+
+
+def _read(path: str | Path, what: str) -> tuple[Path, bytes]:
+    p = Path(path).expanduser()
+    try:
+        if p.is_dir():
+            raise PemError("directory", f"{p} is a directory, not a {what} file")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise PemError("missing", f"{p} does not exist") from None
+    except PermissionError:
+        raise PemError("unreadable", f"{p} cannot be read (permission denied)") from None
+    except IsADirectoryError:
+        raise PemError("directory", f"{p} is a directory, not a {what} file") from None
+    except OSError as exc:
+        raise PemError("unreadable", f"{p} cannot be read ({exc.strerror or 'I/O error'})") from None
+    if not data.strip():
+        raise PemError("empty", f"{p} is empty; expected a {what}")
+    return p, data
+
+
+def read_cert_file(path: str | Path) -> tuple[str, list[CertInfo]]:
+    """Read a PEM or DER certificate file: (base64 of the bytes as read, certificates)."""
+    p, data = _read(path, "certificate")
+    try:
+        infos = parse_certificates(data)
+    except PemError as exc:
+        raise PemError(exc.reason, f"{p} {exc}") from None
+    return base64.b64encode(data).decode("ascii"), infos
+
+
+def read_key_file(path: str | Path) -> str:
+    """Read an unencrypted PEM or DER private key file: base64 of the bytes as read."""
+    p, data = _read(path, "private key")
+    try:
+        load_private_key_bytes(data)
+    except PemError as exc:
+        raise PemError(exc.reason, f"{p} {exc}") from None
+    return base64.b64encode(data).decode("ascii")

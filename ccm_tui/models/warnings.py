@@ -1,0 +1,142 @@
+"""Things worth a second look before creating an account, that are not errors.
+
+``account_request_warnings(req)`` never refuses anything: it returns what the wizard's
+review and the CLI's ``--dry-run`` should show beside the field concerned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ccm_tui.models import pem
+from ccm_tui.models.account import AccountRequest
+from ccm_tui.models.auth import AuthConfigOauth
+
+#: Warn when a pinned CA or client certificate expires within this many days.
+EXPIRY_WARNING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class FieldWarning:
+    field: str  # same path style as FieldError, e.g. "auth_configs[0].oauth.tls.required.ca.pinned[0]"
+    message: str
+    severity: str = "warning"  # "warning" | "info"
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+def account_request_warnings(
+    req: AccountRequest, *, now: datetime | None = None
+) -> list[FieldWarning]:
+    now = now or datetime.now(UTC)
+    out: list[FieldWarning] = []
+    ne = req.node_enrollment
+    if ne is not None and ne.attestation_enforcement_disabled_insecure:
+        out.append(
+            FieldWarning(
+                "node_enrollment.attestation_enforcement_disabled_insecure",
+                "is true: node attestation is turned OFF, so nodes join this account "
+                "without proving they run in a genuine enclave (insecure)",
+            )
+        )
+    out.extend(_auth_warnings(req, now))
+    return out
+
+
+def _auth_warnings(req: AccountRequest, now: datetime) -> list[FieldWarning]:
+    configs = req.auth_configs
+    if configs is None:
+        return [
+            FieldWarning(
+                "auth_configs",
+                "none given: the server's default sign-in method applies",
+                severity="info",
+            )
+        ]
+    if not configs:
+        return [
+            FieldWarning(
+                "auth_configs",
+                "is an empty list: the account may be left with no way to sign in; "
+                "omit it to get the server's default, or add a password or OAuth config",
+            )
+        ]
+    out: list[FieldWarning] = []
+    passwords = [c.password for c in configs if c.password is not None]
+    if len(passwords) == len(configs) and all(p.administrators_only for p in passwords):
+        out.append(
+            FieldWarning(
+                "auth_configs",
+                "only allows password sign-in for administrators: ordinary users will be "
+                "locked out; add an OAuth or cluster auth config, or set "
+                "administrators_only to false",
+            )
+        )
+    for i, cfg in enumerate(configs):
+        if cfg.oauth is not None:
+            out.extend(_oauth_warnings(f"auth_configs[{i}].oauth", cfg.oauth, now))
+    return out
+
+
+def _oauth_warnings(base: str, oauth: AuthConfigOauth, now: datetime) -> list[FieldWarning]:
+    out: list[FieldWarning] = []
+    tls = oauth.tls
+    if tls.disabled is not None:
+        out.append(
+            FieldWarning(
+                f"{base}.tls.disabled",
+                "TLS is disabled: the connection to the identity provider is neither "
+                "encrypted nor authenticated",
+            )
+        )
+    elif tls.opportunistic is not None:
+        out.append(
+            FieldWarning(
+                f"{base}.tls.opportunistic",
+                "the identity provider's certificate is not verified",
+                severity="info",
+            )
+        )
+    req = tls.required
+    if req is None:
+        return out
+    rbase = f"{base}.tls.required"
+    if not req.validate_hostname:
+        out.append(
+            FieldWarning(
+                f"{rbase}.validate_hostname",
+                "is false: any server holding a certificate from the CA can pose as the "
+                "identity provider",
+            )
+        )
+    for j, cert_b64 in enumerate(req.ca.pinned or []):
+        out.extend(_expiry(f"{rbase}.ca.pinned[{j}]", cert_b64, "pinned CA certificate", now))
+    if req.client_cert is not None:
+        out.extend(_expiry(f"{rbase}.client_cert", req.client_cert, "client certificate", now))
+        if req.client_key is None:
+            out.append(
+                FieldWarning(
+                    f"{rbase}.client_cert",
+                    "is set without client_key: mutual TLS needs the private key too",
+                )
+            )
+    return out
+
+
+def _expiry(field: str, cert_b64: str, what: str, now: datetime) -> list[FieldWarning]:
+    out: list[FieldWarning] = []
+    for info in pem.cert_infos_b64(cert_b64):
+        when = f"{info.not_after:%Y-%m-%d}"
+        if info.not_after < now:
+            msg = f"the {what} {info.subject} expired on {when}"
+        elif info.expires_within(EXPIRY_WARNING_DAYS, now):
+            days = (info.not_after - now).days
+            msg = f"the {what} {info.subject} expires on {when} (in {days} days)"
+        elif info.not_before > now:
+            msg = f"the {what} {info.subject} is not valid before {info.not_before:%Y-%m-%d}"
+        else:
+            continue
+        out.append(FieldWarning(field, msg))
+    return out
