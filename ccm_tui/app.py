@@ -1,0 +1,237 @@
+"""CcmApp: the Textual application shell. Thin on purpose: screens live in
+``ccm_tui/screens``, widgets in ``ccm_tui/widgets``; requests go through ``ccm_tui.service``.
+
+Entry points:
+    create_app(...)   the factory the tests reuse (inject a Session, or settings + transport)
+    run_app(options)  called by cli.py when no subcommand is given
+    smoke_check()     headless start against the in-process emulator (packaging test)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+import ccm_tui
+
+MIN_WIDTH, MIN_HEIGHT = 60, 15
+THEMES = ("ansi-dark", "ansi-light")
+
+
+def styles_dir() -> Path:
+    """The .tcss folder: inside the wheel (``ccm_tui/styles``) or the checkout's ``styles/``."""
+    here = Path(ccm_tui.__file__).resolve().parent
+    packaged = here / "styles"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "styles"
+
+
+def stylesheet_paths() -> list[Path]:
+    """Every stylesheet of the product, in a stable (sorted) order."""
+    folder = styles_dir()
+    return sorted(folder.glob("*.tcss")) if folder.is_dir() else []
+
+
+class CcmApp(App):
+    """The console. State shared by the screens lives here: the session and the run options."""
+
+    TITLE = "ccm-tui"
+    CSS_PATH = stylesheet_paths()
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        settings: Any = None,
+        session: Any = None,
+        transport: Any = None,
+        password: str | None = None,
+        token: str | None = None,
+        demo: bool = False,
+        demo_credentials: tuple[str, str] | None = None,
+        keymap: dict[str, str] | None = None,
+        theme: str | None = None,
+        remember: bool = False,
+    ) -> None:
+        super().__init__()
+        self.animation_level = "none"
+        self.settings = settings if settings is not None else getattr(session, "settings", None)
+        self.session = session
+        self.transport = transport
+        self.demo = demo
+        self.demo_credentials = demo_credentials
+        self.selected_account_name: str | None = None
+        self.remember = remember
+        # Secrets for the automatic first login; dropped once used.
+        self._auto_password = password
+        self._auto_token = token
+        self._keymap_config = dict(keymap or {})
+        self._theme_name = theme
+        self._too_small: Screen | None = None
+
+    # -- state helpers -------------------------------------------------------------------
+    @property
+    def insecure(self) -> bool:
+        return bool(getattr(self.settings, "insecure", False))
+
+    @property
+    def read_only(self) -> bool:
+        return bool(getattr(self.settings, "read_only", False))
+
+    def take_auto_credentials(self) -> tuple[str | None, str | None]:
+        """The password/token given at start, handed out once."""
+        creds = (self._auto_password, self._auto_token)
+        self._auto_password = self._auto_token = None
+        return creds
+
+    def session_changed(self) -> None:
+        """Repaint every header line (login, account selection, token refresh)."""
+        from ccm_tui.widgets.header import SessionHeader
+
+        for screen in self.screen_stack:
+            for header in screen.query(SessionHeader):
+                header.refresh_info()
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self._keymap_config:
+            self.set_keymap(self._keymap_config)
+        if self._theme_name:
+            self.theme = self._theme_name
+        from ccm_tui.screens.accounts import AccountsScreen
+        from ccm_tui.screens.login import LoginScreen
+
+        if self.session is not None:
+            self.push_screen(AccountsScreen(self.session))
+        else:
+            self.push_screen(LoginScreen())
+        self._check_size(self.size.width, self.size.height)
+
+    async def on_unmount(self) -> None:
+        if self.session is not None:
+            try:
+                await self.session.close()
+            except Exception:  # noqa: BLE001 - closing must never raise at exit
+                pass
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        from ccm_tui.screens.too_small import TooSmallScreen
+
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if small:
+            if self._too_small is None:
+                self._too_small = TooSmallScreen()
+                self.push_screen(self._too_small)
+            else:
+                self._too_small.show_size(width, height)
+        elif self._too_small is not None:
+            if self.screen is self._too_small:
+                self.pop_screen()
+            self._too_small = None
+
+    # -- actions -------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from ccm_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_set_theme(self, name: str) -> None:
+        self.theme = name
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from ccm_tui.screens.commands import screen_commands
+
+        yield from screen_commands(self, screen)
+        for name in THEMES:
+            yield SystemCommand(
+                f"Theme: {name}", f"Switch to the {name} theme", lambda n=name: self.action_set_theme(n)
+            )
+        yield SystemCommand("Quit", "Quit ccm-tui", self.action_quit)
+        yield SystemCommand("Help", "Keys of this screen", self.action_help)
+
+
+def create_app(
+    *,
+    session: Any = None,
+    settings: Any = None,
+    transport: Any = None,
+    password: str | None = None,
+    token: str | None = None,
+    demo: bool = False,
+    demo_credentials: tuple[str, str] | None = None,
+    keymap: dict[str, str] | None = None,
+    theme: str | None = None,
+    remember: bool = False,
+) -> CcmApp:
+    """Build the app. Tests pass ``transport=httpx.ASGITransport(emulator_app)`` and
+    ``settings``; with ``password`` or ``token`` the login happens by itself after the
+    first frame, otherwise the login screen asks."""
+    return CcmApp(
+        settings=settings,
+        session=session,
+        transport=transport,
+        password=password,
+        token=token,
+        demo=demo,
+        demo_credentials=demo_credentials,
+        keymap=keymap,
+        theme=theme,
+        remember=remember,
+    )
+
+
+def run_app(options: Any) -> int:
+    """Start the console in this terminal. ``options`` has demo, profile, server, email,
+    token, ca_bundle, insecure, no_mouse, theme (missing attributes count as unset)."""
+    from ccm_tui.screens.startup import prepare_start
+
+    opt = lambda name, default=None: getattr(options, name, default)  # noqa: E731
+    start = prepare_start(
+        demo=bool(opt("demo")),
+        profile=opt("profile"),
+        server=opt("server"),
+        email=opt("email"),
+        token=opt("token"),
+        ca_bundle=opt("ca_bundle"),
+        insecure=bool(opt("insecure")),
+        env=os.environ,
+    )
+    try:
+        app = create_app(
+            settings=start.settings,
+            password=start.password,
+            token=start.token,
+            demo=start.demo,
+            demo_credentials=start.demo_credentials,
+            keymap=start.keymap,
+            theme=opt("theme") or start.theme,
+        )
+        app.run(mouse=not opt("no_mouse"))
+        return app.return_code or 0
+    finally:
+        start.close()
+
+
+def smoke_check() -> int:
+    """Headless start against an in-process emulator: 0 when the stylesheets loaded and
+    the accounts table rendered, 1 otherwise. Used by the packaging test."""
+    import asyncio
+
+    from ccm_tui.screens.startup import smoke_run
+
+    return asyncio.run(smoke_run(create_app, stylesheet_paths()))

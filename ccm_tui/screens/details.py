@@ -1,0 +1,150 @@
+"""AccountDetailsScreen: every field of one account, grouped; auth configs as a tree;
+a raw JSON view (redacted). Requests go through the session's client from a worker."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Static, Tree
+
+from ccm_tui.screens.base import CcmScreen, describe_error
+from ccm_tui.widgets.account_view import (
+    account_json,
+    field_groups,
+    fill_auth_tree,
+    groups_table,
+    logo_summary,
+    redact,
+)
+from ccm_tui.widgets.header import SessionHeader
+
+
+class AccountDetailsScreen(CcmScreen):
+    """Details of one account. ``account_or_id`` is an Account (shown at once, then
+    refreshed with totals) or an account id (loaded)."""
+
+    HELP_TEXT = "Every field of the account. Secrets are never shown."
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="details.back"),
+        Binding("v", "toggle_json", "JSON", id="details.toggle_json"),
+        Binding("c", "copy_id", "Copy id", id="details.copy_id"),
+        Binding("y", "copy_json", "Copy JSON", id="details.copy_json"),
+        Binding("r", "reload", "Refresh", id="details.refresh"),
+        Binding("question_mark", "app.help", "Help", id="details.help"),
+    ]
+
+    def __init__(self, session: Any, account_or_id: Any) -> None:
+        super().__init__()
+        self.session = session
+        if isinstance(account_or_id, str):
+            self.account_id = account_or_id
+            self.account: Any = None
+        else:
+            self.account_id = account_or_id.acct_id
+            self.account = account_or_id
+        self._json_built = False
+
+    def compose(self) -> ComposeResult:
+        yield SessionHeader(id="header")
+        yield Static("", id="details-title")
+        yield Static("", id="details-status")
+        with VerticalScroll(id="details-body"):
+            yield Static("", id="details-fields")
+            yield Static("Authentication configs", id="auth-title", classes="section-title")
+            yield Tree("auth configs", id="auth-tree")
+        # The JSON pane is built on first use (v), not at first paint.
+        yield VerticalScroll(id="details-json")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#details-json").display = False
+        tree = self.query_one("#auth-tree", Tree)
+        tree.show_root = False
+        self._render_account(totals_loading=True)
+        self.load()
+
+    # -- loading -------------------------------------------------------------------------
+    @work(exclusive=True, group="details-load", exit_on_error=False)
+    async def load(self) -> None:
+        from ccm_tui.api.errors import CcmError
+
+        status = self.query_one("#details-status", Static)
+        status.update("Loading…")
+        status.set_class(False, "error")
+        try:
+            account = await self.session.client.get_account(self.account_id, with_totals=True)
+        except CcmError as exc:
+            status.update(f"Could not load the account: {describe_error(exc)} — press r to retry")
+            status.set_class(True, "error")
+            self._render_account(totals_loading=False)
+            return
+        self.account = account
+        status.update("")
+        self._render_account(totals_loading=False)
+
+    def _render_account(self, *, totals_loading: bool) -> None:
+        account = self.account
+        title = self.query_one("#details-title", Static)
+        if account is None:
+            title.update(f"Account {self.account_id}")
+            return
+        title.update(f"Account: {account.name or account.acct_id}")
+        self.query_one("#details-fields", Static).update(
+            groups_table(field_groups(account, totals_loading=totals_loading))
+        )
+        fill_auth_tree(self.query_one("#auth-tree", Tree), account.auth_configs)
+        if self._json_built:
+            self._fill_json()
+
+    def _fill_json(self) -> None:
+        pane = self.query_one("#details-json", VerticalScroll)
+        raw = redact(self.account.raw()) if self.account is not None else {}
+        if raw.get("custom_logo"):
+            raw["custom_logo"] = f"<{logo_summary(self.account.custom_logo)}; base64 not shown here>"
+        text = json.dumps(raw, indent=2, sort_keys=True)
+        if not pane.children:
+            pane.mount(Static(text, id="json-text", markup=False))
+        else:
+            pane.query_one("#json-text", Static).update(text)
+
+    # -- actions -------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_toggle_json(self) -> None:
+        pane = self.query_one("#details-json")
+        body = self.query_one("#details-body")
+        if not self._json_built:
+            self._json_built = True
+            self._fill_json()
+        showing = not pane.display
+        pane.display = showing
+        body.display = not showing
+        (pane if showing else body).focus()
+
+    def action_copy_id(self) -> None:
+        self.app.copy_to_clipboard(self.account_id)
+        self.notify(f"Copied the account id {self.account_id}", timeout=3)
+
+    def action_copy_json(self) -> None:
+        if self.account is None:
+            self.notify("Nothing to copy yet", severity="warning", timeout=3)
+            return
+        self.app.copy_to_clipboard(account_json(self.account))
+        self.notify("Copied the account JSON (secrets redacted)", timeout=3)
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        return [
+            ("Toggle JSON view", "Show the raw account JSON (redacted)", self.action_toggle_json),
+            ("Copy account id", "Copy the full id (OSC 52)", self.action_copy_id),
+            ("Copy account JSON", "Copy the redacted JSON", self.action_copy_json),
+            ("Refresh account", "Load the account again with totals", self.action_reload),
+        ]

@@ -1,0 +1,165 @@
+"""LoginScreen: server URL, email and password (masked), or a pasted bearer token for SSO
+users; "remember session" keeps the token only (the service does that)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Checkbox, Footer, LoadingIndicator, Static
+
+from ccm_tui.screens.base import CcmScreen, describe_error
+from ccm_tui.widgets.header import SessionHeader
+from ccm_tui.widgets.inputs import QuietInput
+
+
+class LoginScreen(CcmScreen):
+    HELP_TITLE = "Login"
+    HELP_TEXT = "Log in with email and password, or paste a bearer token (SSO users)."
+    BINDINGS = [
+        Binding("ctrl+t", "toggle_mode", "Password/token", id="login.toggle_mode"),
+        Binding("ctrl+l", "submit", "Log in", id="login.submit"),
+        Binding("escape", "app.quit", "Quit", id="login.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.token_mode = False
+
+    def compose(self) -> ComposeResult:
+        app: Any = self.app
+        settings = getattr(app, "settings", None)
+        yield SessionHeader(id="header")
+        with Vertical(id="login-box"):
+            yield Static("Log in to Fortanix CCM", id="login-title")
+            yield Static("Server URL", classes="field-label")
+            yield QuietInput(str(getattr(settings, "url", "") or ""), placeholder="https://ccm.fortanix.com",
+                             id="login-url")
+            yield Static("Email", classes="field-label", id="email-label")
+            yield QuietInput(str(getattr(settings, "email", "") or ""), placeholder="you@example.com",
+                             id="login-email")
+            yield Static("Password", classes="field-label", id="secret-label")
+            yield QuietInput(password=True, placeholder="password", id="login-password")
+            yield QuietInput(password=True, placeholder="paste the bearer token from the browser",
+                             id="login-token")
+            with Horizontal(id="login-actions"):
+                yield Checkbox("remember session (token only)", getattr(app, "remember", False),
+                               id="login-remember")
+                yield Button("Log in", id="login-button", variant="primary")
+            yield Static("ctrl+t: use a token instead (SSO)", id="login-hint")
+            yield Static("", id="login-error")
+            yield LoadingIndicator(id="login-busy")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#login-token").display = False
+        self.query_one("#login-busy").display = False
+        self._focus_first_empty()
+        password, token = self.app.take_auto_credentials()  # type: ignore[attr-defined]
+        if password or token:
+            self.login(password=password, token=token)
+
+    def _focus_first_empty(self) -> None:
+        for field in ("#login-url", "#login-email", "#login-password" if not self.token_mode else "#login-token"):
+            widget = self.query_one(field, QuietInput)
+            if widget.display and not widget.value:
+                widget.focus()
+                return
+        self.query_one("#login-button").focus()
+
+    # -- actions -------------------------------------------------------------------------
+    def action_toggle_mode(self) -> None:
+        self.token_mode = not self.token_mode
+        self.query_one("#login-password").display = not self.token_mode
+        self.query_one("#login-token").display = self.token_mode
+        self.query_one("#login-email").display = not self.token_mode
+        self.query_one("#email-label").display = not self.token_mode
+        self.query_one("#secret-label", Static).update("Bearer token" if self.token_mode else "Password")
+        self.query_one("#login-hint", Static).update(
+            "ctrl+t: use email and password instead" if self.token_mode
+            else "ctrl+t: use a token instead (SSO)"
+        )
+        self._focus_first_empty()
+
+    @on(QuietInput.Submitted)
+    @on(Button.Pressed, "#login-button")
+    def action_submit(self) -> None:
+        url = self.query_one("#login-url", QuietInput).value.strip()
+        email = self.query_one("#login-email", QuietInput).value.strip()
+        if not url:
+            return self.show_error("Server URL: required (e.g. https://ccm.fortanix.com)", "#login-url")
+        if not url.startswith(("http://", "https://")):
+            return self.show_error("Server URL: must start with https:// (or http:// for a local server)",
+                                   "#login-url")
+        if self.token_mode:
+            token = self.query_one("#login-token", QuietInput).value.strip()
+            if not token:
+                return self.show_error("Bearer token: required — paste the token from the browser",
+                                       "#login-token")
+            self.login(url=url, email=email or None, token=token)
+        else:
+            password = self.query_one("#login-password", QuietInput).value
+            if not email:
+                return self.show_error("Email: required", "#login-email")
+            if not password:
+                return self.show_error("Password: required", "#login-password")
+            self.login(url=url, email=email, password=password)
+
+    def show_error(self, message: str, focus: str | None = None) -> None:
+        error = self.query_one("#login-error", Static)
+        error.update(message)
+        error.set_class(bool(message), "error")
+        if focus:
+            self.query_one(focus).focus()
+
+    def _busy(self, busy: bool) -> None:
+        self.query_one("#login-busy").display = busy
+        self.query_one("#login-button", Button).disabled = busy
+
+    # -- the login itself ----------------------------------------------------------------
+    @work(exclusive=True, group="login", exit_on_error=False)
+    async def login(
+        self,
+        *,
+        url: str | None = None,
+        email: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+    ) -> None:
+        from ccm_tui.api.errors import AuthRequired, CcmError
+        from ccm_tui.screens.settings_util import settings_with
+        from ccm_tui.service.session import open_session
+
+        app: Any = self.app
+        settings = app.settings
+        if url is not None:
+            settings = settings_with(settings, url=url, email=email)
+        remember = self.query_one("#login-remember", Checkbox).value
+        self.show_error("")
+        self._busy(True)
+        try:
+            session = await open_session(
+                settings, password=password, token=token, transport=app.transport, remember=remember
+            )
+        except AuthRequired as exc:
+            what = "token rejected or expired" if token else "wrong email or password"
+            self.show_error(f"Login failed: {what} ({describe_error(exc)})",
+                            "#login-token" if token else "#login-password")
+            return
+        except CcmError as exc:
+            self.show_error(f"Login failed: {describe_error(exc)}", "#login-url")
+            return
+        finally:
+            self._busy(False)
+        app.settings = settings
+        app.session = session
+        app.session_changed()
+        if app.demo and app.demo_credentials:
+            email_, password_ = app.demo_credentials
+            app.notify(f"Demo server. Log in as {email_} / {password_}", title="DEMO", timeout=15)
+        from ccm_tui.screens.accounts import AccountsScreen
+
+        app.switch_screen(AccountsScreen(session))

@@ -1,0 +1,204 @@
+"""How an account is shown: grouped fields, the auth-config tree and the raw JSON (redacted)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import time
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Tree
+
+from ccm_tui.models.enums import AccessRoles
+
+SECRET_MASK = "••••••"
+_SECRET_KEYS = {"password", "client_secret", "client_key", "access_token", "token", "secret",
+                "private_key"}
+
+
+def redact(obj: Any) -> Any:
+    """Secrets masked. Uses the service's redact (the one shared with the CLI)."""
+    try:
+        from ccm_tui.service.redact import redact as service_redact
+    except ImportError:  # the service layer not there yet: mask the same keys locally
+        return _local_redact(obj)
+    return service_redact(obj)
+
+
+def _local_redact(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {
+            k: (SECRET_MASK if k in _SECRET_KEYS and v not in (None, "") else _local_redact(v))
+            for k, v in obj.items()
+        }
+    if isinstance(obj, list):
+        return [_local_redact(v) for v in obj]
+    if isinstance(obj, str) and "PRIVATE KEY-----" in obj:
+        return SECRET_MASK
+    return obj
+
+
+def local_time(ts: int | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if not ts:
+        return "—"
+    return time.strftime(fmt, time.localtime(ts))
+
+
+def roles_words(roles: list[Any] | None) -> str:
+    """"MANAGER (Administrator), READER (Viewer)"."""
+    out = []
+    for role in roles or []:
+        try:
+            out.append(f"{role} ({AccessRoles(str(role)).console_name})")
+        except ValueError:
+            out.append(str(role))
+    return ", ".join(out) or "none"
+
+
+def logo_summary(b64: str | None) -> str:
+    if not b64:
+        return "none"
+    try:
+        data = base64.b64decode(b64, validate=False)
+    except (binascii.Error, ValueError):
+        return "present (not valid base64)"
+    head = data[:512].lstrip().lower()
+    if data.startswith(b"\x89PNG"):
+        kind = "PNG"
+    elif data.startswith(b"\xff\xd8\xff"):
+        kind = "JPEG"
+    elif b"<svg" in head:
+        kind = "SVG"
+    else:
+        kind = "unknown type"
+    return f"{kind}, {len(data):,} bytes"
+
+
+def enrollment_text(account: Any) -> Text:
+    ne = getattr(account, "node_enrollment", None)
+    disabled = getattr(ne, "attestation_enforcement_disabled_insecure", None)
+    if disabled is True:
+        return Text("attestation enforcement DISABLED (INSECURE): nodes join unattested",
+                    style="bold white on red")
+    if disabled is False:
+        return Text("attestation enforced")
+    return Text("not reported")
+
+
+def field_groups(account: Any, *, totals_loading: bool = False) -> list[tuple[str, list[tuple[str, Any]]]]:
+    """The account's fields grouped for display: [(group, [(label, value)])]."""
+    totals = getattr(account, "totals", None)
+    if totals is not None:
+        totals_rows = [
+            ("datasets", str(totals.datasets if totals.datasets is not None else "—")),
+            ("final workflows", str(totals.final_workflows if totals.final_workflows is not None else "—")),
+            ("nodes", str(totals.nodes if totals.nodes is not None else "—")),
+        ]
+    else:
+        totals_rows = [("totals", "loading…" if totals_loading else "not reported")]
+    pcr = account.azure_cvm_pcr_priority
+    groups: list[tuple[str, list[tuple[str, Any]]]] = [
+        ("Identity", [
+            ("name", account.name or "—"),
+            ("id", account.acct_id),
+            ("created", local_time(account.created_at)),
+        ]),
+        ("My membership", [
+            ("my roles", roles_words(account.roles)),
+            ("my status", str(account.status or "—")),
+        ]),
+        ("Account", [
+            ("account status", str(account.account_status or "—")),
+            ("component", str(account.component or "—")),
+            ("approval", str(account.approval_state)) if account.approval_state else None,
+            ("default group", account.default_group_id) if account.default_group_id else None,
+            ("marketplace group", account.marketplace_group_id) if account.marketplace_group_id else None,
+        ]),
+        ("Node enrollment", [("enrollment", enrollment_text(account))]),
+        ("Totals", totals_rows),
+        ("Other", [
+            ("PCR priority", " ".join(str(p) for p in pcr) if pcr else "—"),
+            ("logo", logo_summary(account.custom_logo)),
+        ]),
+    ]
+    return [(title, [r for r in rows if r is not None]) for title, rows in groups]
+
+
+def groups_table(groups: list[tuple[str, list[tuple[str, Any]]]]) -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for index, (title, rows) in enumerate(groups):
+        if index:
+            table.add_row("", "")
+        table.add_row(Text(title, style="bold underline"), "")
+        for label, value in rows:
+            table.add_row(f"  {label}", value)
+    return table
+
+
+def _describe_tls(node: Any, tls: dict[str, Any]) -> None:
+    if not isinstance(tls, dict) or not tls:
+        node.add_leaf("TLS: not set")
+        return
+    if "disabled" in tls:
+        node.add_leaf(Text("TLS: disabled", style="bold red"))
+    elif "opportunistic" in tls:
+        node.add_leaf("TLS: opportunistic")
+    elif "required" in tls:
+        req = tls.get("required") or {}
+        tls_node = node.add("TLS: required", expand=True)
+        tls_node.add_leaf(f"validate hostname: {'yes' if req.get('validate_hostname') else 'NO'}")
+        ca = req.get("ca") or {}
+        if "ca_set" in ca:
+            tls_node.add_leaf(f"CA: {ca['ca_set']}")
+        elif "pinned" in ca:
+            tls_node.add_leaf(f"CA: pinned ({len(ca.get('pinned') or [])} certificate(s))")
+        else:
+            tls_node.add_leaf("CA: not set")
+        tls_node.add_leaf(f"client certificate: {'present' if req.get('client_cert') else 'none'}")
+        key = req.get("client_key")
+        tls_node.add_leaf(f"client key: {SECRET_MASK if key else 'none'}")
+    else:
+        node.add_leaf(f"TLS: {', '.join(tls)}")
+
+
+def fill_auth_tree(tree: Tree, auth_configs: dict[str, Any] | None) -> None:
+    """Auth configs as a tree (password / OAuth with TLS and CA / cluster ref), redacted."""
+    tree.clear()
+    tree.root.expand()
+    configs = redact(auth_configs or {})
+    if not configs:
+        tree.root.add_leaf("no authentication configs reported")
+        return
+    for config_id, config in configs.items():
+        config = config or {}
+        short = str(config_id)[:8]
+        if "password" in config:
+            pw = config.get("password") or {}
+            node = tree.root.add(f"password  [{short}]", expand=True)
+            node.add_leaf(f"require 2FA: {'yes' if pw.get('require_2fa') else 'no'}")
+            node.add_leaf(f"administrators only: {'yes' if pw.get('administrators_only') else 'no'}")
+        elif "oauth" in config:
+            oa = config.get("oauth") or {}
+            node = tree.root.add(f"OAuth {oa.get('idp_name') or ''}  [{short}]", expand=True)
+            for key in ("idp_authorization_endpoint", "idp_token_endpoint", "idp_userinfo_endpoint",
+                        "idp_icon_url", "client_id"):
+                if oa.get(key):
+                    node.add_leaf(f"{key}: {oa[key]}")
+            node.add_leaf(f"client_secret: {SECRET_MASK}")
+            node.add_leaf(f"basic auth to IdP: {'yes' if oa.get('idp_requires_basic_auth') else 'no'}")
+            _describe_tls(node, oa.get("tls") or {})
+        elif "cluster_auth_ref" in config:
+            ref = config.get("cluster_auth_ref") or {}
+            tree.root.add_leaf(f"cluster auth ref → {ref.get('target_id', '?')}  [{short}]")
+        else:
+            tree.root.add_leaf(f"{', '.join(config) or 'empty'}  [{short}]")
+
+
+def account_json(account: Any) -> str:
+    """The raw account as received (unknown fields kept), secrets redacted."""
+    return json.dumps(redact(account.raw()), indent=2, sort_keys=True)

@@ -1,0 +1,72 @@
+"""The one-line session header: server/profile, user, selected account, expiry, markers."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+def expiry_text(expires_at: int | None) -> str:
+    if not expires_at:
+        return ""
+    return "expires " + time.strftime("%H:%M", time.localtime(expires_at))
+
+
+def server_text(settings: Any) -> str:
+    if settings is None:
+        return "not connected"
+    profile = getattr(settings, "profile", None)
+    if profile:
+        return f"profile {profile}"
+    url = str(getattr(settings, "url", "") or "")
+    return url.split("://", 1)[-1].rstrip("/") or "not connected"
+
+
+class SessionHeader(Static):
+    """Updated on events (login, select, refresh) only: no ticking timer."""
+
+    DEFAULT_CSS = """
+    SessionHeader { height: 1; width: 1fr; background: $panel; color: $text; }
+    """
+
+    def on_mount(self) -> None:
+        self.refresh_info()
+
+    def refresh_info(self) -> None:
+        self.update(self.build_text())
+
+    def build_text(self) -> Text:
+        app: Any = self.app
+        session = getattr(app, "session", None)
+        settings = getattr(session, "settings", None) or getattr(app, "settings", None)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if getattr(app, "insecure", False):
+            text.append(" INSECURE ", style="bold white on red")
+            text.append(" ")
+        if getattr(app, "demo", False):
+            text.append(" DEMO ", style="bold black on yellow")
+            text.append(" ")
+        if getattr(app, "read_only", False):
+            text.append(" READ-ONLY ", style="bold black on cyan")
+            text.append(" ")
+        parts = [server_text(settings)]
+        user = getattr(session, "user", None)
+        if user is not None:
+            parts.append(getattr(user, "user_email", None) or getattr(user, "display_name", ""))
+        elif getattr(settings, "email", None):
+            parts.append(str(settings.email))
+        selected_id = getattr(session, "selected_account_id", None)
+        if session is not None:
+            name = getattr(app, "selected_account_name", None)
+            if selected_id:
+                parts.append(f"account: {name or selected_id[:8]}")
+            else:
+                parts.append("no account selected")
+            expiry = expiry_text(getattr(session, "expires_at", None))
+            if expiry:
+                parts.append(expiry)
+        text.append(" │ ".join(p for p in parts if p))
+        return text
