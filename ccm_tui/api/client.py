@@ -352,10 +352,16 @@ class CcmClient:
         raw = await self._call("GET", f"/v1/accounts/{quote(acct_id, safe='')}", params=params)
         return raw.model(Account)
 
-    async def create_account(self, req: AccountRequest) -> Account:
-        """POST /v1/accounts. Never retried here — not on errors, not after a 401."""
+    async def create_account(
+        self, req: AccountRequest, *, on_sent: Callable[[], None] | None = None
+    ) -> Account:
+        """POST /v1/accounts. Never retried here — not on errors, not after a 401.
+
+        ``on_sent`` is called once the request body has gone out (when the transport can tell).
+        """
         raw = await self._call(
-            "POST", "/v1/accounts", json=req.wire_body(), retry=False, reauth=False, create=True
+            "POST", "/v1/accounts", json=req.wire_body(), retry=False, reauth=False, create=True,
+            on_sent=on_sent,
         )
         return raw.model(Account)
 
@@ -391,6 +397,10 @@ class CcmClient:
                 except CcmError:
                     return False
             return False
+
+    async def ensure_fresh(self) -> None:
+        """Refresh the token now if it expires within ``refresh_margin`` seconds."""
+        await self._ensure_fresh()
 
     async def _ensure_fresh(self) -> None:
         expires = self.token_expires_at
@@ -431,6 +441,7 @@ class CcmClient:
         reauth: bool = True,
         refresh: bool = True,
         create: bool = False,
+        on_sent: Callable[[], None] | None = None,
     ) -> _Raw:
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "OPTIONS")
@@ -446,7 +457,7 @@ class CcmClient:
             try:
                 resp = await self._send_once(
                     method, path, full_path, params=params, json=json, auth=auth, basic=basic,
-                    attempt=attempt, sent_may_matter=create or not idempotent,
+                    attempt=attempt, sent_may_matter=create or not idempotent, on_sent=on_sent,
                 )
             except CcmError as exc:
                 if retry and attempt < self.retry.attempts and _retryable(exc):
@@ -496,6 +507,7 @@ class CcmClient:
         basic: tuple[str, SecretStr] | None,
         attempt: int,
         sent_may_matter: bool,
+        on_sent: Callable[[], None] | None = None,
     ) -> httpx.Response:
         headers: dict[str, str] = {}
         http_auth: Any = None
@@ -503,12 +515,21 @@ class CcmClient:
             headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
         elif auth == "basic" and basic is not None:
             http_auth = httpx.BasicAuth(basic[0], basic[1].get_secret_value())
+        extensions: dict[str, Any] | None = None
+        if on_sent is not None:
+
+            async def trace(event: str, info: dict) -> None:
+                if event.endswith("send_request_body.complete"):
+                    on_sent()
+
+            extensions = {"trace": trace}
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None
         try:
             resp = await self._http.request(
-                method, path, params=params, json=json, headers=headers, auth=http_auth
+                method, path, params=params, json=json, headers=headers, auth=http_auth,
+                extensions=extensions,
             )
             await resp.aread()
             status = resp.status_code

@@ -1,0 +1,177 @@
+"""Log in, resume a remembered session, log out. Shared by the TUI and the headless CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import SecretStr
+
+from ccm_tui.api.client import CcmClient
+from ccm_tui.api.errors import AuthRequired, CcmError
+from ccm_tui.api.policy import RetryPolicy, Timeouts
+from ccm_tui.models import SessionInfo, User
+from ccm_tui.service import token_cache
+
+if TYPE_CHECKING:
+    from ccm_tui.config import ConnectionSettings
+
+
+def make_client(
+    settings: ConnectionSettings,
+    *,
+    transport: Any = None,
+    token: str | SecretStr | None = None,
+    **extra: Any,
+) -> CcmClient:
+    """A CcmClient configured from connection settings (CA bundle, timeouts, insecure)."""
+    verify: Any = True
+    if settings.ca_bundle:
+        verify = settings.ca_bundle
+    elif settings.insecure:
+        verify = False  # the operator asked for insecure mode explicitly (header warns)
+    return CcmClient(
+        settings.url,
+        transport=transport,
+        verify=verify,
+        timeouts=Timeouts(connect=settings.connect_timeout, read=settings.read_timeout),
+        retry=extra.pop("retry", RetryPolicy()),
+        token=token,
+        insecure=settings.insecure,
+        **extra,
+    )
+
+
+class Session:
+    """One logged-in connection."""
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        client: CcmClient,
+        user: User | None,
+        *,
+        remember: bool = False,
+        email: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.client = client
+        self.user = user
+        self.remember = remember
+        self.email = email or settings.email or (user.user_email if user else None)
+
+    @property
+    def session_info(self) -> SessionInfo | None:
+        return self.client.session_info
+
+    @property
+    def selected_account_id(self) -> str | None:
+        info = self.client.session_info
+        return info.selected_account_id if info else None
+
+    @property
+    def expires_at(self) -> int | None:
+        return self.client.token_expires_at
+
+    def save_token(self) -> None:
+        """Write the current token (never the password) to the 0600 cache."""
+        token = self.client.access_token
+        if token is None:
+            return
+        info = self.client.session_info
+        token_cache.save_token(
+            self.settings.url,
+            self.email,
+            token,
+            expires_at=info.session_token_expires_at if info else None,
+            session_expires_at=info.session_expires_at if info else None,
+            subject_id=info.subject_id if info else None,
+            selected_account_id=info.selected_account_id if info else None,
+        )
+
+    async def logout(self) -> None:
+        """End the session on the server, forget the cached token, close the connection."""
+        token_cache.delete_token(self.settings.url, self.email)
+        try:
+            await self.client.terminate()
+        except CcmError:
+            pass
+        finally:
+            await self.client.aclose()
+
+    async def close(self) -> None:
+        """Close the connection; keep the server session (and refresh the cached expiry)."""
+        if self.remember and self.client.is_authenticated:
+            try:
+                self.save_token()
+            except OSError:
+                pass
+        await self.client.aclose()
+
+
+async def open_session(
+    settings: ConnectionSettings,
+    *,
+    password: str | SecretStr | None = None,
+    token: str | SecretStr | None = None,
+    transport: Any = None,
+    remember: bool = False,
+    on_request: Callable[..., None] | None = None,
+    reauth: Callable[[], Awaitable[bool]] | None = None,
+    **client_kwargs: Any,
+) -> Session:
+    """Log in with a password (Basic) or a pasted token. Raises CcmError on failure."""
+    if not password and not token:
+        raise AuthRequired("a password or a token is needed to log in")
+    if password and not token and not settings.email:
+        raise AuthRequired("email: a login email is needed to log in with a password")
+    client = make_client(
+        settings, transport=transport, on_request=on_request, reauth=reauth, **client_kwargs
+    )
+    try:
+        if token:
+            user = await client.login_with_token(token)
+        else:
+            await client.login(settings.email or "", password or "")
+            user = await client.current_user()
+    except BaseException:
+        await client.aclose()
+        raise
+    session = Session(settings, client, user, remember=remember)
+    if remember:
+        session.save_token()
+    return session
+
+
+async def resume_session(
+    settings: ConnectionSettings,
+    *,
+    transport: Any = None,
+    on_request: Callable[..., None] | None = None,
+    reauth: Callable[[], Awaitable[bool]] | None = None,
+    **client_kwargs: Any,
+) -> Session | None:
+    """A session from the remembered token, or None when there is none or it is no longer
+    accepted (the stale entry is then deleted). Network problems raise CcmError."""
+    entry = token_cache.load_token(settings.url, settings.email)
+    if entry is None:
+        return None
+    client = make_client(
+        settings, transport=transport, on_request=on_request, reauth=reauth, **client_kwargs
+    )
+    client.session_info = SessionInfo(
+        subject_id=entry.subject_id,
+        session_token_expires_at=entry.expires_at,
+        session_expires_at=entry.session_expires_at,
+        selected_account_id=entry.selected_account_id,
+    )
+    try:
+        user = await client.login_with_token(entry.token)
+    except AuthRequired:
+        await client.aclose()
+        token_cache.delete_token(settings.url, entry.email)
+        return None
+    except BaseException:
+        await client.aclose()
+        raise
+    return Session(settings, client, user, remember=True, email=entry.email)
