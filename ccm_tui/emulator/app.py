@@ -1,0 +1,113 @@
+"""``create_app``: the emulator as a Starlette ASGI application."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ccm_tui.emulator import routes_accounts, routes_session
+from ccm_tui.emulator.accounts import seed_accounts as build_seed_accounts
+from ccm_tui.emulator.clock import Clock
+from ccm_tui.emulator.core import DEMO_EMAIL, DEMO_PASSWORD, Emulator
+from ccm_tui.emulator.faults import ConnectionDropped
+from ccm_tui.emulator.http import HttpError, emulator_of, error_response, json_body
+from ccm_tui.emulator.middleware import FaultMiddleware
+
+log = logging.getLogger(__name__)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HttpError)
+    return error_response(exc.status, exc.message)
+
+
+async def _starlette_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return error_response(404, f"no such endpoint: {request.method} {request.url.path}")
+    if exc.status_code == 405:
+        return error_response(405, f"method {request.method} is not allowed on {request.url.path}")
+    return error_response(exc.status_code, str(exc.detail))
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, ConnectionDropped):  # an injected drop is not a bug
+        log.error("emulator: unexpected %s on %s %s", type(exc).__name__, request.method,
+                  request.url.path)
+    return error_response(500, "internal server error")
+
+
+async def control_faults(request: Request) -> Response:
+    """``POST /_emulator/faults``: one command object or a list of them, e.g.
+    ``{"action": "latency", "seconds": 0.2}``,
+    ``{"action": "fail_next", "route": "GET /v1/accounts", "status": 503, "retry_after": 1}``,
+    ``{"action": "settings", "duplicate_status": 400, "select_account_v2": false}``,
+    ``{"action": "clear"}``."""
+    emu = emulator_of(request)
+    body = await json_body(request)
+    commands = body if isinstance(body, list) else [body]
+    for command in commands:
+        try:
+            if isinstance(command, dict) and command.get("action") == "settings":
+                _apply_settings(emu, command)
+            else:
+                emu.faults.apply(command)
+        except ValueError as exc:
+            raise HttpError(400, str(exc)) from None
+    return JSONResponse({"active": emu.faults.active})
+
+
+def _apply_settings(emu: Emulator, command: dict[str, Any]) -> None:
+    if "duplicate_status" in command:
+        if command["duplicate_status"] not in (400, 409):
+            raise ValueError("`duplicate_status` must be 400 or 409")
+        emu.duplicate_status = command["duplicate_status"]
+    if "select_account_v2" in command:
+        if not isinstance(command["select_account_v2"], bool):
+            raise ValueError("`select_account_v2` must be true or false")
+        emu.select_account_v2 = command["select_account_v2"]
+
+
+def create_app(
+    *,
+    db_path: str = ":memory:",
+    email: str = DEMO_EMAIL,
+    password: str = DEMO_PASSWORD,
+    token_ttl: int = 900,
+    session_ttl: int = 3600 * 8,
+    clock: Clock | None = None,
+    id_seed: int | str | None = None,
+    seed_accounts: int = 0,
+    control: bool = True,
+) -> Starlette:
+    """A fresh emulator app; ``app.state.emulator`` is its :class:`Emulator`.
+
+    ``seed_accounts=N`` pre-creates N accounts owned by the seeded user (skipped when the
+    database already holds accounts, so a file database is seeded once). ``control=False``
+    removes the ``/_emulator/faults`` endpoint (faults stay switchable in-process)."""
+    emulator = Emulator(
+        db_path=str(db_path), email=email, password=password, token_ttl=token_ttl,
+        session_ttl=session_ttl, clock=clock, id_seed=id_seed,
+    )
+    if seed_accounts and emulator.store.count_accounts() == 0:
+        emulator.store.insert_many(
+            build_seed_accounts(int(seed_accounts), ids=emulator.ids, now=emulator.now()),
+            emulator.user["user_id"],
+        )
+    routes = [*routes_session.routes, *routes_accounts.routes]
+    if control:
+        routes.append(Route("/_emulator/faults", control_faults, methods=["POST"]))
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(FaultMiddleware, emulator=emulator)],
+        exception_handlers={HttpError: _http_error, HTTPException: _starlette_error, Exception: _server_error},
+    )
+    app.state.emulator = emulator
+    return app

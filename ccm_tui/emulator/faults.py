@@ -1,0 +1,213 @@
+"""Runtime-switchable fault injection. Everything is off until a test or a demo turns it on.
+
+Routes are written ``"METHOD /path"``; a path segment in braces (``{account-id}``) or ``*``
+matches any one segment, and the method ``*`` matches any method. Examples:
+``"POST /v1/accounts"``, ``"GET /v1/accounts/{account-id}"``, ``"* /v1/accounts"``.
+
+The injector is shared between the server thread and the test thread: every method locks.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+CREATE_ROUTE = "POST /v1/accounts"
+MALFORMED_KINDS = ("json", "html", "text")
+
+
+class ConnectionDropped(ConnectionAbortedError):
+    """Raised inside the app after a committed create to make the connection fail.
+
+    Under uvicorn the client sees the connection closed mid-response (the declared
+    Content-Length is never reached). Under ``httpx.ASGITransport`` the exception reaches the
+    caller; tests/conftest.py's ``asgi_transport`` turns it into ``httpx.RemoteProtocolError``.
+    """
+
+
+def route_matches(route: str | None, method: str, path: str) -> bool:
+    if route is None:
+        return True
+    want_method, _, want_path = route.strip().partition(" ")
+    if not want_path:  # "/v1/accounts" alone: any method
+        want_method, want_path = "*", want_method
+    if want_method != "*" and want_method.upper() != method.upper():
+        return False
+    want = want_path.strip("/").split("/")
+    have = path.strip("/").split("/")
+    if len(want) != len(have):
+        return False
+    return all(w == h or w == "*" or (w.startswith("{") and w.endswith("}")) for w, h in zip(want, have))
+
+
+@dataclass
+class _Latency:
+    seconds: float
+    route: str | None
+
+
+@dataclass
+class FailRule:
+    route: str
+    status: int
+    count: int
+    retry_after: float | int | str | None = None
+    body: Any = None
+    content_type: str = "application/json"
+
+
+@dataclass
+class MalformedRule:
+    route: str
+    count: int
+    kind: str
+
+
+@dataclass
+class CommitRule:
+    count: int
+    seconds: float = 0.0
+
+
+class FaultInjector:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.clear()
+
+    # -- switches -------------------------------------------------------------------------
+    def clear(self) -> None:
+        """Turn every fault off."""
+        with self._lock:
+            self._latencies: list[_Latency] = []
+            self._fails: list[FailRule] = []
+            self._malformed: list[MalformedRule] = []
+            self._drops: list[CommitRule] = []
+            self._delays: list[CommitRule] = []
+
+    def latency(self, seconds: float, route: str | None = None) -> None:
+        """Add ``seconds`` before every matching request (all routes when ``route`` is None).
+
+        ``latency(0)`` removes the latency for that route."""
+        if seconds < 0:
+            raise ValueError("latency seconds must be >= 0")
+        with self._lock:
+            self._latencies = [lat for lat in self._latencies if lat.route != route]
+            if seconds > 0:
+                self._latencies.append(_Latency(float(seconds), route))
+
+    def fail_next(
+        self,
+        route: str,
+        status: int,
+        count: int = 1,
+        retry_after: float | int | str | None = None,
+        body: Any = None,
+        content_type: str = "application/json",
+    ) -> None:
+        """Answer the next ``count`` calls of ``route`` with ``status`` (nothing is committed).
+
+        ``body`` may be a dict/list/str (JSON-encoded when ``content_type`` is JSON, else sent
+        as text) or bytes; by default ``{"message": "injected fault: HTTP <status>"}``."""
+        if not 100 <= int(status) <= 599:
+            raise ValueError("status must be an HTTP status code (100..599)")
+        with self._lock:
+            self._fails.append(
+                FailRule(route, int(status), int(count), retry_after, body, content_type)
+            )
+
+    def malformed_next(self, route: str, count: int = 1, kind: str = "json") -> None:
+        """Answer the next ``count`` calls of ``route`` with 200 and a body the client cannot
+        parse: ``json`` (truncated JSON, application/json), ``html`` (an HTML page served as
+        text/html) or ``text`` (plain text)."""
+        if kind not in MALFORMED_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(MALFORMED_KINDS)}")
+        with self._lock:
+            self._malformed.append(MalformedRule(route, int(count), kind))
+
+    def drop_after_commit(self, count: int = 1) -> None:
+        """The next ``count`` successful ``POST /v1/accounts`` commit, then the connection is
+        closed before a complete response is sent."""
+        with self._lock:
+            self._drops.append(CommitRule(int(count)))
+
+    def delay_after_commit(self, seconds: float, count: int = 1) -> None:
+        """The next ``count`` successful ``POST /v1/accounts`` commit, then wait ``seconds``
+        before answering (lets a client time out after the server committed)."""
+        with self._lock:
+            self._delays.append(CommitRule(int(count), float(seconds)))
+
+    # -- queries used by the middleware -----------------------------------------------------
+    def latency_for(self, method: str, path: str) -> float:
+        with self._lock:
+            return sum(lat.seconds for lat in self._latencies if route_matches(lat.route, method, path))
+
+    def take_fail(self, method: str, path: str) -> FailRule | None:
+        with self._lock:
+            return _take(self._fails, method, path)
+
+    def take_malformed(self, method: str, path: str) -> MalformedRule | None:
+        with self._lock:
+            return _take(self._malformed, method, path)
+
+    def wants_commit_fault(self, method: str, path: str) -> bool:
+        if not route_matches(CREATE_ROUTE, method, path):
+            return False
+        with self._lock:
+            return bool(self._drops or self._delays)
+
+    def take_commit_fault(self) -> tuple[bool, float]:
+        """(drop, delay_seconds) for a create that has just committed; consumes the rules."""
+        with self._lock:
+            drop = bool(self._drops)
+            if drop:
+                _consume(self._drops, self._drops[0])
+            delay = 0.0
+            if self._delays:
+                delay = self._delays[0].seconds
+                _consume(self._delays, self._delays[0])
+            return drop, delay
+
+    @property
+    def active(self) -> bool:
+        with self._lock:
+            return bool(self._latencies or self._fails or self._malformed or self._drops or self._delays)
+
+    # -- the HTTP control endpoint ------------------------------------------------------------
+    def apply(self, command: dict[str, Any]) -> None:
+        """Apply one JSON command of ``POST /_emulator/faults``, e.g.
+        ``{"action": "fail_next", "route": "GET /v1/accounts", "status": 503, "retry_after": 1}``.
+        Actions: latency, fail_next, malformed_next, drop_after_commit, delay_after_commit, clear.
+        """
+        if not isinstance(command, dict):
+            raise ValueError("each fault command must be a JSON object with an `action`")
+        args = dict(command)
+        action = args.pop("action", None)
+        handlers = {
+            "latency": self.latency,
+            "fail_next": self.fail_next,
+            "malformed_next": self.malformed_next,
+            "drop_after_commit": self.drop_after_commit,
+            "delay_after_commit": self.delay_after_commit,
+            "clear": self.clear,
+        }
+        if action not in handlers:
+            raise ValueError(f"`action` must be one of: {', '.join(handlers)}")
+        try:
+            handlers[action](**args)
+        except TypeError as exc:
+            raise ValueError(f"bad arguments for `{action}`: {exc}") from None
+
+
+def _take(rules: list[Any], method: str, path: str) -> Any:
+    for rule in rules:
+        if route_matches(rule.route, method, path):
+            _consume(rules, rule)
+            return rule
+    return None
+
+
+def _consume(rules: list[Any], rule: Any) -> None:
+    rule.count -= 1
+    if rule.count <= 0:
+        rules.remove(rule)

@@ -1,0 +1,294 @@
+"""SQLite persistence of the emulator: users, accounts, memberships and sessions.
+
+One connection guarded by one lock, so the uvicorn thread and a test thread may both call in.
+No secret is ever written here: passwords stay in memory, tokens are stored as SHA-256
+digests, and the oauth ``client_secret`` / TLS ``client_key`` of auth configs are replaced by
+a marker saying they were set (the exact bodies received are kept in memory by the Emulator).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    user_id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS accounts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    acct_id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    account_status TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS accounts_created ON accounts(created_at);
+CREATE TABLE IF NOT EXISTS memberships (
+    user_id TEXT NOT NULL,
+    acct_id TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    status TEXT NOT NULL,
+    PRIMARY KEY (user_id, acct_id)
+);
+CREATE INDEX IF NOT EXISTS memberships_acct ON memberships(acct_id);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    token_expires_at INTEGER NOT NULL,
+    session_expires_at INTEGER NOT NULL,
+    selected_account_id TEXT
+);
+"""
+
+#: Columns ``sort_by`` may name. ``seq`` (creation order) is always the final tie-breaker.
+SORT_KEYS = {"name": "a.name", "created_at": "a.created_at", "acct_id": "a.acct_id",
+             "account_status": "a.account_status"}
+
+CREATOR_ROLES = ["MANAGER", "WRITER", "READER"]
+
+
+class NameTakenError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    user_id: str
+    token_expires_at: int
+    session_expires_at: int
+    selected_account_id: str | None
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Store:
+    def __init__(self, db_path: str = ":memory:") -> None:
+        self.db_path = str(db_path)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.db_path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        if self.db_path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- users ------------------------------------------------------------------------------
+    def ensure_user(self, user: dict[str, Any]) -> dict[str, Any]:
+        """Insert the user unless one with this email exists; return the stored user."""
+        with self._lock:
+            row = self._db.execute("SELECT data FROM users WHERE email = ?", (user["user_email"],)).fetchone()
+            if row:
+                return json.loads(row["data"])
+            self._db.execute(
+                "INSERT INTO users (user_id, email, data) VALUES (?, ?, ?)",
+                (user["user_id"], user["user_email"], json.dumps(user)),
+            )
+            return user
+
+    def get_user(self, user_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT data FROM users WHERE user_id = ?", (user_id,)).fetchone()
+        return json.loads(row["data"]) if row else None
+
+    def update_user(self, user: dict[str, Any]) -> None:
+        with self._lock:
+            self._db.execute("UPDATE users SET data = ? WHERE user_id = ?", (json.dumps(user), user["user_id"]))
+
+    # -- accounts ---------------------------------------------------------------------------
+    def insert_account(self, account: dict[str, Any], owner_id: str, roles: list[str] | None = None) -> None:
+        """Insert an account and make ``owner_id`` an ACTIVE member; NameTakenError on a clash."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN")
+                self._db.execute(
+                    "INSERT INTO accounts (acct_id, name, created_at, account_status, data) VALUES (?, ?, ?, ?, ?)",
+                    (account["acct_id"], account["name"], account["created_at"],
+                     account.get("account_status", "Active"), json.dumps(account)),
+                )
+                self._db.execute(
+                    "INSERT INTO memberships (user_id, acct_id, roles, status) VALUES (?, ?, ?, 'ACTIVE')",
+                    (owner_id, account["acct_id"], json.dumps(roles or CREATOR_ROLES)),
+                )
+                self._db.execute("COMMIT")
+            except sqlite3.IntegrityError:
+                self._db.execute("ROLLBACK")
+                raise NameTakenError(account["name"]) from None
+
+    def insert_many(self, accounts: list[dict[str, Any]], owner_id: str) -> None:
+        """Bulk insert (seeding): one transaction, executemany."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._db.executemany(
+                    "INSERT INTO accounts (acct_id, name, created_at, account_status, data) VALUES (?, ?, ?, ?, ?)",
+                    ((a["acct_id"], a["name"], a["created_at"], a.get("account_status", "Active"), json.dumps(a))
+                     for a in accounts),
+                )
+                roles = json.dumps(CREATOR_ROLES)
+                self._db.executemany(
+                    "INSERT INTO memberships (user_id, acct_id, roles, status) VALUES (?, ?, ?, 'ACTIVE')",
+                    ((owner_id, a["acct_id"], roles) for a in accounts),
+                )
+            except sqlite3.IntegrityError:
+                self._db.execute("ROLLBACK")
+                raise NameTakenError("seeded account name") from None
+            self._db.execute("COMMIT")
+
+    def get_account(self, acct_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT data FROM accounts WHERE acct_id = ?", (acct_id,)).fetchone()
+        return json.loads(row["data"]) if row else None
+
+    def find_by_name(self, name: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT data FROM accounts WHERE name = ?", (name,)).fetchone()
+        return json.loads(row["data"]) if row else None
+
+    def update_account(self, account: dict[str, Any]) -> None:
+        with self._lock:
+            try:
+                self._db.execute(
+                    "UPDATE accounts SET name = ?, account_status = ?, data = ? WHERE acct_id = ?",
+                    (account["name"], account.get("account_status", "Active"), json.dumps(account),
+                     account["acct_id"]),
+                )
+            except sqlite3.IntegrityError:
+                raise NameTakenError(account["name"]) from None
+
+    def delete_account(self, acct_id: str) -> bool:
+        with self._lock:
+            self._db.execute("BEGIN")
+            cur = self._db.execute("DELETE FROM accounts WHERE acct_id = ?", (acct_id,))
+            self._db.execute("DELETE FROM memberships WHERE acct_id = ?", (acct_id,))
+            self._db.execute(
+                "UPDATE sessions SET selected_account_id = NULL WHERE selected_account_id = ?", (acct_id,)
+            )
+            self._db.execute("COMMIT")
+            return cur.rowcount > 0
+
+    def count_accounts(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM accounts").fetchone()[0]
+
+    def all_accounts(self) -> list[dict[str, Any]]:
+        """Every stored account in creation order (for tests)."""
+        with self._lock:
+            rows = self._db.execute("SELECT data FROM accounts ORDER BY seq").fetchall()
+        return [json.loads(r["data"]) for r in rows]
+
+    def list_accounts(
+        self,
+        user_id: str,
+        *,
+        system_scope: bool = False,
+        limit: int = 100,
+        previous_id: str | None = None,
+        sort: Iterable[tuple[str, bool]] = (),
+    ) -> list[tuple[dict[str, Any], list[str] | None, str | None]]:
+        """One page: (account, roles, membership status) for each row.
+
+        ``sort`` is (key, descending) pairs with keys from SORT_KEYS; ``previous_id`` is the
+        last id of the previous page (LookupError if it names no account)."""
+        order = [(SORT_KEYS[k], desc) for k, desc in sort]
+        order.append(("a.seq", False))
+        join = "LEFT JOIN" if system_scope else "JOIN"
+        sql = (
+            f"SELECT a.data, m.roles, m.status FROM accounts a {join} memberships m "
+            f"ON m.acct_id = a.acct_id AND m.user_id = ?"
+        )
+        params: list[Any] = [user_id]
+        with self._lock:
+            if previous_id is not None:
+                cols = ", ".join(c for c, _ in order)
+                prev = self._db.execute(
+                    f"SELECT {cols} FROM accounts a WHERE a.acct_id = ?", (previous_id,)
+                ).fetchone()
+                if prev is None:
+                    raise LookupError(previous_id)
+                prev = tuple(prev)
+                clauses = []
+                for i, (col, desc) in enumerate(order):
+                    eqs = [f"{c} = ?" for c, _ in order[:i]]
+                    clauses.append("(" + " AND ".join([*eqs, f"{col} {'<' if desc else '>'} ?"]) + ")")
+                    params.extend([*prev[:i], prev[i]])
+                sql += " WHERE (" + " OR ".join(clauses) + ")"
+            sql += " ORDER BY " + ", ".join(f"{c} {'DESC' if d else 'ASC'}" for c, d in order)
+            sql += " LIMIT ?"
+            params.append(limit)
+            rows = self._db.execute(sql, params).fetchall()
+        return [
+            (json.loads(r["data"]), json.loads(r["roles"]) if r["roles"] else None, r["status"])
+            for r in rows
+        ]
+
+    # -- memberships ------------------------------------------------------------------------
+    def membership(self, user_id: str, acct_id: str) -> tuple[list[str], str] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT roles, status FROM memberships WHERE user_id = ? AND acct_id = ?", (user_id, acct_id)
+            ).fetchone()
+        return (json.loads(row["roles"]), row["status"]) if row else None
+
+    def set_membership(self, user_id: str, acct_id: str, roles: list[str] | None, status: str = "ACTIVE") -> None:
+        """Tests: change (or with roles=None remove) the user's membership of an account."""
+        with self._lock:
+            if roles is None:
+                self._db.execute("DELETE FROM memberships WHERE user_id = ? AND acct_id = ?", (user_id, acct_id))
+                return
+            self._db.execute(
+                "INSERT OR REPLACE INTO memberships (user_id, acct_id, roles, status) VALUES (?, ?, ?, ?)",
+                (user_id, acct_id, json.dumps(roles), status),
+            )
+
+    def memberships(self, user_id: str) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT m.acct_id, m.roles, m.status FROM memberships m JOIN accounts a "
+                "ON a.acct_id = m.acct_id WHERE m.user_id = ? ORDER BY a.seq",
+                (user_id,),
+            ).fetchall()
+        return {r["acct_id"]: {"roles": json.loads(r["roles"]), "status": r["status"]} for r in rows}
+
+    # -- sessions ---------------------------------------------------------------------------
+    def create_session(self, token: str, user_id: str, token_expires_at: int, session_expires_at: int) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO sessions (token_hash, user_id, token_expires_at, session_expires_at) VALUES (?, ?, ?, ?)",
+                (token_digest(token), user_id, token_expires_at, session_expires_at),
+            )
+
+    def get_session(self, token: str) -> SessionRow | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT user_id, token_expires_at, session_expires_at, selected_account_id FROM sessions "
+                "WHERE token_hash = ?",
+                (token_digest(token),),
+            ).fetchone()
+        return SessionRow(*row) if row else None
+
+    def update_session(self, token: str, *, token_expires_at: int | None = None,
+                       selected_account_id: str | None = None) -> None:
+        with self._lock:
+            if token_expires_at is not None:
+                self._db.execute("UPDATE sessions SET token_expires_at = ? WHERE token_hash = ?",
+                                 (token_expires_at, token_digest(token)))
+            if selected_account_id is not None:
+                self._db.execute("UPDATE sessions SET selected_account_id = ? WHERE token_hash = ?",
+                                 (selected_account_id, token_digest(token)))
+
+    def delete_session(self, token: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_digest(token),))

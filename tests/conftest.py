@@ -1,0 +1,75 @@
+"""Shared fixtures: an in-process CCM emulator (ASGI) and a live one on a loopback port.
+
+    emulator_app       a fresh in-memory emulator app (Starlette)
+    emulator           emulator_app.state.emulator (store, faults, clock, received, switches)
+    asgi_transport     httpx.ASGITransport over emulator_app (an injected drop_after_commit
+                       surfaces as httpx.RemoteProtocolError, as it does over a real socket;
+                       httpx timeouts do NOT apply in-process: use live_emulator for those)
+    live_emulator      EmulatorServer on a free 127.0.0.1 port (.url, .app, .emulator)
+    demo_credentials   (email, password) of the seeded user
+
+The test session runs with TZ=UTC so local-time rendering is deterministic.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+os.environ["TZ"] = "UTC"
+if hasattr(time, "tzset"):
+    time.tzset()
+
+from ccm_tui.emulator import (  # noqa: E402
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    ConnectionDropped,
+    Emulator,
+    EmulatorServer,
+    create_app,
+)
+
+
+class FaultAwareASGITransport(httpx.ASGITransport):
+    """ASGITransport that reports an injected dropped connection like a socket would."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await super().handle_async_request(request)
+        except ConnectionDropped as exc:
+            raise httpx.RemoteProtocolError(str(exc), request=request) from exc
+
+
+@pytest.fixture
+def demo_credentials() -> tuple[str, str]:
+    return DEMO_EMAIL, DEMO_PASSWORD
+
+
+@pytest.fixture
+def emulator_app():  # -> starlette.applications.Starlette
+    app = create_app()
+    yield app
+    app.state.emulator.store.close()
+
+
+@pytest.fixture
+def emulator(emulator_app) -> Emulator:
+    return emulator_app.state.emulator
+
+
+@pytest.fixture
+def asgi_transport(emulator_app) -> httpx.ASGITransport:
+    return FaultAwareASGITransport(app=emulator_app)
+
+
+@pytest.fixture
+def live_emulator() -> Iterator[EmulatorServer]:
+    server = EmulatorServer(host="127.0.0.1", port=0).start()
+    try:
+        yield server
+    finally:
+        server.stop()
