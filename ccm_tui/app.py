@@ -198,19 +198,26 @@ def create_app(
 def run_app(options: Any) -> int:
     """Start the console in this terminal. ``options`` has demo, profile, server, email,
     token, ca_bundle, insecure, no_mouse, theme (missing attributes count as unset)."""
+    import sys
+
+    from ccm_tui.config import ConfigError
     from ccm_tui.screens.startup import prepare_start
 
     opt = lambda name, default=None: getattr(options, name, default)  # noqa: E731
-    start = prepare_start(
-        demo=bool(opt("demo")),
-        profile=opt("profile"),
-        server=opt("server"),
-        email=opt("email"),
-        token=opt("token"),
-        ca_bundle=opt("ca_bundle"),
-        insecure=bool(opt("insecure")),
-        env=os.environ,
-    )
+    try:
+        start = prepare_start(
+            demo=bool(opt("demo")),
+            profile=opt("profile"),
+            server=opt("server"),
+            email=opt("email"),
+            token=opt("token"),
+            ca_bundle=opt("ca_bundle"),
+            insecure=bool(opt("insecure")),
+            env=os.environ,
+        )
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         app = create_app(
             settings=start.settings,

@@ -1,0 +1,276 @@
+"""AccountsScreen: the accounts the user can see, with roles and status; filter, sort,
+refresh, details, select, copy id, new account (the wizard)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, LoadingIndicator, Static
+
+from ccm_tui.screens import bench_marks
+from ccm_tui.screens.base import CcmScreen, describe_error
+from ccm_tui.widgets.account_table import COLUMNS, AccountTable
+from ccm_tui.widgets.header import SessionHeader
+from ccm_tui.widgets.inputs import QuietInput
+
+SORT_KEYS = [c.key for c in COLUMNS]
+
+
+class AccountsScreen(CcmScreen):
+    HELP_TITLE = "Accounts"
+    HELP_TEXT = "The accounts you can see, with your roles and status in each."
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="accounts.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="accounts.clear_filter"),
+        Binding("enter", "details", "Details", id="accounts.details"),
+        Binding("n", "new_account", "New", id="accounts.new"),
+        Binding("s", "select_account", "Select", id="accounts.select"),
+        Binding("r", "refresh", "Refresh", id="accounts.refresh"),
+        Binding("o", "cycle_sort", "Sort", id="accounts.sort"),
+        Binding("O", "reverse_sort", "Reverse", show=False, id="accounts.reverse"),
+        Binding("c", "copy_id", "Copy id", show=False, id="accounts.copy_id"),
+        Binding("i", "toggle_ids", "Full ids", show=False, id="accounts.toggle_ids"),
+        Binding("question_mark", "app.help", "Help", id="accounts.help"),
+        Binding("q", "app.quit", "Quit", id="accounts.quit"),
+    ]
+
+    def __init__(self, session: Any) -> None:
+        super().__init__()
+        self.session = session
+        self.all_rows: list[Any] = []  # sorted by the current sort column
+        self.query_text = ""
+        self.sort_index = 0
+        self.sort_reverse = False
+        self.loaded = False
+        self.error: str | None = None
+        self._reload_on_resume = False
+
+    def compose(self) -> ComposeResult:
+        yield SessionHeader(id="header")
+        with Horizontal(id="accounts-bar"):
+            yield Static("Accounts", id="accounts-title")
+            yield LoadingIndicator(id="accounts-busy")
+        yield QuietInput(placeholder="filter: name, id, role, status…", id="accounts-filter")
+        yield Static("", id="accounts-message")
+        yield AccountTable(id="accounts-table")
+        yield Footer()
+
+    @property
+    def table(self) -> AccountTable:
+        return self.query_one(AccountTable)
+
+    def on_mount(self) -> None:
+        self.query_one("#accounts-filter").display = False
+        self.query_one("#accounts-message").display = False
+        self.table.set_sort(SORT_KEYS[self.sort_index], self.sort_reverse)
+        self.table.focus()
+        self.load()
+        try:
+            from ccm_tui.screens.wizard import maybe_offer_draft
+        except ImportError:
+            return
+        maybe_offer_draft(self.app, self.session)
+
+    def on_screen_resume(self) -> None:
+        if self._reload_on_resume:
+            self._reload_on_resume = False
+            self.load()
+
+    # -- loading -------------------------------------------------------------------------
+    @work(exclusive=True, group="accounts-load", exit_on_error=False)
+    async def load(self) -> None:
+        from ccm_tui.api.errors import CcmError
+        from ccm_tui.service.accounts import load_accounts, rows_from_accounts
+
+        self.query_one("#accounts-busy").display = True
+        try:
+            accounts = await load_accounts(self.session.client)
+        except CcmError as exc:
+            self.error = describe_error(exc)
+            self._show_state()
+            return
+        finally:
+            self.query_one("#accounts-busy").display = False
+        bench_marks.mark("data_received", str(len(accounts)))
+        self.error = None
+        self.loaded = True
+        self.all_rows = self._sorted(rows_from_accounts(accounts))
+        self._note_selected_name()
+        self._apply_filter()
+        if bench_marks.enabled():
+            self.call_after_refresh(bench_marks.mark, "table_painted", str(len(self.table.rows)))
+
+    def _note_selected_name(self) -> None:
+        selected = getattr(self.session, "selected_account_id", None)
+        app: Any = self.app
+        for row in self.all_rows:
+            if row.acct_id == selected:
+                app.selected_account_name = row.name
+                break
+        app.session_changed()
+
+    def _sorted(self, rows: list[Any]) -> list[Any]:
+        from ccm_tui.service.accounts import sort_rows
+
+        return sort_rows(rows, SORT_KEYS[self.sort_index], reverse=self.sort_reverse)
+
+    def _apply_filter(self) -> None:
+        from ccm_tui.service.accounts import filter_rows
+
+        rows = filter_rows(self.all_rows, self.query_text) if self.query_text else self.all_rows
+        self.table.set_rows(list(rows))
+        self._show_state()
+
+    def _show_state(self) -> None:
+        title = self.query_one("#accounts-title", Static)
+        message = self.query_one("#accounts-message", Static)
+        shown, total = len(self.table.rows), len(self.all_rows)
+        if self.query_text:
+            title.update(f"Accounts — {shown} of {total} match “{self.query_text}”")
+        else:
+            title.update(f"Accounts ({total})" if self.loaded else "Accounts")
+        text = ""
+        if self.error:
+            text = f"Could not load accounts: {self.error} — press r to retry"
+        elif self.loaded and not total:
+            text = "No accounts yet — press n to create one"
+        elif self.loaded and self.query_text and not shown:
+            text = f"No account matches “{self.query_text}” — escape clears the filter"
+        message.update(text)
+        message.display = bool(text)
+        message.set_class(bool(self.error), "error")
+
+    # -- filter --------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one("#accounts-filter", QuietInput)
+        box.display = True
+        box.focus()
+
+    @on(QuietInput.Changed, "#accounts-filter")
+    def _filter_changed(self, event: QuietInput.Changed) -> None:
+        bench_marks.mark("filter_key", event.value)
+        self.query_text = event.value.strip()
+        self._apply_filter()
+        if bench_marks.enabled():
+            self.call_after_refresh(bench_marks.mark, "filter_painted", str(len(self.table.rows)))
+
+    @on(QuietInput.Submitted, "#accounts-filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#accounts-filter", QuietInput)
+        if box.value:
+            box.value = ""  # Changed re-applies the (empty) filter
+        box.display = False
+        self.table.focus()
+
+    # -- sort ----------------------------------------------------------------------------
+    def _resort(self) -> None:
+        self.all_rows = self._sorted(self.all_rows)
+        self.table.set_sort(SORT_KEYS[self.sort_index], self.sort_reverse)
+        self._apply_filter()
+
+    def action_cycle_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORT_KEYS)
+        self.sort_reverse = False
+        self._resort()
+
+    def action_reverse_sort(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self._resort()
+
+    @on(AccountTable.HeaderClicked)
+    def _header_clicked(self, event: AccountTable.HeaderClicked) -> None:
+        index = SORT_KEYS.index(event.column.key)
+        if index == self.sort_index:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_index, self.sort_reverse = index, False
+        self._resort()
+
+    # -- row actions ---------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_toggle_ids(self) -> None:
+        self.table.set_full_ids(not self.table.full_ids)
+
+    def _current(self) -> Any | None:
+        row = self.table.current_row
+        if row is None:
+            self.notify("No account highlighted", severity="warning", timeout=3)
+        return row
+
+    def action_details(self) -> None:
+        row = self._current()
+        if row is not None:
+            from ccm_tui.screens.details import AccountDetailsScreen
+
+            self.app.push_screen(AccountDetailsScreen(self.session, row.account))
+
+    @on(AccountTable.RowActivated)
+    def _row_activated(self) -> None:
+        self.action_details()
+
+    def action_copy_id(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.app.copy_to_clipboard(row.acct_id)
+            self.notify(f"Copied the account id {row.acct_id}", timeout=3)
+
+    def action_new_account(self) -> None:
+        app: Any = self.app
+        if app.read_only:
+            self.notify("This profile is read-only: creating accounts is disabled",
+                        severity="warning", timeout=5)
+            return
+        from ccm_tui.screens.wizard import WizardScreen
+
+        self._reload_on_resume = True
+        app.push_screen(WizardScreen(self.session))
+
+    def action_select_account(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.select_account(row.acct_id, row.name)
+
+    @work(exclusive=True, group="accounts-select", exit_on_error=False)
+    async def select_account(self, acct_id: str, name: str | None) -> None:
+        from ccm_tui.api.errors import CcmError
+
+        app: Any = self.app
+        try:
+            select = getattr(self.session, "select_account", None)
+            if select is not None:
+                await select(acct_id)
+            else:
+                await self.session.client.select_account(acct_id)
+        except CcmError as exc:
+            self.notify(f"Could not select {name or acct_id}: {describe_error(exc)}",
+                        severity="error", timeout=8)
+            return
+        if getattr(self.session, "selected_account_id", None) != acct_id:
+            try:
+                self.session.selected_account_id = acct_id
+            except AttributeError:
+                pass
+        app.selected_account_name = name
+        app.session_changed()
+        self.notify(f"Selected account {name or acct_id}", timeout=3)
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        return [
+            ("New account", "Start the create-account wizard", self.action_new_account),
+            ("Refresh accounts", "Load the accounts again", self.action_refresh),
+            ("Filter accounts", "Filter the table as you type", self.action_filter),
+            ("Sort by next column", "Cycle the sort column", self.action_cycle_sort),
+            ("Account details", "Open the highlighted account", self.action_details),
+            ("Select account", "Make the highlighted account the session's account",
+             self.action_select_account),
+            ("Copy account id", "Copy the highlighted id (OSC 52)", self.action_copy_id),
+        ]

@@ -1,0 +1,254 @@
+"""AccountTable: a virtual (Line API) table of accounts.
+
+Only the visible lines are ever rendered, so filtering or sorting 10,000 rows costs a list
+swap and one repaint — not a rebuild of per-cell widgets or measurements (DataTable measures
+every cell it is given, ~1 s for 10k rows). The header line stays on top while rows scroll.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ccm_tui.models.enums import AccessRoles
+
+
+def compact_roles(roles: Sequence[Any]) -> str:
+    """"MANAGER (Administrator)"; several roles: "MANAGER (Admin.), WRITER (Editor)"."""
+    words = []
+    for role in roles:
+        try:
+            console = AccessRoles(str(role)).console_name
+        except ValueError:
+            words.append(str(role))
+            continue
+        if len(roles) > 1 and console == "Administrator":
+            console = "Admin."
+        words.append(f"{role} ({console})")
+    return ", ".join(words) or "—"
+
+
+def _text(value: Any) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the AccountRow attribute sort_rows orders by
+    label: str
+    width: int
+    cell: Callable[[Any, bool], str]  # (row, full_ids) -> text
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "Name", 18, lambda r, f: _text(r.name)),
+    Column("acct_id", "Id", 8, lambda r, f: r.acct_id if f else r.short_id),
+    Column("roles", "My roles", 23, lambda r, f: compact_roles(r.roles)),
+    Column("status", "Status", 8, lambda r, f: _text(r.status)),
+    Column("account_status", "Account", 11, lambda r, f: _text(r.account_status)),
+    Column("component", "Component", 15, lambda r, f: _text(r.component)),
+    Column("created_at", "Created", 16, lambda r, f: r.created_local or "—"),
+)
+FULL_ID_WIDTH = 36
+
+
+def _fit(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text.ljust(width)
+    return text[: max(0, width - 1)] + "…"
+
+
+class AccountTable(ScrollView, can_focus=True):
+    """Rows are AccountRow objects (ccm_tui.service.accounts)."""
+
+    COMPONENT_CLASSES = {
+        "account-table--header",
+        "account-table--cursor",
+        "account-table--sorted",
+    }
+    DEFAULT_CSS = """
+    AccountTable { height: 1fr; }
+    AccountTable > .account-table--header { text-style: bold; background: $panel; }
+    AccountTable > .account-table--sorted { text-style: bold underline; background: $panel; }
+    AccountTable > .account-table--cursor { background: $accent 40%; text-style: bold; }
+    AccountTable:focus > .account-table--cursor { background: $accent; color: $text; }
+    """
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("pagedown", "page_down_rows", "Page down", show=False, id="table.page_down"),
+        Binding("pageup", "page_up_rows", "Page up", show=False, id="table.page_up"),
+        Binding("home,g", "first", "First", show=False, id="table.first"),
+        Binding("end,G", "last", "Last", show=False, id="table.last"),
+        Binding("left", "scroll_left", "Left", show=False, id="table.left"),
+        Binding("right", "scroll_right", "Right", show=False, id="table.right"),
+    ]
+
+    cursor = reactive(0, repaint=False, init=False)
+
+    class HeaderClicked(Message):
+        def __init__(self, column: Column) -> None:
+            super().__init__()
+            self.column = column
+
+    class RowActivated(Message):
+        """Enter or a double click on a row."""
+
+        def __init__(self, row: Any) -> None:
+            super().__init__()
+            self.row = row
+
+    class CursorMoved(Message):
+        def __init__(self, row: Any) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[Any] = []
+        self.full_ids = False
+        self.sort_key: str | None = None
+        self.sort_reverse = False
+
+    # -- data ----------------------------------------------------------------------------
+    @property
+    def columns(self) -> list[Column]:
+        if not self.full_ids:
+            return list(COLUMNS)
+        return [Column(c.key, c.label, FULL_ID_WIDTH, c.cell) if c.key == "acct_id" else c
+                for c in COLUMNS]
+
+    @property
+    def current_row(self) -> Any | None:
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor]
+        return None
+
+    def set_rows(self, rows: list[Any]) -> None:
+        """Show ``rows`` (already filtered and sorted); the cursor stays on the same account."""
+        current = self.current_row
+        self.rows = rows
+        index = 0
+        if current is not None:
+            wanted = current.acct_id
+            for i, row in enumerate(rows):
+                if row.acct_id == wanted:
+                    index = i
+                    break
+        self._update_size()
+        self.set_reactive(AccountTable.cursor, min(index, max(0, len(rows) - 1)))
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.CursorMoved(self.current_row))
+
+    def set_full_ids(self, full: bool) -> None:
+        self.full_ids = full
+        self._update_size()
+        self.refresh()
+
+    def set_sort(self, key: str | None, reverse: bool) -> None:
+        self.sort_key, self.sort_reverse = key, reverse
+        self.refresh()
+
+    def _update_size(self) -> None:
+        width = sum(c.width + 2 for c in self.columns)
+        self.virtual_size = Size(width, len(self.rows) + 1)
+
+    # -- cursor --------------------------------------------------------------------------
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.CursorMoved(self.current_row))
+
+    def _visible_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = int(self.scroll_y)
+        visible = self._visible_rows()
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
+
+    def move_cursor(self, index: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(index, len(self.rows) - 1))
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor - 1)
+
+    def action_page_down_rows(self) -> None:
+        self.move_cursor(self.cursor + self._visible_rows())
+
+    def action_page_up_rows(self) -> None:
+        self.move_cursor(self.cursor - self._visible_rows())
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self.rows) - 1)
+
+    # -- mouse ---------------------------------------------------------------------------
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            x = offset.x + int(self.scroll_x)
+            for column in self.columns:
+                if x < column.width + 2:
+                    self.post_message(self.HeaderClicked(column))
+                    return
+                x -= column.width + 2
+            return
+        index = int(self.scroll_y) + offset.y - 1
+        if 0 <= index < len(self.rows):
+            self.cursor = index
+            if event.chain >= 2:
+                self.post_message(self.RowActivated(self.rows[index]))
+
+    # -- rendering -----------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x = int(self.scroll_x)
+        base = self.rich_style
+        if y == 0:
+            return self._header_strip(base).crop_extend(scroll_x, scroll_x + width, base)
+        index = int(self.scroll_y) + y - 1
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        style = base
+        if index == self.cursor:
+            style = base + self.get_component_rich_style("account-table--cursor")
+        row = self.rows[index]
+        text = "".join(" " + _fit(c.cell(row, self.full_ids), c.width) + " " for c in self.columns)
+        return Strip([Segment(text, style)]).crop_extend(scroll_x, scroll_x + width, style)
+
+    def _header_strip(self, base: Style) -> Strip:
+        header = base + self.get_component_rich_style("account-table--header")
+        sorted_style = base + self.get_component_rich_style("account-table--sorted")
+        segments = []
+        for column in self.columns:
+            label = column.label
+            style = header
+            if column.key == self.sort_key:
+                label = f"{label} {'▼' if self.sort_reverse else '▲'}"
+                style = sorted_style
+            segments.append(Segment(" " + _fit(label, column.width) + " ", style))
+        return Strip(segments)
