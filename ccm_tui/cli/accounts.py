@@ -73,14 +73,18 @@ def _run(args: argparse.Namespace, transport: Any) -> int:
 async def _with_session(args, settings, transport, handler, *extra) -> int:
     from ccm_tui.cli.connect import open_cli_session
 
-    session = await open_cli_session(args, settings, transport=transport)
+    from ccm_tui.api.errors import CcmError
+
+    session, fresh_login = await open_cli_session(args, settings, transport=transport)
     try:
         return await handler(args, session.client, *extra)
     finally:
-        try:
-            await session.close()
-        except Exception:  # noqa: BLE001 - logging out is best effort
-            pass
+        if fresh_login:  # end the server session this command opened (best effort)
+            try:
+                await session.client.terminate()
+            except CcmError:
+                pass
+        await session.close()
 
 
 # ---------------------------------------------------------------------------- read-only

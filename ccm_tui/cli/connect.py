@@ -43,8 +43,11 @@ def _password(settings: Any) -> str | None:
 
 
 async def open_cli_session(args: argparse.Namespace, settings: Any, *, transport: Any = None):
-    """Log in for one command. Raises InputError (exit 2) or CcmError (exit 1)."""
-    from ccm_tui.api.errors import AuthRequired, PermissionDenied
+    """Log in for one command -> (session, logged_in_with_password).
+
+    Raises InputError (exit 2) or CcmError (exit 1). A session this command opened with a
+    password is terminated afterwards; a pasted or remembered token is left alive.
+    """
     from ccm_tui.service.session import open_session, resume_session
 
     if settings.insecure:
@@ -53,7 +56,7 @@ async def open_cli_session(args: argparse.Namespace, settings: Any, *, transport
         warn_insecure()
     token = getattr(args, "token", None) or os.environ.get("CCM_TOKEN") or None
     if token:
-        return await open_session(settings, token=token, transport=transport)
+        return await open_session(settings, token=token, transport=transport), False
     if not settings.email:
         raise InputError(["--email: no login email given; pass --email, set CCM_EMAIL, or add "
                           "email to the profile (SSO users: --token or CCM_TOKEN)"])
@@ -61,11 +64,7 @@ async def open_cli_session(args: argparse.Namespace, settings: Any, *, transport
     if password is None:
         session = await resume_session(settings, transport=transport)
         if session is not None:
-            return session
+            return session, False
         raise InputError(["no password: set CCM_PASSWORD, or run in a terminal to be prompted "
                           "(passwords are never accepted as a flag)"])
-    try:
-        return await open_session(settings, password=password, transport=transport)
-    except (AuthRequired, PermissionDenied) as exc:
-        exc.message = f"login failed for {settings.email} at {settings.url}: {exc.message}"
-        raise
+    return await open_session(settings, password=password, transport=transport), True
