@@ -160,7 +160,9 @@ def _raster_info(data: bytes, kind: str) -> LogoInfo:
         ) from None
     except Exception:  # Pillow raises many types for broken files
         raise LogoError(
-            "damaged", f"starts like a {name} image but cannot be read (damaged or truncated)"
+            "damaged",
+            f"starts like a {name} image but cannot be read (damaged or truncated); "
+            "re-export it as PNG, JPEG or SVG",
         ) from None
     return LogoInfo(kind, len(data), width, height)
 
@@ -210,7 +212,8 @@ def _svg_info(data: bytes) -> LogoInfo:
     if _local(root.tag).lower() != "svg":
         raise LogoError(
             "wrong_type",
-            f"is XML with a <{_local(root.tag)}> root, not an SVG image (root must be <svg>)",
+            f"is XML with a <{_local(root.tag)}> root, not an SVG image (root must be <svg>); "
+            f"{_ALLOWED}",
         )
     if b"<?xml-stylesheet" in data:
         raise LogoError(
