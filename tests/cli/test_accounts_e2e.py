@@ -1,0 +1,192 @@
+"""The headless commands against a live emulator on a loopback port (in-process main())."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ccm_tui.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def ccm(live_emulator, demo_credentials, monkeypatch, tmp_path):
+    email, password = demo_credentials
+    monkeypatch.setenv("CCM_URL", live_emulator.url)
+    monkeypatch.setenv("CCM_EMAIL", email)
+    monkeypatch.setenv("CCM_PASSWORD", password)
+    monkeypatch.setenv("CCM_TUI_HOME", str(tmp_path / "home"))
+    for var in ("CCM_TOKEN", "CCM_PROFILE", "CCM_TUI_CONFIG"):
+        monkeypatch.delenv(var, raising=False)
+    return live_emulator.app.state.emulator
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def posts(emulator) -> int:
+    return sum(1 for r in emulator.received if r.method == "POST" and r.path == "/v1/accounts")
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return str(p)
+
+
+def test_create_json_then_list_then_duplicate(ccm, capsys, tmp_path):
+    f = write(tmp_path, "acct.json", json.dumps({"name": "Acme Labs", "component": "DEFAULT"}))
+    code, out, _ = run(capsys, "accounts", "create", "--from", f, "--json")
+    assert code == 0
+    created = json.loads(out)
+    assert created["name"] == "Acme Labs" and created["acct_id"]
+
+    code, out, _ = run(capsys, "accounts", "list", "--json")
+    assert code == 0
+    [listed] = [a for a in json.loads(out) if a["acct_id"] == created["acct_id"]]
+    assert listed["roles"] == ["MANAGER", "WRITER", "READER"]
+    assert listed["status"] == "ACTIVE" and listed["account_status"] == "Active"
+
+    code, out, _ = run(capsys, "accounts", "list")
+    header, *rows = out.splitlines()
+    assert header.split()[:3] == ["NAME", "ID", "ROLES"]
+    assert any(r.startswith("Acme Labs") and created["acct_id"] in r for r in rows)
+
+    before = posts(ccm)
+    code, out, err = run(capsys, "accounts", "create", "--from", f)
+    assert code == 1
+    assert err.strip() == "error: an account named 'Acme Labs' already exists"
+    assert posts(ccm) == before + 1  # one attempt, never retried
+
+
+def test_create_from_toml_prints_the_account(ccm, capsys, tmp_path):
+    f = write(tmp_path, "acct.toml", 'name = "Toml Co"\ncomponent = "CONFIDENTIAL_AI"\n'
+                                     "[node_enrollment]\n"
+                                     "attestation_enforcement_disabled_insecure = false\n")
+    code, out, _ = run(capsys, "accounts", "create", "--from", f)
+    assert code == 0
+    first, *table = out.splitlines()
+    assert first.startswith("created account Toml Co (")
+    assert "CONFIDENTIAL_AI" in table[1] and "MANAGER WRITER READER" in table[1]
+    assert ccm.last_body("POST", "/v1/accounts")["component"] == "CONFIDENTIAL_AI"
+
+
+def test_bad_field_and_dry_run_send_no_request(ccm, capsys, tmp_path):
+    bad = write(tmp_path, "bad.json", json.dumps(
+        {"name": "X", "auth_configs": [{"oauth": {"idp_name": "corp"}}]}))
+    good = write(tmp_path, "good.json", json.dumps({"name": "Dry"}))
+    seen = len(ccm.received)
+    code, _, err = run(capsys, "accounts", "create", "--from", bad)
+    assert code == 2
+    assert "auth_configs[0].oauth.client_id: is required" in err
+    code, out, _ = run(capsys, "accounts", "create", "--from", good, "--dry-run")
+    assert code == 0 and json.loads(out) == {"name": "Dry"}
+    assert len(ccm.received) == seen  # not even a login
+
+
+def test_batch_of_twenty_with_concurrency_four(ccm, capsys, tmp_path):
+    names = [f"batch-{i:02d}" for i in range(20)]
+    f = write(tmp_path, "many.jsonl", "\n".join(json.dumps({"name": n}) for n in names))
+    code, out, err = run(capsys, "accounts", "create", "--from", f, "--concurrency", "4")
+    assert code == 0, err
+    lines = out.splitlines()
+    created = [line for line in lines if " created  " in line]
+    assert len(created) == 20
+    assert sorted(line.split(" created  ")[1].split()[0] for line in created) == names
+    assert lines[-1] == "20 account(s): 20 created, 0 not created, 0 unknown"
+
+
+def test_batch_reports_every_failure_and_exits_1(ccm, capsys, tmp_path):
+    run(capsys, "accounts", "create", "--from", write(tmp_path, "a.json", '{"name": "taken"}'))
+    f = write(tmp_path, "b.toml", '[[accounts]]\nname = "fresh-1"\n[[accounts]]\nname = "taken"\n'
+                                  '[[accounts]]\nname = "fresh-2"\n')
+    code, out, err = run(capsys, "accounts", "create", "--from", f, "--json")
+    assert code == 1
+    results = json.loads(out)
+    assert [r["state"] for r in results] == ["created", "not_created", "created"]
+    assert "[2/3] FAILED  taken: an account named 'taken' already exists" in err
+    assert "3 account(s): 2 created, 1 not created, 0 unknown" in err
+
+
+def test_show_and_delete(ccm, capsys, tmp_path):
+    code, out, _ = run(capsys, "accounts", "create", "--from",
+                       write(tmp_path, "a.json", '{"name": "Short-lived"}'), "--json")
+    acct_id = json.loads(out)["acct_id"]
+    code, out, _ = run(capsys, "accounts", "show", acct_id, "--json")
+    assert code == 0 and json.loads(out)["name"] == "Short-lived"
+    code, out, _ = run(capsys, "accounts", "show", acct_id)
+    assert code == 0 and "Short-lived" in out
+
+    code, out, _ = run(capsys, "accounts", "delete", acct_id, "--yes")
+    assert code == 0 and out.strip() == f"deleted account {acct_id}"
+    code, _, err = run(capsys, "accounts", "show", acct_id)
+    assert code == 1 and f"no account with id {acct_id}" in err
+    code, _, err = run(capsys, "accounts", "delete", acct_id, "--yes")
+    assert code == 1 and f"no account with id {acct_id}" in err
+
+
+def test_bad_password_exits_1_without_echoing_it(ccm, capsys, monkeypatch):
+    monkeypatch.setenv("CCM_PASSWORD", "wrong-pass-123")
+    code, out, err = run(capsys, "accounts", "list")
+    assert code == 1
+    assert err.startswith("error: ") and "login refused" in err
+    assert "wrong-pass-123" not in out + err
+
+
+def test_no_password_and_no_terminal_exits_2(ccm, capsys, monkeypatch):
+    monkeypatch.delenv("CCM_PASSWORD")
+    monkeypatch.setattr(sys, "stdin", open(os.devnull))  # not a terminal: no prompt
+    code, _, err = run(capsys, "accounts", "list")
+    assert code == 2 and "set CCM_PASSWORD" in err
+
+
+def test_read_only_profile_refuses_changes(ccm, capsys, tmp_path, monkeypatch):
+    cfg = tmp_path / "home" / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text(f'[profiles.ro]\nurl = "{os.environ["CCM_URL"]}"\nread_only = true\n')
+    monkeypatch.delenv("CCM_URL")
+    seen = len(ccm.received)
+    code, _, err = run(capsys, "--profile", "ro", "accounts", "delete", "x", "--yes")
+    assert code == 2 and "read-only" in err
+    assert len(ccm.received) == seen
+    code, out, _ = run(capsys, "accounts", "list", "--profile", "ro", "--json")
+    assert code == 0 and isinstance(json.loads(out), list)
+
+
+def test_unreachable_server_exits_1_with_a_clear_line(capsys, monkeypatch, tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed once the block ends: connection refused
+    monkeypatch.setenv("CCM_TUI_HOME", str(tmp_path))
+    monkeypatch.setenv("CCM_EMAIL", "a@example.com")
+    monkeypatch.setenv("CCM_PASSWORD", "pw-not-shown")
+    code, out, err = run(capsys, "accounts", "list", "--server", f"http://127.0.0.1:{port}")
+    assert code == 1
+    assert len(err.splitlines()) == 1 and err.startswith("error: ")
+    assert f"127.0.0.1:{port}" in err and "pw-not-shown" not in err
+
+
+@pytest.mark.slow
+def test_done_when_scenario_as_a_subprocess(live_emulator, demo_credentials, tmp_path):
+    email, password = demo_credentials
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "CCM_URL": live_emulator.url,
+           "CCM_EMAIL": email, "CCM_PASSWORD": password, "CCM_TUI_HOME": str(tmp_path / "h")}
+    f = write(tmp_path, "acct.json", '{"name": "Subprocess Inc"}')
+    cmd = [sys.executable, "-m", "ccm_tui", "accounts", "create", "--from", f, "--json"]
+    first = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["name"] == "Subprocess Inc"
+    again = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 1
+    assert again.stderr == "error: an account named 'Subprocess Inc' already exists\n"
