@@ -51,7 +51,9 @@ def redact(obj: Any) -> Any:
     if isinstance(obj, dict):
         out = {}
         for key, value in obj.items():
-            if is_secret_key(key) and value is not None and value != "":
+            # A structural member named like a secret (the auth config "password": {...})
+            # is not itself a secret: recurse into it instead of masking it whole.
+            if is_secret_key(key) and value not in (None, "") and not isinstance(value, (dict, list)):
                 out[key] = MASK
             else:
                 out[key] = redact(value)
