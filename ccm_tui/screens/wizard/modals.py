@@ -1,0 +1,269 @@
+"""Small dialogs of the wizard: auth config editor, file picker, leave/relogin/resume."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, DirectoryTree, Input, Label, Static
+
+from ccm_tui.screens.wizard.form import KIND_LABEL, AuthEntry, check_auth_entry
+from ccm_tui.screens.wizard.ids import error_label_for, field_key
+
+
+def _input(value: str, *, id: str, placeholder: str = "", password: bool = False) -> Input:
+    inp = Input(value, id=id, placeholder=placeholder, password=password)
+    inp.cursor_blink = False
+    return inp
+
+
+OAUTH_FIELDS = (
+    ("idp_name", "IdP name", "e.g. Corporate SSO", False),
+    ("idp_icon_url", "IdP icon URL", "https://…/icon.png", False),
+    ("idp_authorization_endpoint", "Authorization endpoint", "https://…/authorize", False),
+    ("idp_token_endpoint", "Token endpoint", "https://…/token", False),
+    ("idp_userinfo_endpoint", "Userinfo endpoint (optional)", "https://…/userinfo", False),
+    ("client_id", "Client id", "", False),
+    ("client_secret", "Client secret", "masked; never saved in drafts", True),
+)
+
+
+class AuthEditor(ModalScreen[AuthEntry | None]):
+    """Add or edit one auth config; validated with the models before it closes."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="wizard.auth.cancel"),
+        Binding("ctrl+o", "save", "Save", id="wizard.auth.save"),
+    ]
+
+    def __init__(self, entry: AuthEntry, *, pending_secret: bool = False) -> None:
+        super().__init__()
+        self.entry = copy.deepcopy(entry)
+        self.pending_secret = pending_secret
+
+    def compose(self) -> ComposeResult:
+        e = self.entry
+        with Vertical(id="auth-editor", classes="wizard-dialog"):
+            yield Label(f"{KIND_LABEL[e.kind]} authentication", classes="dialog-title")
+            with VerticalScroll(id="auth-editor-body"):
+                if e.kind == "password":
+                    yield Checkbox("Require two-factor authentication", e.require_2fa, id="require_2fa")
+                    yield Checkbox("Administrators only", e.administrators_only, id="administrators_only")
+                    yield Label("", id="err-password", classes="field-error")
+                elif e.kind == "cluster_auth_ref":
+                    yield Label("Target id (cluster-level auth config)")
+                    yield _input(e.target_id, id="target_id")
+                    yield Label("", id="err-cluster_auth_ref-target_id", classes="field-error")
+                else:
+                    o = e.oauth
+                    for name, label, placeholder, secret in OAUTH_FIELDS:
+                        yield Label(label)
+                        yield _input(getattr(o, name), id=name, placeholder=placeholder, password=secret)
+                        yield Label(
+                            "enter the client secret again (drafts never keep it)"
+                            if name == "client_secret" and self.pending_secret and not o.client_secret
+                            else "",
+                            id=f"err-oauth-{name}",
+                            classes="field-error",
+                        )
+                    yield Checkbox("IdP requires HTTP Basic auth", o.idp_requires_basic_auth, id="idp_requires_basic_auth")
+                    yield Static("TLS for this IdP is set on step 4.", classes="hint")
+                yield Label("", id="err-editor", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+o)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        first = self.query("Input, Checkbox").first()
+        first.focus()
+
+    def _collect(self) -> AuthEntry:
+        e = self.entry
+        if e.kind == "password":
+            e.require_2fa = self.query_one("#require_2fa", Checkbox).value
+            e.administrators_only = self.query_one("#administrators_only", Checkbox).value
+        elif e.kind == "cluster_auth_ref":
+            e.target_id = self.query_one("#target_id", Input).value
+        else:
+            for name, *_ in OAUTH_FIELDS:
+                setattr(e.oauth, name, self.query_one(f"#{name}", Input).value)
+            e.oauth.idp_requires_basic_auth = self.query_one("#idp_requires_basic_auth", Checkbox).value
+        return e
+
+    def action_save(self) -> None:
+        entry = self._collect()
+        errors = check_auth_entry(entry)
+        for label in self.query(".field-error"):
+            label.update("")
+        for err in errors:
+            label = error_label_for(self, err.field, err.message) or self.query_one("#err-editor", Label)
+            label.update(f"⚠ {err.message}")
+        if not errors:
+            self.dismiss(entry)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        idx = inputs.index(event.input)
+        if idx + 1 < len(inputs):
+            inputs[idx + 1].focus()
+        else:
+            self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FilePicker(ModalScreen[str | None]):
+    """Choose a file from a directory tree; Enter on a file picks it."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="wizard.picker.cancel"),
+        Binding("backspace", "up", "Parent dir", id="wizard.picker.up"),
+    ]
+
+    def __init__(self, start: str | Path, title: str = "Choose a file") -> None:
+        super().__init__()
+        start_path = Path(start).expanduser() if str(start).strip() else Path.cwd()
+        if start_path.is_file():
+            start_path = start_path.parent
+        if not start_path.is_dir():
+            start_path = Path.cwd()
+        self.start = start_path.resolve()
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="file-picker", classes="wizard-dialog"):
+            yield Label(f"{self.title_text} — Enter picks, Backspace goes up, Esc cancels", classes="dialog-title")
+            yield Label(str(self.start), id="picker-dir")
+            yield DirectoryTree(self.start, id="picker-tree")
+
+    def on_mount(self) -> None:
+        self.query_one(DirectoryTree).focus()
+
+    @on(DirectoryTree.FileSelected)
+    def _picked(self, event: DirectoryTree.FileSelected) -> None:
+        self.dismiss(str(event.path))
+
+    def action_up(self) -> None:
+        tree = self.query_one(DirectoryTree)
+        parent = Path(tree.path).parent
+        tree.path = parent
+        self.query_one("#picker-dir", Label).update(str(parent))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmLeave(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("escape", "stay", "Stay", id="wizard.leave.stay"),
+        Binding("y", "leave", "Leave", id="wizard.leave.yes"),
+        Binding("n", "stay", "Stay", show=False, id="wizard.leave.no"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="wizard-dialog small"):
+            yield Label("Leave the new-account wizard?", classes="dialog-title")
+            yield Static("What you typed is kept as a draft (secrets are not); you can resume it later.")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Leave (y)", id="leave", variant="warning")
+                yield Button("Stay (n)", id="stay")
+
+    def action_leave(self) -> None:
+        self.dismiss(True)
+
+    def action_stay(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "leave")
+
+
+class Relogin(ModalScreen[str | None]):
+    """The session expired during submit: ask for the password, then carry on."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="wizard.relogin.cancel")]
+
+    def __init__(self, email: str | None, message: str = "") -> None:
+        super().__init__()
+        self.email = email or "(unknown user)"
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="wizard-dialog small"):
+            yield Label("Your session has expired", classes="dialog-title")
+            yield Static(
+                f"Enter the password of {self.email} to log in again; the account is then "
+                "created (after checking it was not created already)."
+            )
+            yield _input("", id="relogin-password", placeholder="password", password=True)
+            yield Label(self.message, id="err-relogin", classes="field-error")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value:
+            self.dismiss(event.value)
+        else:
+            self.query_one("#err-relogin", Label).update("⚠ password: must not be empty")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ResumeDraftScreen(ModalScreen[str]):
+    """Offer an unfinished wizard draft: "resume", "discard" or "later"."""
+
+    BINDINGS = [
+        Binding("r", "choose('resume')", "Resume", id="wizard.draft.resume"),
+        Binding("d", "choose('discard')", "Discard", id="wizard.draft.discard"),
+        Binding("escape", "choose('later')", "Later", id="wizard.draft.later"),
+    ]
+
+    def __init__(self, description: str, secrets: int = 0) -> None:
+        super().__init__()
+        self.description = description
+        self.secrets = secrets
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="resume-draft", classes="wizard-dialog small"):
+            yield Label("Unfinished new account", classes="dialog-title")
+            yield Static(f"A draft was saved: {self.description}.")
+            if self.secrets:
+                yield Static(f"{self.secrets} secret field(s) were not saved and will be asked again.")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Resume (r)", id="resume", variant="primary")
+                yield Button("Discard (d)", id="discard", variant="error")
+                yield Button("Later (esc)", id="later")
+
+    def on_mount(self) -> None:
+        self.query_one("#resume", Button).focus()
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or "later")
+
+
+__all__ = ["AuthEditor", "ConfirmLeave", "FilePicker", "Relogin", "ResumeDraftScreen", "field_key"]

@@ -1,0 +1,352 @@
+"""The six panes of the wizard. Each pane draws one step and copies values between its
+widgets and the WizardForm (``load`` / ``store``); the screen does navigation and I/O."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    OptionList,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+)
+from textual.widgets.option_list import Option
+
+from ccm_tui.screens.wizard.form import (
+    COMPONENTS,
+    CONFIRM_WORD,
+    TLS_MODES,
+    WizardForm,
+    read_cert,
+    read_logo,
+)
+from ccm_tui.screens.wizard.ids import field_key
+from ccm_tui.widgets.wizard_logo import LogoPreview
+
+
+def text_input(value: str = "", *, id: str, placeholder: str = "", password: bool = False) -> Input:
+    inp = Input(value, id=id, placeholder=placeholder, password=password)
+    inp.cursor_blink = False
+    return inp
+
+
+def error_label(path: str) -> Label:
+    return Label("", id=f"err-{field_key(path)}", classes="field-error")
+
+
+class Pane(VerticalScroll):
+    can_focus = True
+
+    def load(self, form: WizardForm) -> None: ...
+
+    def store(self, form: WizardForm) -> None: ...
+
+    def clear_errors(self) -> None:
+        for label in self.query(".field-error"):
+            label.update("")
+
+
+class BasicsPane(Pane):
+    def compose(self) -> ComposeResult:
+        yield Label("Account name (required, unique on this CCM)")
+        yield text_input(id="name", placeholder="e.g. Payments team")
+        yield error_label("name")
+        yield Label("Component (account type)")
+        yield Select([(c, c) for c in COMPONENTS], value="DEFAULT", allow_blank=False, id="component")
+        yield error_label("component")
+        yield Checkbox("Disable attestation enforcement (insecure)", False, id="disable-attestation")
+        with Vertical(id="attest-confirm"):
+            yield Static(
+                "⚠ INSECURE: nodes will join this account WITHOUT attestation — "
+                "no proof they run genuine, unmodified enclaves. "
+                f"Type {CONFIRM_WORD} to confirm.",
+                classes="danger",
+            )
+            yield text_input(id="confirm", placeholder=f"type {CONFIRM_WORD}")
+            yield error_label("node_enrollment.confirm")
+        yield error_label("node_enrollment")
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.id == "disable-attestation":
+            self.query_one("#attest-confirm").display = event.value
+
+    def load(self, form: WizardForm) -> None:
+        self.query_one("#name", Input).value = form.name
+        self.query_one("#component", Select).value = form.component
+        self.query_one("#disable-attestation", Checkbox).value = form.disable_attestation
+        self.query_one("#confirm", Input).value = form.confirm_text
+        self.query_one("#attest-confirm").display = form.disable_attestation
+
+    def store(self, form: WizardForm) -> None:
+        form.name = self.query_one("#name", Input).value
+        value = self.query_one("#component", Select).value
+        form.component = value if isinstance(value, str) else "DEFAULT"
+        form.disable_attestation = self.query_one("#disable-attestation", Checkbox).value
+        form.confirm_text = self.query_one("#confirm", Input).value
+
+
+class LogoPane(Pane):
+    def compose(self) -> ComposeResult:
+        yield Label("Logo (optional): PNG, JPEG or SVG, at most 128 KiB. Empty = no logo.")
+        with Horizontal(classes="path-row"):
+            yield text_input(id="logo-path", placeholder="path to an image file")
+            yield Button("Browse ^o", id="browse-logo")
+        yield error_label("custom_logo")
+        yield Static("", id="logo-info")
+        yield LogoPreview("", id="logo-preview")
+
+    def load(self, form: WizardForm) -> None:
+        self.query_one("#logo-path", Input).value = form.logo_path
+        self.show_info(form.logo_path)
+
+    def store(self, form: WizardForm) -> None:
+        form.logo_path = self.query_one("#logo-path", Input).value
+
+    def show_info(self, path: str, *, report: bool = False) -> None:
+        info = self.query_one("#logo-info", Static)
+        preview = self.query_one("#logo-preview", LogoPreview)
+        err = self.query_one(f"#err-{field_key('custom_logo')}", Label)
+        path = path.strip()
+        info.update("")
+        preview.show(None, None)
+        if not path:
+            err.update("")
+            return
+        if not report and not Path(path).expanduser().is_file():
+            return
+        try:
+            b64, meta = read_logo(path)
+        except ValueError as exc:
+            err.update(f"⚠ {exc}")
+            return
+        err.update("")
+        dims = f", {meta.width}×{meta.height} px" if meta.width and meta.height else ""
+        info.update(f"{meta.kind.upper()}, {meta.size:,} bytes{dims}")
+        import base64
+
+        preview.show(base64.b64decode(b64), meta.kind)
+
+
+class AuthPane(Pane):
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "a add password · o add OAuth · c add cluster ref · e edit · x remove",
+            classes="hint",
+        )
+        yield OptionList(id="auth-list")
+        yield error_label("auth_configs")
+        yield Static("", id="auth-warnings", classes="warning")
+
+    def render_list(self, form: WizardForm, errors: dict[int, str]) -> None:
+        olist = self.query_one("#auth-list", OptionList)
+        highlighted = olist.highlighted
+        olist.clear_options()
+        if not form.auths:
+            olist.add_option(Option("No auth configs: the server's default applies. Enter continues.", disabled=True))
+            return
+        for i, entry in enumerate(form.auths):
+            prompt = Text(f"{i + 1}. {entry.summary()}")
+            if i in errors:
+                prompt.append(f"\n   ⚠ {errors[i]}", style="bold red")
+            olist.add_option(Option(prompt, id=f"auth-{i}"))
+        if highlighted is not None:
+            olist.highlighted = min(highlighted, len(form.auths) - 1)
+
+    def selected_index(self, form: WizardForm) -> int | None:
+        if not form.auths:
+            return None
+        idx = self.query_one("#auth-list", OptionList).highlighted
+        return idx if idx is not None and idx < len(form.auths) else 0
+
+
+class TlsPane(Pane):
+    """Rebuilt from the form each time it is shown (one section per OAuth config)."""
+
+    def sections(self, form: WizardForm) -> list[Any]:
+        widgets: list[Any] = []
+        if not form.oauth_indexes:
+            widgets.append(
+                Static(
+                    "Nothing to set here: TLS settings belong to OAuth identity providers and "
+                    "this account has none (add one on step 3). Enter continues.",
+                    id="tls-none",
+                )
+            )
+            return widgets
+        for i in form.oauth_indexes:
+            t = form.auths[i].oauth.tls
+            prefix = f"auth_configs[{i}].oauth.tls"
+            req = f"{prefix}.required"
+            name = form.auths[i].oauth.idp_name or f"config {i + 1}"
+            box = Vertical(
+                Label(f"OAuth {name}: TLS to the IdP", classes="section-title"),
+                RadioSet(
+                    *[RadioButton(m.capitalize(), m == t.mode, id=f"tls{i}-mode-{m}") for m in TLS_MODES],
+                    id=f"tls{i}-mode",
+                    classes="inline",
+                ),
+                Vertical(
+                    Checkbox("Validate hostname", t.validate_hostname, id=f"tls{i}-vh"),
+                    RadioSet(
+                        RadioButton("Global roots", t.ca != "pinned", id=f"tls{i}-ca-global"),
+                        RadioButton("Pinned certificate files", t.ca == "pinned", id=f"tls{i}-ca-pinned"),
+                        id=f"tls{i}-ca",
+                        classes="inline",
+                    ),
+                    Label("Pinned CA files (comma separated; ^o browses)"),
+                    text_input(t.pinned_paths, id=f"tls{i}-pinned", placeholder="ca.pem, other-ca.pem"),
+                    error_label(f"{req}.ca.pinned"),
+                    Static("", id=f"tls{i}-pinned-info", classes="cert-info"),
+                    Label("Client certificate file (optional)"),
+                    text_input(t.client_cert_path, id=f"tls{i}-cert", placeholder="client.pem"),
+                    error_label(f"{req}.client_cert"),
+                    Static("", id=f"tls{i}-cert-info", classes="cert-info"),
+                    Label("Client key file (optional; never saved in drafts)"),
+                    text_input(t.client_key_path, id=f"tls{i}-key", placeholder="client.key"),
+                    error_label(f"{req}.client_key"),
+                    id=f"tls{i}-required",
+                ),
+                error_label(req),
+                error_label(prefix),
+                classes="tls-section",
+            )
+            widgets.append(box)
+        return widgets
+
+    async def rebuild(self, form: WizardForm) -> None:
+        await self.remove_children()
+        await self.mount_all(self.sections(form))
+        for i in form.oauth_indexes:
+            self.sync_enabled(i)
+            self.show_cert_info(i)
+
+    def sync_enabled(self, i: int) -> None:
+        mode = self.query_one(f"#tls{i}-mode", RadioSet).pressed_index
+        required = mode == 2
+        self.query_one(f"#tls{i}-required").disabled = not required
+        pinned = self.query_one(f"#tls{i}-ca", RadioSet).pressed_index == 1
+        self.query_one(f"#tls{i}-pinned", Input).disabled = not (required and pinned)
+
+    def show_cert_info(self, i: int) -> None:
+        for which, ident in (("pinned", f"tls{i}-pinned"), ("cert", f"tls{i}-cert")):
+            paths = [p.strip() for p in self.query_one(f"#{ident}", Input).value.split(",") if p.strip()]
+            lines: list[str] = []
+            for p in paths if which == "pinned" else paths[:1]:
+                if not Path(p).expanduser().is_file():
+                    continue
+                try:
+                    _, infos = read_cert(p)
+                except ValueError:
+                    continue
+                for ci in infos:
+                    flag = "  ⚠ EXPIRED" if ci.expired else ""
+                    lines.append(f"{ci.subject} · expires {ci.not_after:%Y-%m-%d}{flag}")
+            self.query_one(f"#{ident}-info", Static).update("\n".join(lines))
+
+    def store(self, form: WizardForm) -> None:
+        for i in form.oauth_indexes:
+            if not self.query(f"#tls{i}-mode"):
+                continue
+            t = form.auths[i].oauth.tls
+            idx = self.query_one(f"#tls{i}-mode", RadioSet).pressed_index
+            t.mode = TLS_MODES[idx] if 0 <= idx < 3 else "required"
+            t.validate_hostname = self.query_one(f"#tls{i}-vh", Checkbox).value
+            t.ca = "pinned" if self.query_one(f"#tls{i}-ca", RadioSet).pressed_index == 1 else "global"
+            t.pinned_paths = self.query_one(f"#tls{i}-pinned", Input).value
+            t.client_cert_path = self.query_one(f"#tls{i}-cert", Input).value
+            t.client_key_path = self.query_one(f"#tls{i}-key", Input).value
+
+
+def abbreviate(value: Any, limit: int = 64) -> Any:
+    """Long base64 values (logo, certificates) shortened for the screen only."""
+    if isinstance(value, dict):
+        return {k: abbreviate(v, limit) for k, v in value.items()}
+    if isinstance(value, list):
+        return [abbreviate(v, limit) for v in value]
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:24]}…({len(value)} chars)"
+    return value
+
+
+class ReviewPane(Pane):
+    """Rebuilt from the built request each time it is shown."""
+
+    def sections(self, form: WizardForm, body: dict[str, Any] | None, warnings: list[str]) -> list[Any]:
+        w: list[Any] = [
+            Static("Review — Enter creates the account; 1-5 jump back to a step; y copies the JSON.", classes="hint"),
+            Label("", id="review-error", classes="field-error banner"),
+        ]
+
+        def row(label: str, value: str, path: str) -> None:
+            w.append(Static(f"[b]{label}[/b]  {value}", markup=True, classes="review-row"))
+            w.append(error_label(path))
+
+        row("1 Name:", _esc(form.name.strip()), "name")
+        row("  Component:", form.component, "component")
+        row(
+            "  Node enrollment:",
+            "[red b]attestation enforcement DISABLED (insecure)[/]" if form.disable_attestation else "attestation enforced",
+            "node_enrollment",
+        )
+        row("2 Logo:", _esc(form.logo_path.strip()) or "none", "custom_logo")
+        if form.auths:
+            for i, entry in enumerate(form.auths):
+                row(f"3 Auth {i + 1}:", _esc(entry.summary()), f"auth_configs[{i}]")
+        else:
+            row("3 Auth:", "none (server default)", "auth_configs")
+        if form.auths:
+            w.append(error_label("auth_configs"))
+        for msg in warnings:
+            w.append(Static(f"⚠ {_esc(msg)}", classes="warning"))
+        if body is not None:
+            shown = json.dumps(abbreviate(body), indent=2)
+            w.append(Label("JSON to be sent (secrets masked; long base64 shortened on screen):"))
+            w.append(Static(Text(shown), id="review-json"))
+        return w
+
+    async def rebuild(self, form: WizardForm, body: dict[str, Any] | None, warnings: list[str]) -> None:
+        await self.remove_children()
+        await self.mount_all(self.sections(form, body, warnings))
+
+
+def _esc(text: str) -> str:
+    return text.replace("[", r"\[")
+
+
+PHASES = (
+    ("validating", "Validating"),
+    ("connecting", "Connecting"),
+    ("sending", "Sending"),
+    ("waiting", "Waiting for the server"),
+    ("reconciling", "Reconciling (did the server create it?)"),
+)
+
+
+class SubmitPane(Pane):
+    def compose(self) -> ComposeResult:
+        yield Static("", id="submit-title", classes="section-title")
+        yield Static("", id="submit-phases")
+        yield Static("", id="submit-status")
+        yield Static("Esc cancels while the request is in flight.", classes="hint", id="submit-hint")
+
+    def show(self, title: str, phases: list[tuple[str, float | None, bool]], status: str) -> None:
+        self.query_one("#submit-title", Static).update(title)
+        text = Text()
+        names = dict(PHASES)
+        for key, elapsed, current in phases:
+            mark = "▶" if current else "✓"
+            secs = f"{elapsed:5.1f}s" if elapsed is not None else ""
+            text.append(f"{mark} {names.get(key, key):<42} {secs}\n", style="bold" if current else "")
+        self.query_one("#submit-phases", Static).update(text)
+        self.query_one("#submit-status", Static).update(status)

@@ -1,0 +1,58 @@
+"""A small logo preview: PNG/JPEG downscaled with Pillow and drawn with half blocks
+(each character cell shows two pixels: '▀' with the top pixel as foreground and the
+bottom one as background). SVG is not rasterised; only its facts are shown."""
+
+from __future__ import annotations
+
+import io
+
+from rich.text import Text
+from textual.widgets import Static
+
+PREVIEW_COLS = 24
+PREVIEW_ROWS = 6  # character rows, i.e. 12 pixel rows
+
+
+def half_block_preview(data: bytes, cols: int = PREVIEW_COLS, rows: int = PREVIEW_ROWS) -> Text:
+    """Render image bytes as half-block text; raises ValueError if Pillow cannot read it."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+            rgba = im.convert("RGBA")
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ValueError(f"cannot decode the image ({exc})") from None
+    bg = Image.new("RGBA", rgba.size, (0, 0, 0, 255))
+    flat = Image.alpha_composite(bg, rgba).convert("RGB")
+    flat.thumbnail((cols, rows * 2), Image.Resampling.LANCZOS)
+    width, height = flat.size
+    if height % 2:
+        padded = Image.new("RGB", (width, height + 1), (0, 0, 0))
+        padded.paste(flat, (0, 0))
+        flat, height = padded, height + 1
+    px = flat.load()
+    text = Text(no_wrap=True, overflow="crop")
+    for y in range(0, height, 2):
+        if y:
+            text.append("\n")
+        for x in range(width):
+            top = "#%02x%02x%02x" % px[x, y]
+            bottom = "#%02x%02x%02x" % px[x, y + 1]
+            text.append("▀", style=f"{top} on {bottom}")
+    return text
+
+
+class LogoPreview(Static):
+    DEFAULT_CSS = """
+    LogoPreview { height: auto; width: auto; max-height: 7; }
+    """
+
+    def show(self, data: bytes | None, kind: str | None) -> None:
+        if not data or kind not in ("png", "jpeg"):
+            self.update("" if not data else "(no preview for SVG)")
+            return
+        try:
+            self.update(half_block_preview(data))
+        except ValueError as exc:
+            self.update(Text(str(exc), style="italic"))
