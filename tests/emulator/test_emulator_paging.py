@@ -1,0 +1,150 @@
+"""GET /v1/accounts: cursor paging, sorting, scope, parameter errors, seeding, determinism."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+import pytest
+
+from ccm_tui.emulator import DEFAULT_PAGE_SIZE, DEMO_EMAIL, DEMO_PASSWORD, ManualClock, create_app
+
+BASE = "http://ccm.test"
+
+
+async def _pages(client, **params) -> list[list[dict]]:
+    pages, previous = [], None
+    while True:
+        q = dict(params)
+        if previous:
+            q["previous_id"] = previous
+        r = await client.get("/v1/accounts", params=q)
+        assert r.status_code == 200, r.text
+        items = r.json()["items"]
+        if not items:
+            return pages
+        pages.append(items)
+        previous = items[-1]["acct_id"]
+
+
+@pytest.fixture
+async def seeded():
+    clock = ManualClock(1_700_000_000)
+    app = create_app(seed_accounts=23, clock=clock)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
+        await c.post("/v1/sys/auth", auth=(DEMO_EMAIL, DEMO_PASSWORD))
+        yield c, app.state.emulator
+
+
+async def test_cursor_paging_visits_every_account_once(seeded):
+    client, emulator = seeded
+    pages = await _pages(client, limit=5)
+    assert [len(p) for p in pages] == [5, 5, 5, 5, 3]
+    names = [a["name"] for p in pages for a in p]
+    assert names == [f"seed-account-{i:05d}" for i in range(1, 24)]
+    assert all(a["roles"] == ["MANAGER", "WRITER", "READER"] for p in pages for a in p)
+
+
+async def test_default_page_size_is_100():
+    app = create_app(seed_accounts=DEFAULT_PAGE_SIZE + 5)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
+        await c.post("/v1/sys/auth", auth=(DEMO_EMAIL, DEMO_PASSWORD))
+        assert len((await c.get("/v1/accounts")).json()["items"]) == 100
+        assert [len(p) for p in await _pages(c)] == [100, 5]
+
+
+@pytest.mark.parametrize(
+    ("sort_by", "key", "reverse"),
+    [("name:DESC", "name", True), ("name:ASC", "name", False), ("created_at:DESC", "created_at", True),
+     ("acct_id", "acct_id", False)],
+)
+async def test_sort_by_with_paging(seeded, sort_by, key, reverse):
+    client, _ = seeded
+    got = [a[key] for p in await _pages(client, limit=4, sort_by=sort_by) for a in p]
+    assert len(got) == 23 and got == sorted(got, reverse=reverse)
+
+
+async def test_multi_key_sort(seeded):
+    client, _ = seeded
+    rows = [a for p in await _pages(client, limit=6, sort_by="account_status:DESC,name:DESC") for a in p]
+    keys = [(a["account_status"], a["name"]) for a in rows]
+    assert keys == sorted(keys, reverse=True)
+    assert {a["account_status"] for a in rows} == {"Active", "Deactivated"}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"limit": "0"}, "limit"), ({"limit": "ten"}, "limit"), ({"sort_by": "color:ASC"}, "sort_by"),
+     ({"sort_by": "name:UP"}, "sort_by"), ({"scope": "ALL"}, "scope"), ({"previous_id": "abc"}, "previous_id"),
+     ({"previous_id": "00000000-0000-4000-8000-000000000000"}, "previous_id")],
+)
+async def test_bad_query_parameters_400(seeded, params, field):
+    client, _ = seeded
+    r = await client.get("/v1/accounts", params=params)
+    assert r.status_code == 400 and f"`{field}`" in r.json()["message"]
+
+
+async def test_scope_system_lists_accounts_without_membership(seeded):
+    client, emulator = seeded
+    first = emulator.store.all_accounts()[0]["acct_id"]
+    emulator.store.set_membership(emulator.user["user_id"], first, None)
+    user = (await client.get("/v1/accounts", params={"limit": 100})).json()["items"]
+    system = (await client.get("/v1/accounts", params={"limit": 100, "scope": "SYSTEM"})).json()["items"]
+    assert len(user) == 22 and len(system) == 23
+    assert "roles" not in system[0] and system[0]["acct_id"] == first
+
+
+def test_seeding_10000_accounts_is_fast():
+    start = time.perf_counter()
+    app = create_app(seed_accounts=10_000)
+    elapsed = time.perf_counter() - start
+    assert app.state.emulator.store.count_accounts() == 10_000
+    assert elapsed < 2.0, f"seeding took {elapsed:.2f}s"
+
+
+def test_id_seed_makes_ids_deterministic():
+    def ids(seed):
+        emu = create_app(id_seed=seed, seed_accounts=3, clock=ManualClock(0)).state.emulator
+        return emu.user["user_id"], [a["acct_id"] for a in emu.store.all_accounts()]
+
+    assert ids(7) == ids(7)
+    assert ids(7) != ids(8)
+    assert ids(None) != ids(None)
+
+
+async def test_file_database_persists_and_seeds_once(tmp_path):
+    db = str(tmp_path / "ccm.sqlite")
+    app = create_app(db_path=db, seed_accounts=2)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
+        await c.post("/v1/sys/auth", auth=(DEMO_EMAIL, DEMO_PASSWORD))
+        assert (await c.post("/v1/accounts", json={"name": "kept"})).status_code == 200
+    app.state.emulator.store.close()
+    again = create_app(db_path=db, seed_accounts=2)
+    names = [a["name"] for a in again.state.emulator.store.all_accounts()]
+    assert names == ["seed-account-00001", "seed-account-00002", "kept"]
+    # no secret is written to the database file
+    again.state.emulator.store.close()
+    assert DEMO_PASSWORD.encode() not in (tmp_path / "ccm.sqlite").read_bytes()
+
+
+def test_store_is_safe_across_threads(live_emulator, demo_credentials):
+    """Creates over HTTP (server thread) while the test thread reads the store."""
+    with httpx.Client(base_url=live_emulator.url, auth=None) as c:
+        c.post("/v1/sys/auth", auth=demo_credentials)
+        errors: list[BaseException] = []
+
+        def reader():
+            try:
+                for _ in range(200):
+                    live_emulator.emulator.store.all_accounts()
+            except BaseException as exc:  # pragma: no cover - the failure we look for
+                errors.append(exc)
+
+        t = threading.Thread(target=reader)
+        t.start()
+        for i in range(30):
+            assert c.post("/v1/accounts", json={"name": f"t{i}"}).status_code == 200
+        t.join()
+        assert not errors
+        assert live_emulator.emulator.store.count_accounts() == 30
