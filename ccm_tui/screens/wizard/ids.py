@@ -10,6 +10,20 @@ from textual.widgets import Label
 _TRAIL = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
 
 
+class FieldErrorLabel(Label):
+    """An error line beside a field: hidden (no height) while it has nothing to say."""
+
+    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+        super().__init__(text, id=id, classes="field-error")
+        self.text = text
+        self.display = bool(text.strip())
+
+    def update(self, content: object = "") -> None:  # type: ignore[override]
+        self.text = str(content)
+        super().update(content)  # type: ignore[arg-type]
+        self.display = bool(self.text.strip())
+
+
 def field_key(path: str) -> str:
     """A CSS-safe id fragment for a request field path."""
     return re.sub(r"[^A-Za-z0-9_-]", "-", path)

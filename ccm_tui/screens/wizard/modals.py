@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DirectoryTree, Input, Label, Static
 
 from ccm_tui.screens.wizard.form import KIND_LABEL, AuthEntry, check_auth_entry
-from ccm_tui.screens.wizard.ids import error_label_for, field_key
+from ccm_tui.screens.wizard.ids import FieldErrorLabel, error_label_for, field_key
 
 
 def _input(value: str, *, id: str, placeholder: str = "", password: bool = False) -> Input:
@@ -54,26 +54,25 @@ class AuthEditor(ModalScreen[AuthEntry | None]):
                 if e.kind == "password":
                     yield Checkbox("Require two-factor authentication", e.require_2fa, id="require_2fa")
                     yield Checkbox("Administrators only", e.administrators_only, id="administrators_only")
-                    yield Label("", id="err-password", classes="field-error")
+                    yield FieldErrorLabel("", id="err-password")
                 elif e.kind == "cluster_auth_ref":
                     yield Label("Target id (cluster-level auth config)")
                     yield _input(e.target_id, id="target_id")
-                    yield Label("", id="err-cluster_auth_ref-target_id", classes="field-error")
+                    yield FieldErrorLabel("", id="err-cluster_auth_ref-target_id")
                 else:
                     o = e.oauth
                     for name, label, placeholder, secret in OAUTH_FIELDS:
                         yield Label(label)
                         yield _input(getattr(o, name), id=name, placeholder=placeholder, password=secret)
-                        yield Label(
-                            "enter the client secret again (drafts never keep it)"
+                        yield FieldErrorLabel(
+                            "⚠ enter the client secret again (drafts never keep it)"
                             if name == "client_secret" and self.pending_secret and not o.client_secret
                             else "",
                             id=f"err-oauth-{name}",
-                            classes="field-error",
                         )
                     yield Checkbox("IdP requires HTTP Basic auth", o.idp_requires_basic_auth, id="idp_requires_basic_auth")
                     yield Static("TLS for this IdP is set on step 4.", classes="hint")
-                yield Label("", id="err-editor", classes="field-error")
+                yield FieldErrorLabel("", id="err-editor")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+o)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
@@ -213,7 +212,7 @@ class Relogin(ModalScreen[str | None]):
                 "created (after checking it was not created already)."
             )
             yield _input("", id="relogin-password", placeholder="password", password=True)
-            yield Label(self.message, id="err-relogin", classes="field-error")
+            yield FieldErrorLabel(self.message, id="err-relogin")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -31,7 +31,7 @@ from ccm_tui.screens.wizard.form import (
     read_cert,
     read_logo,
 )
-from ccm_tui.screens.wizard.ids import field_key
+from ccm_tui.screens.wizard.ids import FieldErrorLabel, field_key
 from ccm_tui.widgets.wizard_logo import LogoPreview
 
 
@@ -42,7 +42,7 @@ def text_input(value: str = "", *, id: str, placeholder: str = "", password: boo
 
 
 def error_label(path: str) -> Label:
-    return Label("", id=f"err-{field_key(path)}", classes="field-error")
+    return FieldErrorLabel("", id=f"err-{field_key(path)}")
 
 
 class Pane(VerticalScroll):
@@ -285,7 +285,7 @@ class ReviewPane(Pane):
     def sections(self, form: WizardForm, body: dict[str, Any] | None, warnings: list[str]) -> list[Any]:
         w: list[Any] = [
             Static("Review — Enter creates the account; 1-5 jump back to a step; y copies the JSON.", classes="hint"),
-            Label("", id="review-error", classes="field-error banner"),
+            FieldErrorLabel("", id="review-error"),
         ]
 
         def row(label: str, value: str, path: str) -> None:

@@ -196,7 +196,7 @@ class WizardScreen(Screen[None]):
                 text = f"⚠ {err}"
             else:
                 text = f"⚠ {err.message}"
-            previous = str(label.render()) if label.render() else ""
+            previous = getattr(label, "text", "")
             label.update(f"{previous}\n{text}" if previous.strip() else text)
             first = first or label
         if first is not None:

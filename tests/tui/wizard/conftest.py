@@ -82,7 +82,7 @@ def error_text(screen, path_key: str) -> str:
     """The text of the visible error label ``#err-<key>`` in the current pane."""
     pane = screen.pane(screen.step)
     labels = pane.query(f"#err-{path_key}")
-    return str(labels.first().render()) if labels else ""
+    return getattr(labels.first(), "text", "") if labels else ""
 
 
 # ---- files made in the test ---------------------------------------------------------------
