@@ -119,6 +119,9 @@ def check_url(value: Any, key: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError("must be an http(s) URL, e.g. https://ccm.fortanix.com", key=key)
     text = value.strip()
+    if "@" in text.split("?", 1)[0].split("#", 1)[0]:
+        # Checked first, and the value is never echoed: it may hold a password.
+        raise ConfigError("must not contain a user name or password (user@host)", key=key)
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - raises ValueError on a bad port
@@ -128,8 +131,6 @@ def check_url(value: Any, key: str) -> str:
         raise ConfigError(
             f"must be an http(s) URL, e.g. https://ccm.fortanix.com (got {text!r})", key=key
         )
-    if parts.username or parts.password:
-        raise ConfigError("must not contain a user name or password", key=key)
     if parts.query or parts.fragment:
         raise ConfigError("must not contain a query or fragment", key=key)
     return text.rstrip("/")

@@ -183,3 +183,10 @@ def test_config_check_command_reports_the_error(home, capsys):
     assert main(["config", "check"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "profiles.prod.password" in err
+
+
+def test_credentials_in_a_url_are_refused_without_echoing_them():
+    for url in ("https://ops:hunter2@ccm.example", "ftp://ops:hunter2@ccm.example"):
+        with pytest.raises(ConfigError, match="user name or password") as exc:
+            resolve_settings(url, None, None, None, {}, config=Config())
+        assert "hunter2" not in str(exc.value)
