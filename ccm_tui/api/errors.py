@@ -70,7 +70,11 @@ class TlsError(NetworkError):
     """Certificate verification or handshake failure."""
 
 
-class InsecureUrl(CcmError):
+class BadUrl(CcmError):
+    """The server URL cannot be used (no scheme or host, not http/https)."""
+
+
+class InsecureUrl(BadUrl):
     """Plain http:// to a host that is not this machine, without the insecure flag."""
 
 

@@ -8,7 +8,7 @@ import ssl
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ccm_tui.api.errors import InsecureUrl, TlsError
+from ccm_tui.api.errors import BadUrl, InsecureUrl, TlsError
 
 VerifyType = bool | str | os.PathLike | ssl.SSLContext
 
@@ -28,7 +28,7 @@ def check_url(base_url: str, *, insecure: bool) -> str:
     url = base_url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InsecureUrl(
+        raise BadUrl(
             f"server URL {url!r} is not valid: use https://HOST[:PORT] (or http:// for this machine)"
         )
     if parts.scheme == "http" and not is_loopback_host(parts.hostname) and not insecure:
