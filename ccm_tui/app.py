@@ -109,14 +109,16 @@ class CcmApp(App):
             self.set_keymap(self._keymap_config)
         if self._theme_name:
             self.theme = self._theme_name
+        self._check_size(self.size.width, self.size.height)
+
+    def get_default_screen(self) -> Screen:
+        """The first screen: accounts when a session was handed in, else the login."""
         from ccm_tui.screens.accounts import AccountsScreen
         from ccm_tui.screens.login import LoginScreen
 
         if self.session is not None:
-            self.push_screen(AccountsScreen(self.session))
-        else:
-            self.push_screen(LoginScreen())
-        self._check_size(self.size.width, self.size.height)
+            return AccountsScreen(self.session)
+        return LoginScreen()
 
     async def on_unmount(self) -> None:
         if self.session is not None:

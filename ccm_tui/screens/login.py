@@ -162,4 +162,7 @@ class LoginScreen(CcmScreen):
             app.notify(f"Demo server. Log in as {email_} / {password_}", title="DEMO", timeout=15)
         from ccm_tui.screens.accounts import AccountsScreen
 
-        app.switch_screen(AccountsScreen(session))
+        # Forget the typed secrets; the login stays underneath (never shown again).
+        self.query_one("#login-password", QuietInput).value = ""
+        self.query_one("#login-token", QuietInput).value = ""
+        app.push_screen(AccountsScreen(session))

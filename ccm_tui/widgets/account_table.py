@@ -162,7 +162,7 @@ class AccountTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _update_size(self) -> None:
-        width = sum(c.width + 2 for c in self.columns)
+        width = sum(c.width + 2 for c in self.columns) + 2  # room for a vertical scrollbar
         self.virtual_size = Size(width, len(self.rows) + 1)
 
     # -- cursor --------------------------------------------------------------------------

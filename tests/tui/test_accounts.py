@@ -1,0 +1,178 @@
+"""Accounts screen: roles and status, filter, sort, refresh, select, copy, empty/error states."""
+
+from __future__ import annotations
+
+from ccm_tui.screens.accounts import AccountsScreen
+from tui_helpers import accounts_ready, add_account, screen_text, until
+
+
+def names(app) -> list[str]:
+    return [row.name for row in app.screen.table.rows]
+
+
+async def test_rows_show_roles_and_status(make_app, det_emulator):
+    add_account(det_emulator, "alpha", roles=("MANAGER",))
+    add_account(det_emulator, "bravo", roles=("READER",), status="PENDING")
+    add_account(det_emulator, "charlie", roles=("WRITER",), component="CONFIDENTIAL_AI")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        text = screen_text(app)
+        assert "Accounts (3)" in text
+        lines = {name: next(l for l in text.splitlines() if name in l) for name in ("alpha", "bravo", "charlie")}
+        assert "MANAGER (Administrator)" in lines["alpha"] and "ACTIVE" in lines["alpha"]
+        assert "READER (Viewer)" in lines["bravo"] and "PENDING" in lines["bravo"]
+        assert "WRITER (Editor)" in lines["charlie"]
+        assert "Active" in lines["alpha"]
+        # Component and created are further right: scroll there with the keyboard.
+        await pilot.press(*["right"] * 40)
+        text = screen_text(app)
+        line = next(l for l in text.splitlines() if "CONFIDENTIAL_AI" in l)
+        assert "2023-11-14 22:13" in line
+
+
+async def test_ids_are_short_and_full_on_demand(make_app, det_emulator):
+    acct = add_account(det_emulator, "alpha")
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        text = screen_text(app)
+        assert acct["acct_id"][:8] in text and acct["acct_id"] not in text
+        await pilot.press("i")
+        assert acct["acct_id"] in screen_text(app)
+
+
+async def test_filter_as_you_type_and_escape_clears(make_app, det_emulator):
+    for name in ("alpha", "alpine", "bravo", "charlie"):
+        add_account(det_emulator, name)
+    add_account(det_emulator, "delta", roles=("READER",))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        await pilot.press("slash", "a", "l")
+        assert names(app) == ["alpha", "alpine"]
+        assert "2 of 5 match" in screen_text(app)
+        await pilot.press("p", "i")
+        assert names(app) == ["alpine"]
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        assert len(names(app)) == 5
+        await pilot.press(*"viewer")  # console role words match too
+        assert names(app) == ["delta"]
+        await pilot.press(*"zz")
+        assert "No account matches" in screen_text(app)
+        await pilot.press("escape")
+        assert len(names(app)) == 5
+        assert not app.screen.query_one("#accounts-filter").display
+        assert app.focused is app.screen.table
+
+
+async def test_sort_cycles_and_reverses(make_app, det_emulator):
+    add_account(det_emulator, "bravo", minutes=1)
+    add_account(det_emulator, "alpha", minutes=3)
+    add_account(det_emulator, "charlie", minutes=2)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        assert names(app) == ["alpha", "bravo", "charlie"]
+        await pilot.press("O")
+        assert names(app) == ["charlie", "bravo", "alpha"]
+        assert "Name ▼" in screen_text(app)
+        for _ in range(6):  # name -> id -> roles -> status -> account -> component -> created
+            await pilot.press("o")
+        assert app.screen.table.sort_key == "created_at"
+        assert names(app) == ["bravo", "charlie", "alpha"]
+        await pilot.press("O")
+        assert names(app) == ["alpha", "charlie", "bravo"]
+
+
+async def test_header_click_sorts(make_app, det_emulator):
+    add_account(det_emulator, "bravo")
+    add_account(det_emulator, "alpha")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        assert names(app) == ["alpha", "bravo"]
+        await pilot.click("#accounts-table", offset=(3, 0))  # the "Name" header
+        assert names(app) == ["bravo", "alpha"]
+
+
+async def test_vim_keys_move_the_cursor(make_app, det_emulator):
+    for i in range(30):
+        add_account(det_emulator, f"acct-{i:02d}")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        table = app.screen.table
+        await pilot.press("j", "j")
+        assert table.current_row.name == "acct-02"
+        await pilot.press("k")
+        assert table.current_row.name == "acct-01"
+        await pilot.press("G")
+        assert table.current_row.name == "acct-29"
+        assert "acct-29" in screen_text(app)  # scrolled into view
+        await pilot.press("g")
+        assert table.current_row.name == "acct-00"
+
+
+async def test_refresh_shows_new_accounts(make_app, det_emulator):
+    add_account(det_emulator, "alpha")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        add_account(det_emulator, "bravo")
+        assert "bravo" not in screen_text(app)
+        await pilot.press("r")
+        await until(pilot, lambda: "bravo" in screen_text(app))
+        assert "Accounts (2)" in screen_text(app)
+
+
+async def test_select_account_updates_header(make_app, det_emulator):
+    add_account(det_emulator, "alpha")
+    add_account(det_emulator, "bravo")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        assert "no account selected" in screen_text(app).splitlines()[0]
+        await pilot.press("j", "s")
+        await until(pilot, lambda: "account: bravo" in screen_text(app).splitlines()[0])
+        assert app.session.selected_account_id == app.screen.table.current_row.acct_id
+
+
+async def test_copy_id_uses_the_clipboard(make_app, det_emulator):
+    acct = add_account(det_emulator, "alpha")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        await pilot.press("c")
+        assert app.clipboard == acct["acct_id"]
+
+
+async def test_empty_state_is_explained(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        assert "No accounts yet — press n to create one" in screen_text(app)
+
+
+async def test_error_state_is_explained_and_retry_works(make_app, det_emulator):
+    add_account(det_emulator, "alpha")
+    det_emulator.faults.fail_next("GET /v1/accounts", 503, count=3, retry_after=0,
+                                  body={"message": "maintenance"})
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        text = screen_text(app)
+        assert "Could not load accounts: HTTP 503" in text
+        assert "press r to retry" in text
+        await pilot.press("r")
+        await until(pilot, lambda: "alpha" in screen_text(app))
+        assert "Could not load" not in screen_text(app)
+
+
+async def test_quit_key(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        assert isinstance(app.screen, AccountsScreen)
+        await pilot.press("q")
+    assert app.return_code == 0

@@ -1,0 +1,67 @@
+"""Helpers shared by the console tests (imported as a plain module: tests/ has no packages)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from ccm_tui.emulator.accounts import new_account
+
+SERVER = "http://127.0.0.1"
+START = 1_700_000_000  # 2023-11-14 22:13:20 UTC
+
+OAUTH_CONFIG = {
+    "oauth": {
+        "idp_name": "Okta",
+        "idp_icon_url": "https://idp.example/icon.png",
+        "idp_authorization_endpoint": "https://idp.example/authorize",
+        "idp_token_endpoint": "https://idp.example/token",
+        "idp_requires_basic_auth": True,
+        "tls": {"required": {"validate_hostname": True, "ca": {"ca_set": "GLOBAL_ROOTS"}}},
+        "client_id": "ccm-client",
+        "client_secret": "TOPSECRET-client-secret-value",
+    }
+}
+
+
+def add_account(
+    emulator: Any,
+    name: str,
+    *,
+    roles: tuple[str, ...] = ("MANAGER",),
+    status: str = "ACTIVE",
+    minutes: int = 0,
+    **body: Any,
+) -> dict[str, Any]:
+    """An account in the emulator's store with the demo user's membership as given."""
+    account = new_account({"name": name, **body}, ids=emulator.ids, now=emulator.now() + 60 * minutes)
+    emulator.store.insert_account(account, emulator.user["user_id"], roles=list(roles))
+    if status != "ACTIVE":
+        emulator.store.set_membership(emulator.user["user_id"], account["acct_id"], list(roles), status)
+    return account
+
+
+async def until(pilot: Any, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the app run until ``condition()`` holds (fails the test after ``timeout``)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+def accounts_ready(app: Any) -> bool:
+    from ccm_tui.screens.accounts import AccountsScreen
+
+    screen = app.screen
+    return isinstance(screen, AccountsScreen) and (screen.loaded or screen.error is not None) \
+        and not screen.query_one("#accounts-busy").display
+
+
+def screen_text(app: Any) -> str:
+    """What the top screen currently paints, as plain text lines."""
+    strips = app.screen._compositor.render_strips()  # noqa: SLF001
+    return "\n".join("".join(seg.text for seg in strip) for strip in strips)
