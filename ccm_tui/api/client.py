@@ -137,6 +137,7 @@ class CcmClient:
         self._creds: tuple[str, SecretStr] | None = None
         self._generation = 0  # bumped whenever the token changes
         self._auth_lock = asyncio.Lock()
+        self._auth_owner: asyncio.Task | None = None
         self.session_info: SessionInfo | None = None
         self.user: User | None = None
         timeout = httpx.Timeout(
@@ -233,11 +234,15 @@ class CcmClient:
         self._creds = (email, secret)
         return resp
 
-    async def login_with_token(self, token: str | SecretStr) -> User:
+    async def login_with_token(
+        self, token: str | SecretStr, *, session_info: SessionInfo | None = None
+    ) -> User:
+        """Use a pasted (or cached) bearer token; ``session_info`` tells its expiry if known."""
         self._set_token(token)
         self._creds = None
+        self.session_info = session_info
         try:
-            raw = await self._call("GET", "/v1/user", reauth=False)
+            raw = await self._call("GET", "/v1/user", reauth=False, refresh=False)
         except AuthRequired as exc:
             self._set_token(None)
             raise AuthRequired(
@@ -380,23 +385,31 @@ class CcmClient:
 
         Returns True when a new token is in place. Concurrent callers share one attempt.
         """
+        if self._auth_owner is asyncio.current_task():
+            return False  # called from inside a re-login (e.g. by the reauth callback)
         async with self._auth_lock:
             if since_generation is not None and self._generation != since_generation and self._token:
                 return True  # someone else already renewed it
-            if self._creds is not None:
-                email, secret = self._creds
-                try:
-                    await self.login(email, secret)
-                    return True
-                except AuthRequired:
-                    self._creds = None
-                    return False
-            if self.reauth is not None:
-                try:
-                    return bool(await self.reauth())
-                except CcmError:
-                    return False
-            return False
+            self._auth_owner = asyncio.current_task()
+            try:
+                return await self._reauthenticate_locked()
+            finally:
+                self._auth_owner = None
+
+    async def _reauthenticate_locked(self) -> bool:
+        if self._creds is not None:
+            email, secret = self._creds
+            try:
+                await self.login(email, secret)
+                return True
+            except AuthRequired:
+                self._creds = None  # the password no longer works: ask the operator, if we can
+        if self.reauth is not None:
+            try:
+                return bool(await self.reauth())
+            except CcmError:
+                return False
+        return False
 
     async def ensure_fresh(self) -> None:
         """Refresh the token now if it expires within ``refresh_margin`` seconds."""
@@ -408,23 +421,32 @@ class CcmClient:
             return
         if expires - self._clock() > self.refresh_margin:
             return
+        if self._auth_owner is asyncio.current_task():
+            return
         async with self._auth_lock:
             expires = self.token_expires_at
             if expires is None or expires - self._clock() > self.refresh_margin:
                 return
+            self._auth_owner = asyncio.current_task()
             try:
-                await self.refresh()
-                return
-            except AuthRequired:
-                pass
+                await self._refresh_locked()
+            finally:
+                self._auth_owner = None
+
+    async def _refresh_locked(self) -> None:
+        try:
+            await self.refresh()
+            return
+        except AuthRequired:
+            pass
+        except CcmError:
+            return  # the request itself will report the network problem
+        if self._creds is not None:
+            email, secret = self._creds
+            try:
+                await self.login(email, secret)
             except CcmError:
-                return  # the request itself will report the network problem
-            if self._creds is not None:
-                email, secret = self._creds
-                try:
-                    await self.login(email, secret)
-                except CcmError:
-                    pass
+                pass
 
     # ---------------------------------------------------------------- plumbing
     async def _call(

@@ -159,14 +159,14 @@ async def resume_session(
     client = make_client(
         settings, transport=transport, on_request=on_request, reauth=reauth, **client_kwargs
     )
-    client.session_info = SessionInfo(
+    cached_info = SessionInfo(
         subject_id=entry.subject_id,
         session_token_expires_at=entry.expires_at,
         session_expires_at=entry.session_expires_at,
         selected_account_id=entry.selected_account_id,
     )
     try:
-        user = await client.login_with_token(entry.token)
+        user = await client.login_with_token(entry.token, session_info=cached_info)
     except AuthRequired:
         await client.aclose()
         token_cache.delete_token(settings.url, entry.email)

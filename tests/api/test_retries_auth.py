@@ -299,3 +299,68 @@ async def test_request_records_hold_no_bodies_or_headers():
     text = repr(record) + record.log_line()
     assert PASSWORD not in text and TOKEN not in text
     await client.aclose()
+
+
+async def test_concurrent_401s_share_one_relogin():
+    import asyncio
+
+    tokens = iter([f"tok-{i}-xxxxxxxx" for i in range(10)])
+    script = Script().on("POST /v1/sys/auth", lambda r: auth_ok(token=next(tokens)))
+    script.on("GET /v1/accounts", lambda r: httpx.Response(200, json=ACCOUNTS)
+              if r.headers["authorization"] == "Bearer tok-1-xxxxxxxx" else httpx.Response(401))
+    client, _ = make_client(script)
+    await client.login("a@b.c", PASSWORD)
+    results = await asyncio.gather(*(client.list_accounts() for _ in range(6)))
+    assert all(len(r) == 1 for r in results)
+    assert script.count("POST /v1/sys/auth") == 2  # the first login and ONE re-login
+    await client.aclose()
+
+
+async def test_reauth_callback_pasting_a_token_does_not_deadlock():
+    import asyncio
+
+    now = [1_000_000.0]
+    script = Script().on("GET /v1/user", lambda r: httpx.Response(200, json={"user_id": "u"})
+                         if r.headers.get("authorization") == "Bearer new-token-1" else httpx.Response(401))
+    script.on("GET /v1/accounts", lambda r: httpx.Response(200, json=ACCOUNTS)
+              if r.headers.get("authorization") == "Bearer new-token-1" else httpx.Response(401))
+    script.on("POST /v1/sys/session/refresh", httpx.Response(401))
+    holder = {}
+
+    async def reauth() -> bool:  # the UI asks for a fresh token, in another task
+        async def paste():
+            await holder["c"].login_with_token("new-token-1")
+            await holder["c"].current_user()
+        await asyncio.create_task(paste())
+        return True
+
+    client, _ = make_client(script, token="old-token-1", reauth=reauth, clock=lambda: now[0])
+    from ccm_tui.models import SessionInfo
+    client.session_info = SessionInfo(session_token_expires_at=int(now[0] + 10))  # nearly expired
+    holder["c"] = client
+    result = await asyncio.wait_for(client.list_accounts(), timeout=5)
+    assert len(result) == 1
+    await client.aclose()
+
+
+async def test_changed_password_falls_back_to_the_reauth_callback():
+    logins = []
+
+    def auth(req):
+        logins.append(1)
+        return auth_ok(token="first-token") if len(logins) == 1 else httpx.Response(401)
+
+    script = Script().on("POST /v1/sys/auth", auth)
+    script.on("GET /v1/accounts", httpx.Response(401))
+    asked = []
+
+    async def reauth() -> bool:
+        asked.append(1)
+        return False
+
+    client, _ = make_client(script, reauth=reauth)
+    await client.login("a@b.c", PASSWORD)
+    with pytest.raises(AuthRequired):
+        await client.list_accounts()
+    assert len(logins) == 2 and asked == [1]
+    await client.aclose()
