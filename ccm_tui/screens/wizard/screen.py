@@ -167,7 +167,7 @@ class WizardScreen(Screen[None]):
         out = []
         for path in sorted(self.pending_secrets):
             if step == AUTH and path.endswith(".client_secret"):
-                out.append(FieldError(path, "client_secret: enter the client secret again (drafts never keep it); e edits"))
+                out.append(FieldError(path, "enter the client secret again (drafts never keep it); e edits"))
             if step == TLS and path.endswith(".client_key"):
                 out.append(FieldError(path, "choose the client key file again (drafts never keep it), or clear the client certificate"))
         return out
@@ -175,7 +175,7 @@ class WizardScreen(Screen[None]):
     def validate_step(self, step: int) -> list[FieldError]:
         if step >= REVIEW:
             return []
-        return STEP_CHECKS[step](self.form) + self._pending_errors(step)
+        return self._pending_errors(step) + STEP_CHECKS[step](self.form)
 
     def show_errors(self, step: int, errors: list[FieldError]) -> None:
         pane = self.pane(step)
