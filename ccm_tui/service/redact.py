@@ -55,6 +55,9 @@ def redact(obj: Any) -> Any:
             # is not itself a secret: recurse into it instead of masking it whole.
             if is_secret_key(key) and value not in (None, "") and not isinstance(value, (dict, list)):
                 out[key] = MASK
+            elif is_secret_key(key) and isinstance(value, list):
+                out[key] = [MASK if isinstance(v, (str, bytes, int, float)) and v != "" else redact(v)
+                            for v in value]
             else:
                 out[key] = redact(value)
         return out

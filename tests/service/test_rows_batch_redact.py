@@ -91,3 +91,13 @@ def test_curl_command_uses_placeholders_not_secrets():
     assert "--data @body.json" in line and "--cacert /etc/ca.pem" in line
     basic = RequestRecord("POST", "/v1/sys/auth", 200, 1.0, base_url="https://h", auth="basic")
     assert '-u "$CCM_EMAIL:$CCM_PASSWORD"' in curl_command(basic)
+
+
+def test_redact_recurses_into_structural_secret_named_members():
+    account = {"auth_configs": {"id1": {"password": {"require_2fa": True, "administrators_only": False}},
+                                "id2": {"oauth": {"client_id": "c", "client_secret": "hidden"}}},
+               "secret": ["one", {"token": "two"}]}
+    out = redact(account)
+    assert out["auth_configs"]["id1"]["password"] == {"require_2fa": True, "administrators_only": False}
+    assert out["auth_configs"]["id2"]["oauth"] == {"client_id": "c", "client_secret": MASK}
+    assert out["secret"] == [MASK, {"token": MASK}]
