@@ -2,12 +2,52 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, SecretStr, SerializationInfo
+from pydantic import BaseModel, ConfigDict, SecretStr, SerializationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
 REVEAL = {"reveal_secrets": True}
+
+#: Members that always hold secrets, at any depth of a request.
+SECRET_MEMBERS = frozenset({"client_key", "client_secret", "password", "access_token"})
+#: Unknown members whose name looks secret (typos like "client_secert", "clientSecret").
+_SECRET_LOOKING = re.compile(r"secret|secert|key|passw|token|private|credential", re.IGNORECASE)
+_known_names: frozenset[str] | None = None
+
+
+def _request_field_names() -> frozenset[str]:
+    global _known_names
+    if _known_names is None:
+        names: set[str] = set()
+        todo: list[type] = [RequestModel]
+        while todo:
+            cls = todo.pop()
+            names.update(getattr(cls, "model_fields", {}))
+            todo.extend(cls.__subclasses__())
+        _known_names = frozenset(names - SECRET_MEMBERS)
+    return _known_names
+
+
+def _is_secret_member(key: Any) -> bool:
+    if not isinstance(key, str):
+        return False
+    if key in SECRET_MEMBERS:
+        return True
+    return bool(_SECRET_LOOKING.search(key)) and key not in _request_field_names()
+
+
+def shield_secrets(data: Any) -> Any:
+    """A copy of ``data`` with every string under a secret-looking member as SecretStr."""
+    if isinstance(data, dict):
+        return {
+            k: SecretStr(v) if isinstance(v, str) and _is_secret_member(k) else shield_secrets(v)
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [shield_secrets(v) for v in data]
+    return data
 
 
 def located(field: str, message: str) -> PydanticCustomError:
@@ -35,6 +75,13 @@ class RequestModel(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=False, validate_assignment=False, hide_input_in_errors=True
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shield_secrets(cls, data: Any) -> Any:
+        # Before any check: no error (not even ValidationError.errors()/.json(), whose
+        # "input" holds the raw dict of the level that failed) can then carry a secret.
+        return shield_secrets(data)
 
     def wire_body(self) -> dict[str, Any]:
         """The JSON body to send, secrets revealed. Call only when building a request."""

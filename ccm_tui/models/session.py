@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import SecretStr, field_validator
+from pydantic import SecretStr, field_validator, model_validator
 
-from ccm_tui.models.base import ResponseModel
+from ccm_tui.models.base import ResponseModel, shield_secrets
 from ccm_tui.models.enums import AccessRoles, UserAccountStatus
 
 
@@ -20,6 +20,12 @@ class SessionInfo(ResponseModel):
 class AuthResponse(ResponseModel):
     access_token: SecretStr | None = None
     session_info: SessionInfo | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shield(cls, data: Any) -> Any:
+        # a malformed answer must not put the token into ValidationError.errors()
+        return shield_secrets(data)
 
 
 class User(ResponseModel):
