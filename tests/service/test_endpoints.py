@@ -90,3 +90,18 @@ async def test_expired_token_with_password_login_is_renewed_transparently(asgi_t
         await pasted.list_accounts()
     await pasted.aclose()
     await login.aclose()
+
+
+async def test_reads_survive_transient_503_with_retry_after(asgi_session, emulator):
+    emulator.faults.fail_next("GET /v1/accounts", 503, count=2, retry_after=0)
+    assert await asgi_session.client.list_accounts() == []
+    statuses = [r.status for r in asgi_session.client.history if r.path.startswith("/v1/accounts")]
+    assert statuses == [503, 503, 200]
+
+
+async def test_malformed_list_is_a_readable_error(asgi_session, emulator):
+    from ccm_tui.api.errors import MalformedResponse
+
+    emulator.faults.malformed_next("GET /v1/accounts", kind="html")
+    with pytest.raises(MalformedResponse, match=r"unreadable answer \(an HTML page\)"):
+        await asgi_session.client.list_accounts()
