@@ -104,6 +104,7 @@ class PtyApp:
         self._eof = False
         self.proc: subprocess.Popen[bytes] | None = None
         self.t_spawn = 0.0
+        self.last_input = 0.0
         self.screen = _AnsweringScreen(cols, rows, self._write_reply)
         self.stream = pyte.ByteStream(self.screen)
         self._master = -1
@@ -201,6 +202,7 @@ class PtyApp:
             data = data.encode()
         t = time.monotonic()
         os.write(self._master, data)
+        self.last_input = t
         return t
 
     # -- screen ------------------------------------------------------------------------------
@@ -237,15 +239,25 @@ class PtyApp:
                         raise HarnessTimeout(what, self.text(), self.exit_code())
                     self._cond.wait(min(remaining, 0.5))
 
+    def cells(self) -> int:
+        """A hash of every cell's character AND attributes (colours, reverse, bold...).
+
+        A cursor moving down a table often changes colours only, not text.
+        """
+        buf, cols = self.screen.buffer, self.cols
+        return hash(tuple(tuple(buf[y][x] for x in range(cols)) for y in range(self.rows)))
+
     def wait_change(self, timeout: float, what: str = "screen change") -> float:
-        """Wait until the screen text differs from what it is now."""
-        before = self.text()
-        return self.wait_for(lambda text: text != before, timeout, what)
+        """Wait until the screen (text or attributes) differs from what it is now."""
+        self._feed_pending(None)
+        before = self.cells()
+        return self.wait_for(lambda _text: self.cells() != before, timeout, what)
 
     def wait_quiet(self, quiet: float, timeout: float) -> float:
-        """Wait until the child wrote nothing for ``quiet`` seconds.
+        """Wait until the child wrote nothing for ``quiet`` seconds since the last input we sent.
 
-        Returns the arrival time of the last chunk before the silence (or now if nothing came).
+        Returns the arrival time of the last chunk before the silence (or of the last input,
+        if nothing came after it).
         Raises HarnessTimeout if it never goes quiet within ``timeout``.
         """
         deadline = time.monotonic() + timeout
@@ -253,6 +265,7 @@ class PtyApp:
             self._feed_pending(None)
             with self._cond:
                 last = self.chunks[-1].t if self.chunks else self.t_spawn
+            last = max(last, self.last_input)
             now = time.monotonic()
             if now - last >= quiet:
                 return last
