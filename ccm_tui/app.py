@@ -145,6 +145,18 @@ class CcmApp(App):
                 self.pop_screen()
             self._too_small = None
 
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """While the terminal is too small, new screens go under the size note."""
+        if self._too_small is not None and screen is not self._too_small and self.screen is self._too_small:
+            from ccm_tui.screens.too_small import TooSmallScreen
+
+            self.pop_screen()
+            result = super().push_screen(screen, *args, **kwargs)
+            self._too_small = TooSmallScreen()
+            super().push_screen(self._too_small)
+            return result
+        return super().push_screen(screen, *args, **kwargs)
+
     # -- actions -------------------------------------------------------------------------
     def action_help(self) -> None:
         from ccm_tui.screens.help import HelpScreen

@@ -34,7 +34,7 @@ class AccountsScreen(CcmScreen):
         Binding("O", "reverse_sort", "Reverse", show=False, id="accounts.reverse"),
         Binding("c", "copy_id", "Copy id", show=False, id="accounts.copy_id"),
         Binding("i", "toggle_ids", "Full ids", show=False, id="accounts.toggle_ids"),
-        Binding("question_mark", "app.help", "Help", id="accounts.help"),
+        Binding("question_mark", "app.help", "Help", show=False, id="accounts.help"),
         Binding("q", "app.quit", "Quit", id="accounts.quit"),
     ]
 

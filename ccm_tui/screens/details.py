@@ -35,7 +35,7 @@ class AccountDetailsScreen(CcmScreen):
         Binding("c", "copy_id", "Copy id", id="details.copy_id"),
         Binding("y", "copy_json", "Copy JSON", id="details.copy_json"),
         Binding("r", "reload", "Refresh", id="details.refresh"),
-        Binding("question_mark", "app.help", "Help", id="details.help"),
+        Binding("question_mark", "app.help", "Help", show=False, id="details.help"),
     ]
 
     def __init__(self, session: Any, account_or_id: Any) -> None:

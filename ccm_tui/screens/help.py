@@ -32,7 +32,7 @@ def bindings_of(screen: Any) -> list[tuple[str, str]]:
         for binding in active:
             label = binding.description or binding.action
             ident = binding.id or binding.action
-            if ident in seen or not binding.description:
+            if not binding.id or ident in seen or not binding.description:
                 continue
             seen.add(ident)
             rows.append((_key_label(screen.app, binding), label))
@@ -64,15 +64,11 @@ class HelpScreen(ModalScreen):
         intro = getattr(screen, "HELP_TEXT", "")
         if intro:
             table.add_row("", intro)
-        table.add_row("", "")
         for keys, description in bindings_of(screen):
             table.add_row(keys, description)
-        table.add_row("", "")
         table.add_row(Text("Everywhere", style="bold underline"), "")
         for keys, description in _GLOBAL:
             table.add_row(keys, description)
-        table.add_row("", "")
-        table.add_row("", Text("escape closes this help", style="dim"))
         return table
 
     def action_close(self) -> None:

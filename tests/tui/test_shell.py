@@ -1,0 +1,140 @@
+"""The shell: header markers, help, palette, keymap, too-small terminals, worker failures,
+SSH-friendly defaults and the packaging smoke check."""
+
+from __future__ import annotations
+
+from ccm_tui.app import stylesheet_paths
+from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
+from ccm_tui.screens.help import HelpScreen
+from ccm_tui.screens.too_small import TooSmallScreen
+from tui_helpers import accounts_ready, add_account, screen_text, until
+
+
+def header(app) -> str:
+    return screen_text(app).splitlines()[0]
+
+
+def notifications(app) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)  # noqa: SLF001
+
+
+async def test_demo_marker_and_credentials_shown_once(make_app):
+    app = make_app(demo=True, demo_credentials=(DEMO_EMAIL, DEMO_PASSWORD))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        assert "DEMO" in header(app)
+        assert DEMO_EMAIL in header(app)
+        assert "expires 22:28" in header(app)  # token ttl 900 s after the fixed clock (UTC)
+        shown = notifications(app)
+        assert shown.count(DEMO_PASSWORD) == 1
+
+
+async def test_insecure_and_read_only_markers(make_app):
+    from ccm_tui.config import ConnectionSettings
+
+    settings = ConnectionSettings(url="http://127.0.0.1", email=DEMO_EMAIL, insecure=True, read_only=True)
+    app = make_app(settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        assert "INSECURE" in header(app) and "READ-ONLY" in header(app)
+        await pilot.press("n")  # read-only: no wizard
+        assert "read-only" in notifications(app)
+
+
+async def test_help_lists_the_screen_keys(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for words in ("Help — Accounts", "Filter", "Refresh", "Details", "New", "Select", "ctrl+p"):
+            assert words in text, words
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_keymap_rebinds_by_binding_id(make_app, det_emulator):
+    add_account(det_emulator, "alpha")
+    app = make_app(keymap={"accounts.refresh": "f5"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        add_account(det_emulator, "bravo")
+        await pilot.press("r")
+        await pilot.pause(0.2)
+        assert "bravo" not in screen_text(app)
+        await pilot.press("f5")
+        await until(pilot, lambda: "bravo" in screen_text(app))
+
+
+async def test_palette_offers_screen_commands(make_app, det_emulator):
+    add_account(det_emulator, "alpha")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        add_account(det_emulator, "bravo")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"refresh accounts")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: accounts_ready(app) and "bravo" in screen_text(app))
+
+
+async def test_palette_switches_theme(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        await pilot.press("ctrl+p")
+        await pilot.press(*"theme: ansi-light")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.theme == "ansi-light")
+
+
+async def test_too_small_terminal_shows_a_note(make_app):
+    app = make_app()
+    async with app.run_test(size=(50, 12)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "Terminal too small (need 60×15, have 50×12)" in screen_text(app)
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: accounts_ready(app))
+        assert "Accounts" in screen_text(app)
+
+
+async def test_unexpected_worker_failure_is_a_notification(make_app, monkeypatch):
+    import ccm_tui.service.accounts as accounts
+
+    async def broken(client):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(accounts, "load_accounts", broken)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "unexpected RuntimeError" in notifications(app))
+        assert app.is_running
+
+
+async def test_ssh_friendly_defaults(make_app):
+    app = make_app(login=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.animation_level == "none"
+        assert app.focused is not None and app.focused.cursor_blink is False
+
+
+def test_every_stylesheet_is_loaded_and_bindings_have_ids():
+    from ccm_tui.screens.accounts import AccountsScreen
+    from ccm_tui.screens.details import AccountDetailsScreen
+    from ccm_tui.screens.help import HelpScreen as Help
+    from ccm_tui.screens.login import LoginScreen
+    from ccm_tui.widgets.account_table import AccountTable
+
+    assert {p.name for p in stylesheet_paths()} >= {"app.tcss", "accounts.tcss", "details.tcss",
+                                                    "login.tcss"}
+    for cls in (AccountsScreen, AccountDetailsScreen, Help, LoginScreen, AccountTable):
+        for binding in cls.BINDINGS:
+            assert binding.id, f"{cls.__name__}: {binding.key} has no id"
+            assert binding.key not in ("ctrl+i", "ctrl+m", "ctrl+j", "ctrl+a", "ctrl+b", "ctrl+s")
