@@ -119,6 +119,12 @@ class WizardScreen(Screen[None]):
 
     # ---- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        try:
+            from ccm_tui.widgets.header import SessionHeader
+        except ImportError:  # the console's header line is optional for the wizard
+            pass
+        else:
+            yield SessionHeader(id="header")
         yield StepIndicator(id="wizard-steps")
         with ContentSwitcher(initial=PANE_IDS[0], id="wizard-switcher"):
             yield BasicsPane(id=PANE_IDS[BASICS])
@@ -412,11 +418,12 @@ class WizardScreen(Screen[None]):
             self.show_errors(REVIEW, errors)
         if server_error is not None:
             banner = pane.query_one("#review-error", Label)
-            banner.update(f"⚠ {server_error.message}")
-            if server_error.field:
-                label = error_label_for(pane, server_error.field)
-                if label is not None and label is not banner:
-                    label.update(f"⚠ {server_error.message}")
+            label = error_label_for(pane, server_error.field) if server_error.field else None
+            if label is not None and label is not banner:
+                label.update(f"⚠ {server_error.message}")
+                banner.update("⚠ Not created: the server's message is shown beside the field below.")
+            else:
+                banner.update(f"⚠ {server_error.message}")
 
     # ---- submit ----------------------------------------------------------------------------
     def start_submit(self) -> None:

@@ -8,7 +8,7 @@ import stat
 
 from textual.widgets import Input
 
-from tests.tui.wizard.conftest import SIZE, make_cert, open_wizard, type_text, wait_for
+from wizard_helpers import SIZE, make_cert, open_wizard, type_text, wait_for
 
 SECRET = "very-secret-client-value"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tui.wizard.conftest import SIZE, open_wizard, type_text, wait_for
+from wizard_helpers import SIZE, open_wizard, type_text, wait_for
 
 
 async def test_name_and_enter_creates_account(make_app, emulator):

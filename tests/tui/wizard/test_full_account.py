@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, Input, RadioButton, Select
 
-from tests.tui.wizard.conftest import SIZE, b64, make_cert, open_wizard, tiny_png, type_text, wait_for
+from wizard_helpers import SIZE, b64, make_cert, open_wizard, tiny_png, type_text, wait_for
 
 OAUTH = {
     "idp_name": "Corp SSO",

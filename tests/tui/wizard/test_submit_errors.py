@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tests.tui.wizard.conftest import SIZE, error_text, open_wizard, type_text, wait_for
+from wizard_helpers import SIZE, error_text, open_wizard, type_text, wait_for
 
 ROUTE = "POST /v1/accounts"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, Input, RadioButton
 
-from tests.tui.wizard.conftest import SIZE, error_text, open_wizard, type_text, wait_for
+from wizard_helpers import SIZE, error_text, open_wizard, type_text, wait_for
 
 
 async def test_basics_name_and_confirmation_errors(make_app):

@@ -1,0 +1,98 @@
+"""Helpers shared by the wizard tests (imported as a plain module, like tui_helpers)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+SIZE = (80, 24)
+
+
+async def wait_for(pilot, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the app run until ``predicate()`` holds (workers, screen switches)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.02)
+
+
+async def open_wizard(pilot):
+    from ccm_tui.screens.accounts import AccountsScreen
+    from ccm_tui.screens.wizard import WizardScreen
+
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen))
+    await pilot.press("n")
+    await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen))
+    await pilot.pause()
+    return app.screen
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[_key(c) for c in text])
+
+
+def _key(ch: str) -> str:
+    names = {" ": "space", ".": "full_stop", "/": "slash", ":": "colon", "-": "minus",
+             "_": "underscore", ",": "comma"}
+    return names.get(ch, ch)
+
+
+def error_text(screen, path_key: str) -> str:
+    """The text of the visible error label ``#err-<key>`` in the current pane."""
+    pane = screen.pane(screen.step)
+    labels = pane.query(f"#err-{path_key}")
+    return getattr(labels.first(), "text", "") if labels else ""
+
+
+# ---- files made in the test ---------------------------------------------------------------
+def tiny_png(path: Path, size=(4, 4), color=(200, 30, 30)) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, format="PNG")
+    path.write_bytes(buf.getvalue())
+    return buf.getvalue()
+
+
+def make_cert(path: Path, cn: str, *, days: int = 365, key_path: Path | None = None,
+              expired: bool = False, not_after: dt.datetime | None = None) -> tuple[bytes, bytes]:
+    """A self-signed EC certificate (PEM) and its key (PEM), written to disk."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    now = dt.datetime(2020, 1, 1, tzinfo=dt.UTC) if expired else dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(not_after or now + dt.timedelta(days=days))
+        .sign(key, hashes.SHA256())
+    )
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    path.write_bytes(cert_pem)
+    if key_path is not None:
+        key_path.write_bytes(key_pem)
+    return cert_pem, key_pem
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
