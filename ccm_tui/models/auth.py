@@ -123,7 +123,9 @@ class TlsConfig(RequestModel):
 
     @property
     def mode(self) -> str:
-        return "required" if self.required else "opportunistic" if self.opportunistic else "disabled"
+        if self.required:
+            return "required"
+        return "opportunistic" if self.opportunistic else "disabled"
 
 
 class AuthConfigOauth(RequestModel):

@@ -166,7 +166,9 @@ def load_private_key_bytes(data: bytes) -> Any:
             raise PemError(
                 "cert_not_key", "holds a certificate; expected the private key that goes with it"
             )
-    raise PemError("garbage", "is not a valid private key; expected PEM ('BEGIN PRIVATE KEY') or DER")
+    raise PemError(
+        "garbage", "is not a valid private key; expected PEM ('BEGIN PRIVATE KEY') or DER"
+    )
 
 
 def check_private_key_bytes(data: bytes) -> None:
@@ -223,7 +225,8 @@ def _read(path: str | Path, what: str) -> tuple[Path, bytes]:
     except IsADirectoryError:
         raise PemError("directory", f"{p} is a directory, not a {what} file") from None
     except OSError as exc:
-        raise PemError("unreadable", f"{p} cannot be read ({exc.strerror or 'I/O error'})") from None
+        reason = exc.strerror or "I/O error"
+        raise PemError("unreadable", f"{p} cannot be read ({reason})") from None
     if not data.strip():
         raise PemError("empty", f"{p} is empty; expected a {what}")
     return p, data

@@ -49,7 +49,9 @@ def check_https_url(value: str) -> str:
     if not url:
         raise ValueError("must not be empty; expected an https:// URL")
     if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
-        raise ValueError("must not contain spaces or control characters; expected https://host/path")
+        raise ValueError(
+            "must not contain spaces or control characters; expected https://host/path"
+        )
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a bad port

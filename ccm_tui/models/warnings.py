@@ -19,7 +19,8 @@ EXPIRY_WARNING_DAYS = 30
 
 @dataclass(frozen=True)
 class FieldWarning:
-    field: str  # same path style as FieldError, e.g. "auth_configs[0].oauth.tls.required.ca.pinned[0]"
+    # same path style as FieldError, e.g. "auth_configs[0].oauth.tls.required.ca.pinned[0]"
+    field: str
     message: str
     severity: str = "warning"  # "warning" | "info"
 

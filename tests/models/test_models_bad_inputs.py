@@ -106,7 +106,8 @@ ROWS: list[Row] = [
     ("tls-two-modes", lambda k: oauth(k, tls={"disabled": {}, "opportunistic": {}}), f"{O}.tls",
      "exactly one of: disabled, opportunistic, required"),
     ("tls-none", lambda k: oauth(k, tls={}), f"{O}.tls", "none is set"),
-    ("ca-two", lambda k: tls_required(k, ca={"ca_set": "GLOBAL_ROOTS", "pinned": [k.pki.ca_pem_b64]}),
+    ("ca-two", lambda k: tls_required(
+        k, ca={"ca_set": "GLOBAL_ROOTS", "pinned": [k.pki.ca_pem_b64]}),
      f"{R}.ca", "exactly one of: ca_set, pinned"),
     ("ca-set-unknown", lambda k: tls_required(k, ca={"ca_set": "ALL"}), f"{R}.ca.ca_set",
      "GLOBAL_ROOTS"),

@@ -97,7 +97,9 @@ def test_bad_key_error_never_echoes_it(oauth_body, pki):
         }
     }
     with pytest.raises(ValidationError) as exc:
-        AccountRequest.model_validate({"name": "a", "auth_configs": [{"oauth": oauth_body(tls=tls)}]})
+        AccountRequest.model_validate(
+            {"name": "a", "auth_configs": [{"oauth": oauth_body(tls=tls)}]}
+        )
     errors = field_errors(exc.value)
     assert [e.field for e in errors] == ["auth_configs[0].oauth.tls.required.client_key"]
     assert "does not match client_cert" in errors[0].message
@@ -151,7 +153,9 @@ def test_invalid_key_error_never_echoes_it(oauth_body, pki):
         }
     }
     with pytest.raises(ValidationError) as exc:
-        AccountRequest.model_validate({"name": "a", "auth_configs": [{"oauth": oauth_body(tls=tls)}]})
+        AccountRequest.model_validate(
+            {"name": "a", "auth_configs": [{"oauth": oauth_body(tls=tls)}]}
+        )
     errors = field_errors(exc.value)
     assert [e.field for e in errors] == ["auth_configs[0].oauth.tls.required.client_key"]
     assert damaged[:40] == pki.client_key_pem_b64[:40]
