@@ -62,3 +62,8 @@ def test_refuses_non_loopback_without_allow_remote(capsys):
 def test_bad_numbers_are_usage_errors(capsys):
     assert run_standalone(["--seed-accounts", "-1"]) == 2
     assert "--seed-accounts" in capsys.readouterr().err
+
+
+def test_unusable_database_path_is_reported(tmp_path, capsys):
+    assert run_standalone(["--db", str(tmp_path / "missing-dir" / "x.sqlite")]) == 1
+    assert "cannot open the database" in capsys.readouterr().err
