@@ -282,13 +282,11 @@ class Bench:
                                      f"{t_last - app.t_spawn:.2f}s")
                 f_grow.samples.append(app.rss_bytes() / MB)
                 # the filter
-                app.send("/")
-                app.wait_change(5, "the filter input after '/'")
+                app.press("/", 5, "the filter input after '/'")
                 app.wait_quiet(0.3, 10)
                 seq = [c.encode() for c in query] + [KEY_BACKSPACE] * len(query)
                 for key in seq:
-                    t0 = app.send(key)
-                    t1 = app.wait_change(5, f"repaint after key {key!r}")
+                    t0, t1 = app.press(key, 5, f"repaint after key {key!r}")
                     t2 = app.wait_quiet(self.opts.settle, 10)
                     first_change.append((t1 - t0) * 1000)
                     keys_all.append((max(t1, t2) - t0) * 1000)
@@ -353,8 +351,7 @@ class Bench:
             app.wait_quiet(1.0, 20)
             self.idle_window(app, figs["idle_accounts"], "accounts")
             for _ in range(self.opts.rows):
-                t0 = app.send(KEY_DOWN)
-                app.wait_change(3, "repaint after row down")
+                t0, _ = app.press(KEY_DOWN, 5, "repaint after row down")
                 app.wait_quiet(self.opts.settle, 10)
                 figs["per_row"].samples.append(app.bytes_between(t0))
             app.send(KEY_ENTER)
@@ -363,15 +360,13 @@ class Bench:
             self.idle_window(app, figs["idle_details"], "details")
             app.send(KEY_ESCAPE)
             app.wait_quiet(1.0, 20)
-            app.send("n")
-            app.wait_change(10, "the wizard after 'n'")
+            app.press("n", 10, "the wizard after 'n'")
             app.wait_quiet(1.0, 20)
             self.idle_window(app, figs["idle_wizard"], "wizard")
             typed = ""
             for ch in "benchname"[: self.opts.chars]:
-                t0 = app.send(ch)
+                t0, _ = app.press(ch, 5, f"the typed {ch!r} on screen")
                 typed += ch
-                app.wait_change(3, f"the typed {ch!r} on screen")
                 app.wait_quiet(self.opts.settle, 10)
                 figs["per_char"].samples.append(app.bytes_between(t0))
             if typed not in app.text():
@@ -413,8 +408,7 @@ class Bench:
 
     def submit_once(self, app: PtyApp, i: int) -> float:
         name = f"perf-submit-{self.tag}-{i}"
-        app.send("n")
-        app.wait_change(10, "the wizard after 'n'")
+        app.press("n", 10, "the wizard after 'n'")
         app.wait_quiet(0.4, 10)
         app.send(name)
         app.wait_for(contains(name), 5, "the typed name")
@@ -422,8 +416,7 @@ class Bench:
         for _ in range(6):  # Enter through the steps until the review shows the JSON body
             if '"name"' in app.text():
                 break
-            app.send(KEY_ENTER)
-            app.wait_change(5, "the next wizard step")
+            app.press(KEY_ENTER, 5, "the next wizard step")
             app.wait_quiet(0.4, 10)
         else:
             raise RuntimeError("never reached the review step (no JSON body on screen)")

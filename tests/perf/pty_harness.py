@@ -248,10 +248,22 @@ class PtyApp:
         return hash(tuple(tuple(buf[y][x] for x in range(cols)) for y in range(self.rows)))
 
     def wait_change(self, timeout: float, what: str = "screen change") -> float:
-        """Wait until the screen (text or attributes) differs from what it is now."""
+        """Wait until the screen (text or attributes) differs from what it is now.
+
+        To time a key, use :meth:`press`: the "before" must be taken before the key is sent.
+        """
         self._feed_pending(None)
         before = self.cells()
         return self.wait_for(lambda _text: self.cells() != before, timeout, what)
+
+    def press(self, data: bytes | str, timeout: float, what: str = "") -> tuple[float, float]:
+        """Send a key and wait for the screen to change; returns (sent at, changed at)."""
+        self._feed_pending(None)
+        before = self.cells()
+        t0 = self.send(data)
+        t1 = self.wait_for(lambda _text: self.cells() != before, timeout,
+                           what or f"a screen change after {data!r}")
+        return t0, t1
 
     def wait_quiet(self, quiet: float, timeout: float) -> float:
         """Wait until the child wrote nothing for ``quiet`` seconds since the last input we sent.
