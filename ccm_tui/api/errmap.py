@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
 
 import httpx
@@ -120,7 +121,24 @@ def from_transport_error(
     return NetworkError(f"network error talking to {host}: {_reason(exc)}", method=method, path=path)
 
 
+def _root_oserror(exc: BaseException) -> BaseException | None:
+    """The socket error under httpx/httpcore/anyio wrappers ("All connection attempts failed")."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, ConnectionRefusedError | socket.gaierror):
+            return cur
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
 def _reason(exc: BaseException) -> str:
+    root = _root_oserror(exc)
+    if isinstance(root, socket.gaierror):
+        return "host name not found (DNS)"
+    if isinstance(root, ConnectionRefusedError):
+        return "connection refused (is the server running and the port right?)"
     text = _short(str(exc)) or exc.__class__.__name__
     low = text.lower()
     if "name or service not known" in low or "nodename nor servname" in low or "getaddrinfo" in low or "temporary failure in name resolution" in low:

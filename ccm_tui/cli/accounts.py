@@ -35,7 +35,19 @@ def run_accounts(args: argparse.Namespace, *, transport: Any = None) -> int:
         return EXIT_USAGE
     except CcmError as exc:
         _err(_describe(exc))
+        if getattr(args, "accounts_command", None) == "create":
+            # create_account() turns every failure after the POST into an outcome, so an
+            # error that gets here happened before any account request was sent.
+            _err(_not_sent_note(exc))
         return EXIT_FAILURE
+
+
+def _not_sent_note(exc: Any) -> str:
+    from ccm_tui.api.errors import NetworkError, RequestTimeout
+
+    when = " once the server can be reached" if isinstance(exc, NetworkError | RequestTimeout) else ""
+    return ("nothing was created (no account request was sent); it is safe to run the same "
+            f"command again{when}")
 
 
 def _describe(exc: Any) -> str:

@@ -1,0 +1,62 @@
+"""Fixtures for the reliability suite: a live loopback emulator per test, a CLI environment
+(CCM_TUI_HOME in a tmp dir, a short read timeout) and access to the wizard test helpers."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parents[1]
+for helper_dir in (TESTS / "tui" / "wizard", TESTS / "tui", Path(__file__).resolve().parent):
+    if str(helper_dir) not in sys.path:
+        sys.path.insert(0, str(helper_dir))
+
+from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD, EmulatorServer, ManualClock  # noqa: E402
+
+#: The client's read timeout in the fault rows; injected slowness sits just above it.
+READ_TIMEOUT = 0.5
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The emulator's clock, starting at the real time so the client's own clock agrees."""
+    return ManualClock(time.time())
+
+
+@pytest.fixture
+def server(clock) -> Iterator[EmulatorServer]:
+    """A fresh emulator on a free 127.0.0.1 port, driven by ``clock``."""
+    srv = EmulatorServer(host="127.0.0.1", port=0, clock=clock).start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    h = tmp_path / "home"
+    monkeypatch.setenv("CCM_TUI_HOME", str(h))
+    for var in ("CCM_TOKEN", "CCM_PROFILE", "CCM_TUI_CONFIG", "CCM_URL", "CCM_EMAIL",
+                "CCM_PASSWORD", "SSL_CERT_FILE"):
+        monkeypatch.delenv(var, raising=False)
+    return h
+
+
+@pytest.fixture
+def cli_env(server, home, monkeypatch):
+    """The CLI pointed at ``server`` with the demo login and a profile whose read timeout is
+    READ_TIMEOUT seconds (so timeout rows take about a second, not thirty)."""
+    cfg = home / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(f'default_profile = "fast"\n[profiles.fast]\nread_timeout = {READ_TIMEOUT}\n'
+                   "connect_timeout = 2\n")
+    monkeypatch.setenv("CCM_TUI_CONFIG", str(cfg))
+    monkeypatch.setenv("CCM_URL", server.url)
+    monkeypatch.setenv("CCM_EMAIL", DEMO_EMAIL)
+    monkeypatch.setenv("CCM_PASSWORD", DEMO_PASSWORD)
+    return server.emulator

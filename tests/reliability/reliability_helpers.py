@@ -1,0 +1,39 @@
+"""Helpers shared by the reliability tests (imported as a plain module)."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+CREATE = "POST /v1/accounts"
+LIST = "GET /v1/accounts"
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run ``ccm-tui ARGV`` in-process; (exit code, stdout, stderr). Never a traceback."""
+    from ccm_tui.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err, out + err
+    assert "error: unexpected" not in err, err  # the last-resort handler means a bug
+    return code, out, err
+
+
+def named(emulator: Any, name: str) -> list[dict]:
+    return [a for a in emulator.store.all_accounts() if a.get("name") == name]
+
+
+def requests_of(emulator: Any, method: str, path: str) -> int:
+    return sum(1 for r in emulator.received if r.method == method and r.path == path)
+
+
+def posts(emulator: Any) -> int:
+    return requests_of(emulator, "POST", "/v1/accounts")
+
+
+def closed_port() -> int:
+    """A 127.0.0.1 port nothing listens on (connection refused)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
