@@ -48,6 +48,7 @@ class AccountsScreen(CcmScreen):
         self.loaded = False
         self.error: str | None = None
         self._reload_on_resume = False
+        self._filtered_for: str | None = None  # the query self.table.rows were filtered by
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -99,6 +100,7 @@ class AccountsScreen(CcmScreen):
         self.error = None
         self.loaded = True
         self.all_rows = self._sorted(rows_from_accounts(accounts))
+        self._filtered_for = None
         self._note_selected_name()
         self._apply_filter()
         if bench_marks.enabled():
@@ -121,8 +123,16 @@ class AccountsScreen(CcmScreen):
     def _apply_filter(self) -> None:
         from ccm_tui.service.accounts import filter_rows
 
-        rows = filter_rows(self.all_rows, self.query_text) if self.query_text else self.all_rows
-        self.table.set_rows(list(rows))
+        query = self.query_text
+        if not query:
+            rows = list(self.all_rows)
+        elif self._filtered_for is not None and query.casefold().startswith(self._filtered_for.casefold()):
+            # Typing narrows: only the rows that matched the shorter query can match.
+            rows = filter_rows(self.table.rows, query)
+        else:
+            rows = filter_rows(self.all_rows, query)
+        self._filtered_for = query or None
+        self.table.set_rows(rows)
         self._show_state()
 
     def _show_state(self) -> None:
@@ -172,6 +182,7 @@ class AccountsScreen(CcmScreen):
     # -- sort ----------------------------------------------------------------------------
     def _resort(self) -> None:
         self.all_rows = self._sorted(self.all_rows)
+        self._filtered_for = None
         self.table.set_sort(SORT_KEYS[self.sort_index], self.sort_reverse)
         self._apply_filter()
 

@@ -25,18 +25,15 @@ from ccm_tui.models.enums import AccessRoles
 
 
 def compact_roles(roles: Sequence[Any]) -> str:
-    """"MANAGER (Administrator)"; several roles: "MANAGER (Admin.), WRITER (Editor)"."""
-    words = []
-    for role in roles:
-        try:
-            console = AccessRoles(str(role)).console_name
-        except ValueError:
-            words.append(str(role))
-            continue
-        if len(roles) > 1 and console == "Administrator":
-            console = "Admin."
-        words.append(f"{role} ({console})")
-    return ", ".join(words) or "—"
+    """"MANAGER (Administrator)"; with more roles the highest one and a count: "… +2"."""
+    if not roles:
+        return "—"
+    first = str(roles[0])
+    try:
+        text = f"{first} ({AccessRoles(first).console_name})"
+    except ValueError:
+        text = first
+    return text if len(roles) == 1 else f"{text} +{len(roles) - 1}"
 
 
 def _text(value: Any) -> str:
@@ -54,7 +51,7 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("name", "Name", 18, lambda r, f: _text(r.name)),
     Column("acct_id", "Id", 8, lambda r, f: r.acct_id if f else r.short_id),
-    Column("roles", "My roles", 23, lambda r, f: compact_roles(r.roles)),
+    Column("roles", "My roles", 26, lambda r, f: compact_roles(r.roles)),
     Column("status", "Status", 8, lambda r, f: _text(r.status)),
     Column("account_status", "Account", 11, lambda r, f: _text(r.account_status)),
     Column("component", "Component", 15, lambda r, f: _text(r.component)),
