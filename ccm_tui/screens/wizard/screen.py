@@ -550,8 +550,8 @@ class WizardScreen(Screen[None]):
     async def back_to_review(self, err: FieldError) -> None:
         self._stop_ticker()
         self.in_flight = False
-        self.step = REVIEW
         await self._rebuild_review(server_error=err)
+        self.step = REVIEW
         self.query_one(ContentSwitcher).current = PANE_IDS[REVIEW]
         self.query_one(StepIndicator).set_step(REVIEW, self.reached)
         self.pane(REVIEW).focus()

@@ -122,8 +122,12 @@ def test_snapshot_auth_editor_errors(snap_compare, det_app):
         await pilot.press("enter", "enter")
         await pilot.pause()
         await pilot.press("o")
-        await pilot.pause()
+        from ccm_tui.screens.wizard.modals import AuthEditor
+
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, AuthEditor))
+        editor = pilot.app.screen
         await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: bool(editor.query_one("#err-oauth-idp_name").text))
         await pilot.pause()
 
     assert snap_compare(det_app, terminal_size=SIZE, run_before=run_before)
@@ -164,7 +168,7 @@ def test_snapshot_review_with_server_error(snap_compare, det_app, det_emulator):
         await pilot.press("enter", "enter")
         await pilot.pause()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: wiz.outcome is not None and wiz.step == 4)
+        await wait_for(pilot, lambda: wiz.step == 4 and bool(wiz.pane(4).query_one("#review-error").text))
         await pilot.pause()
 
     assert snap_compare(det_app, terminal_size=SIZE, run_before=run_before)
@@ -185,6 +189,8 @@ def test_snapshot_resume_offer(snap_compare, det_app, home):
         from ccm_tui.screens.wizard import ResumeDraftScreen
 
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResumeDraftScreen))
+        below = pilot.app.screen_stack[-2]
+        await wait_for(pilot, lambda: not below.query_one("#accounts-busy").display)
         await pilot.pause()
 
     assert snap_compare(det_app, terminal_size=SIZE, run_before=run_before)

@@ -12,7 +12,7 @@ from pathlib import Path
 SIZE = (80, 24)
 
 
-async def wait_for(pilot, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+async def wait_for(pilot, predicate: Callable[[], bool], timeout: float = 20.0) -> None:
     """Let the app run until ``predicate()`` holds (workers, screen switches)."""
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
