@@ -60,3 +60,22 @@ def cli_env(server, home, monkeypatch):
     monkeypatch.setenv("CCM_EMAIL", DEMO_EMAIL)
     monkeypatch.setenv("CCM_PASSWORD", DEMO_PASSWORD)
     return server.emulator
+
+
+async def open_live_session(server, *, token=None, read_timeout=READ_TIMEOUT):
+    from ccm_tui.config import ConnectionSettings
+    from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
+    from ccm_tui.service.session import open_session
+
+    settings = ConnectionSettings(url=server.url, email=DEMO_EMAIL, read_timeout=read_timeout,
+                                  connect_timeout=2)
+    if token:
+        return await open_session(settings, token=token)
+    return await open_session(settings, password=DEMO_PASSWORD)
+
+
+@pytest.fixture
+async def live_session(server, home):
+    s = await open_live_session(server)
+    yield s
+    await s.client.aclose()
