@@ -215,6 +215,7 @@ def run_app(options: Any) -> int:
     import sys
 
     from ccm_tui.config import ConfigError
+    from ccm_tui.logs import start_request_log
     from ccm_tui.screens.startup import prepare_start
 
     opt = lambda name, default=None: getattr(options, name, default)  # noqa: E731
@@ -232,6 +233,7 @@ def run_app(options: Any) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    start_request_log()
     try:
         app = create_app(
             settings=start.settings,

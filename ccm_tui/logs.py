@@ -84,6 +84,15 @@ def setup_file_logging(
     return target
 
 
+def start_request_log() -> Path | None:
+    """Best effort for the app and the CLI: a log that cannot be opened (read-only home,
+    full disk) must not stop the operator's work. Returns the path, or None."""
+    try:
+        return setup_file_logging()
+    except OSError:
+        return None
+
+
 def close_file_logging() -> None:
     logger = logging.getLogger(ROOT_LOGGER)
     for old in list(logger.handlers):

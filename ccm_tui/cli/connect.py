@@ -48,8 +48,10 @@ async def open_cli_session(args: argparse.Namespace, settings: Any, *, transport
     Raises InputError (exit 2) or CcmError (exit 1). A session this command opened with a
     password is terminated afterwards; a pasted or remembered token is left alive.
     """
+    from ccm_tui.logs import start_request_log
     from ccm_tui.service.session import open_session, resume_session
 
+    start_request_log()
     if settings.insecure:
         from ccm_tui.cli.main import warn_insecure
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import socket
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from ccm_tui import logs
 from ccm_tui.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -190,3 +192,30 @@ def test_done_when_scenario_as_a_subprocess(live_emulator, demo_credentials, tmp
     again = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=60)
     assert again.returncode == 1
     assert again.stderr == "error: an account named 'Subprocess Inc' already exists\n"
+
+def test_cli_requests_are_logged_without_bodies_or_credentials(ccm, capsys, tmp_path):
+    secret = "oauth-client-secret-Zq81"
+    body = {
+        "name": "Logged Co",
+        "auth_configs": [{"oauth": {
+            "idp_name": "Okta", "idp_icon_url": "https://idp.example/icon.png",
+            "idp_authorization_endpoint": "https://idp.example/auth",
+            "idp_token_endpoint": "https://idp.example/token",
+            "idp_requires_basic_auth": False, "tls": {"opportunistic": {}},
+            "client_id": "ccm", "client_secret": secret,
+        }}],
+    }
+    try:
+        code, _, _ = run(capsys, "accounts", "create", "--from",
+                         write(tmp_path, "a.json", json.dumps(body)))
+        assert code == 0
+    finally:
+        logs.close_file_logging()
+    log_file = tmp_path / "home" / "log" / logs.LOG_FILE_NAME
+    text = log_file.read_text()
+    assert "POST /v1/sys/auth" in text and "200" in text
+    assert "POST /v1/accounts" in text
+    assert stat.S_IMODE(log_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(log_file.parent.stat().st_mode) == 0o700
+    for forbidden in (secret, "demo-password", "Logged Co", "client_secret"):
+        assert forbidden not in text
