@@ -85,18 +85,26 @@ def create_app(
     clock: Clock | None = None,
     id_seed: int | str | None = None,
     seed_accounts: int = 0,
+    demo_data: bool = False,
     control: bool = True,
 ) -> Starlette:
     """A fresh emulator app; ``app.state.emulator`` is its :class:`Emulator`.
 
     ``seed_accounts=N`` pre-creates N accounts owned by the seeded user (skipped when the
-    database already holds accounts, so a file database is seeded once). ``control=False``
+    database already holds accounts, so a file database is seeded once). ``demo_data=True``
+    first stores the small realistic set of ``ccm_tui.emulator.demo`` (what ``--demo`` shows),
+    also only into an empty database. ``control=False``
     removes the ``/_emulator/faults`` endpoint (faults stay switchable in-process)."""
     emulator = Emulator(
         db_path=str(db_path), email=email, password=password, token_ttl=token_ttl,
         session_ttl=session_ttl, clock=clock, id_seed=id_seed,
     )
-    if seed_accounts and emulator.store.count_accounts() == 0:
+    empty = emulator.store.count_accounts() == 0
+    if demo_data and empty:
+        from ccm_tui.emulator.demo import seed_demo
+
+        seed_demo(emulator)
+    if seed_accounts and empty:
         emulator.store.insert_many(
             build_seed_accounts(int(seed_accounts), ids=emulator.ids, now=emulator.now()),
             emulator.user["user_id"],

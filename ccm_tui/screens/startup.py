@@ -44,7 +44,7 @@ def prepare_start(
     if demo:
         from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD, EmulatorServer
 
-        emu = EmulatorServer(host="127.0.0.1", port=0, seed_accounts=int(env.get("CCM_DEMO_ACCOUNTS", "8") or 8))
+        emu = EmulatorServer(host="127.0.0.1", port=0, demo_data=True, seed_accounts=int(env.get("CCM_DEMO_ACCOUNTS", "0") or 0))
         emu.start()
         settings = ConnectionSettings(url=emu.url, email=DEMO_EMAIL)
         return StartPlan(

@@ -1,0 +1,131 @@
+"""Demo data: a small, realistic set of accounts for ``ccm-tui --demo`` and the screenshots.
+
+Varied on purpose, so a newcomer sees every column and every branch of the details view:
+roles (MANAGER / WRITER / READER), membership status (ACTIVE / PENDING), account status
+(Active / Deactivated), component (DEFAULT / CONFIDENTIAL_AI), auth configs (password,
+OAuth with TLS required, a cluster auth reference), created over the past months.
+
+No secret is written anywhere: the OAuth configs carry no ``client_secret`` (the store would
+drop it anyway). ``seed_accounts=N`` (bulk ``seed-account-0000N`` names) is separate and stays
+what perf tests and benchmarks use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ccm_tui.emulator.accounts import new_account
+
+DAY = 86_400
+
+ALL_ROLES = ("MANAGER", "WRITER", "READER")
+
+
+def _oauth(idp: str, host: str, client_id: str) -> dict[str, Any]:
+    ca: dict[str, Any] = {"ca_set": "GLOBAL_ROOTS"}
+    return {
+        "oauth": {
+            "idp_name": idp,
+            "idp_icon_url": f"https://{host}/favicon.png",
+            "idp_authorization_endpoint": f"https://{host}/oauth2/v1/authorize",
+            "idp_token_endpoint": f"https://{host}/oauth2/v1/token",
+            "idp_userinfo_endpoint": f"https://{host}/oauth2/v1/userinfo",
+            "idp_requires_basic_auth": True,
+            "client_id": client_id,
+            "tls": {"required": {"validate_hostname": True, "ca": ca}},
+        }
+    }
+
+
+def _password(*, require_2fa: bool = False, administrators_only: bool = False) -> dict[str, Any]:
+    return {"password": {"require_2fa": require_2fa, "administrators_only": administrators_only}}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    name: str
+    days_ago: float
+    roles: tuple[str, ...] = ALL_ROLES
+    status: str = "ACTIVE"  # the demo user's membership status
+    account_status: str = "Active"
+    component: str = "DEFAULT"
+    auth_configs: tuple[dict[str, Any], ...] = ()
+    insecure_enrollment: bool = False
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount(
+        "Legacy billing", 212, account_status="Deactivated",
+        auth_configs=(_password(administrators_only=True),),
+        totals={"datasets": 0, "final_workflows": 1, "nodes": 0},
+    ),
+    DemoAccount(
+        "Payments (prod)", 163.4,
+        auth_configs=(_password(require_2fa=True), _oauth("Okta", "acme.okta.example", "ccm-payments-prod")),
+        totals={"datasets": 4, "final_workflows": 7, "nodes": 12},
+    ),
+    DemoAccount(
+        "Payments (staging)", 121.7, roles=("MANAGER", "WRITER"),
+        auth_configs=(
+            _password(),
+            {"cluster_auth_ref": {"target_id": "7d7a5f0e-3c1b-4a55-9d1e-2f6c8b0a4e19"}},
+        ),
+        totals={"datasets": 2, "final_workflows": 3, "nodes": 3},
+    ),
+    DemoAccount(
+        "Data science sandbox", 88.2, roles=("WRITER",),
+        auth_configs=(_password(),),
+        totals={"datasets": 9, "final_workflows": 2, "nodes": 2},
+    ),
+    DemoAccount(
+        "Fraud detection models", 47.9, roles=("WRITER", "READER"),
+        auth_configs=(_password(require_2fa=True),),
+        totals={"datasets": 3, "final_workflows": 5, "nodes": 6},
+    ),
+    DemoAccount(
+        "Confidential AI pilot", 29.3, component="CONFIDENTIAL_AI",
+        auth_configs=(
+            _oauth("Azure AD", "login.contoso.example", "ccm-ai-pilot"),
+            _password(administrators_only=True),
+        ),
+        totals={"datasets": 1, "final_workflows": 1, "nodes": 4},
+    ),
+    DemoAccount(
+        "Partner analytics (shared)", 9.6, roles=("READER",), status="PENDING",
+        auth_configs=(_password(require_2fa=True),),
+        totals={"datasets": 5, "final_workflows": 0, "nodes": 0},
+    ),
+    DemoAccount(
+        "Edge lab (test nodes)", 2.1, insecure_enrollment=True,
+        auth_configs=(_password(),),
+        totals={"datasets": 0, "final_workflows": 0, "nodes": 1},
+    ),
+)
+
+
+def seed_demo(emulator: Any, accounts: tuple[DemoAccount, ...] = DEMO_ACCOUNTS) -> list[dict[str, Any]]:
+    """Store the demo accounts (oldest first) with the demo user's roles and status in each.
+
+    Uses the emulator's clock and id factory, so a fixed clock and ``id_seed`` give the same
+    ids and dates every time. Returns the stored accounts."""
+    now = emulator.now()
+    user_id = emulator.user["user_id"]
+    stored = []
+    for demo in accounts:
+        body: dict[str, Any] = {
+            "name": demo.name,
+            "component": demo.component,
+            "auth_configs": [dict(c) for c in demo.auth_configs],
+            "node_enrollment": {"attestation_enforcement_disabled_insecure": demo.insecure_enrollment},
+        }
+        account = new_account(body, ids=emulator.ids, now=int(now - demo.days_ago * DAY))
+        account["account_status"] = demo.account_status
+        if demo.totals:
+            account["totals"] = dict(demo.totals)
+        emulator.store.insert_account(account, user_id, roles=list(demo.roles))
+        if demo.status != "ACTIVE":
+            emulator.store.set_membership(user_id, account["acct_id"], list(demo.roles), demo.status)
+        stored.append(account)
+    return stored
