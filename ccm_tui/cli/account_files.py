@@ -43,6 +43,9 @@ def _read_text(path: str) -> tuple[str, str]:
     try:
         if p.is_dir():
             raise InputError([f"--from: {path} is a directory, not a JSON or TOML file"])
+        if p.exists() and not p.is_file():  # a FIFO would block the read forever
+            raise InputError([f"--from: {path} is not a regular file (a pipe, socket or "
+                              "device); give a JSON or TOML file, or '-' for stdin"])
         return path, p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError([f"--from: {path} does not exist"]) from None

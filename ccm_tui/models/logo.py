@@ -125,6 +125,8 @@ def read_logo_file(path: str | Path) -> tuple[str, LogoInfo]:
     try:
         if p.is_dir():
             raise LogoError("directory", f"{p} is a directory, not an image file")
+        if p.exists() and not p.is_file():  # a FIFO would block the read forever
+            raise LogoError("unreadable", f"{p} is not a regular file (a pipe, socket or device); choose an image file")
         data = p.read_bytes()
     except FileNotFoundError:
         raise LogoError("missing", f"{p} does not exist") from None

@@ -217,6 +217,8 @@ def _read(path: str | Path, what: str) -> tuple[Path, bytes]:
     try:
         if p.is_dir():
             raise PemError("directory", f"{p} is a directory, not a {what} file")
+        if p.exists() and not p.is_file():  # a FIFO would block the read forever
+            raise PemError("unreadable", f"{p} is not a regular file (a pipe, socket or device); choose a {what} file")
         data = p.read_bytes()
     except FileNotFoundError:
         raise PemError("missing", f"{p} does not exist") from None
