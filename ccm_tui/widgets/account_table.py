@@ -24,16 +24,21 @@ from textual.strip import Strip
 from ccm_tui.models.enums import AccessRoles
 
 
-def compact_roles(roles: Sequence[Any]) -> str:
-    """"MANAGER (Administrator)"; with more roles the highest one and a count: "… +2"."""
+def role_words(roles: Sequence[Any], console: bool = False) -> str:
+    """Every role, space-separated: the API names ("MANAGER WRITER READER"), or with
+    ``console`` the words of the CCM web console ("Administrator Editor Viewer"). A role this
+    console does not know is shown as the server sent it."""
     if not roles:
         return "—"
-    first = str(roles[0])
-    try:
-        text = f"{first} ({AccessRoles(first).console_name})"
-    except ValueError:
-        text = first
-    return text if len(roles) == 1 else f"{text} +{len(roles) - 1}"
+    if not console:
+        return " ".join(str(r) for r in roles)
+    words = []
+    for role in roles:
+        try:
+            words.append(AccessRoles(str(role)).console_name)
+        except ValueError:
+            words.append(str(role))
+    return " ".join(words)
 
 
 def _text(value: Any) -> str:
@@ -51,13 +56,15 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("name", "Name", 18, lambda r, f: _text(r.name)),
     Column("acct_id", "Id", 8, lambda r, f: r.acct_id if f else r.short_id),
-    Column("roles", "My roles", 26, lambda r, f: compact_roles(r.roles)),
+    Column("roles", "My roles", 21, lambda r, f: role_words(r.roles)),
     Column("status", "Status", 8, lambda r, f: _text(r.status)),
     Column("account_status", "Account", 11, lambda r, f: _text(r.account_status)),
     Column("component", "Component", 15, lambda r, f: _text(r.component)),
     Column("created_at", "Created", 16, lambda r, f: r.created_local or "—"),
 )
 FULL_ID_WIDTH = 36
+#: "Administrator Editor Viewer": the roles column in the console's words.
+CONSOLE_ROLES_COLUMN = Column("roles", "My roles", 27, lambda r, f: role_words(r.roles, True))
 
 
 def _fit(text: str, width: int) -> str:
@@ -115,16 +122,25 @@ class AccountTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.rows: list[Any] = []
         self.full_ids = False
+        self.console_roles = False  # roles column in the web console's words
         self.sort_key: str | None = None
         self.sort_reverse = False
+        self._columns = self._make_columns()
 
     # -- data ----------------------------------------------------------------------------
     @property
     def columns(self) -> list[Column]:
-        if not self.full_ids:
-            return list(COLUMNS)
-        return [Column(c.key, c.label, FULL_ID_WIDTH, c.cell) if c.key == "acct_id" else c
-                for c in COLUMNS]
+        return self._columns
+
+    def _make_columns(self) -> list[Column]:
+        out = []
+        for c in COLUMNS:
+            if c.key == "acct_id" and self.full_ids:
+                c = Column(c.key, c.label, FULL_ID_WIDTH, c.cell)
+            elif c.key == "roles" and self.console_roles:
+                c = CONSOLE_ROLES_COLUMN
+            out.append(c)
+        return out
 
     @property
     def current_row(self) -> Any | None:
@@ -151,6 +167,14 @@ class AccountTable(ScrollView, can_focus=True):
 
     def set_full_ids(self, full: bool) -> None:
         self.full_ids = full
+        self._columns = self._make_columns()
+        self._update_size()
+        self.refresh()
+
+    def set_console_roles(self, console: bool) -> None:
+        """Roles column in the web console's words (True) or the API names (False)."""
+        self.console_roles = console
+        self._columns = self._make_columns()
         self._update_size()
         self.refresh()
 
@@ -159,13 +183,30 @@ class AccountTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _update_size(self) -> None:
+        """New virtual size without a layout pass: the table's own size never depends on
+        its rows. The scrollbars are updated now, so they repaint in the same frame as the
+        rows (through a layout they would repaint one frame later: more bytes, more time)."""
         width = sum(c.width + 2 for c in self.columns) + 2  # room for a vertical scrollbar
-        self.virtual_size = Size(width, len(self.rows) + 1)
+        size = Size(width, len(self.rows) + 1)
+        if size == self.virtual_size:
+            return
+        self.set_reactive(AccountTable.virtual_size, size)
+        if self.is_mounted and self.container_size:
+            self._scroll_update(size)
+        else:
+            self.refresh(layout=True)
 
     # -- cursor --------------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
+        top = self.scroll_offset.y
         self._scroll_cursor_into_view()
-        self.refresh()
+        if self.scroll_offset.y == top:
+            # Only the two rows whose colours change (a row is line index + 1: the header
+            # is line 0). A whole-table repaint would send ~5 KB per key press over SSH.
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
+        else:
+            self.refresh()
         self.post_message(self.CursorMoved(self.current_row))
 
     def _visible_rows(self) -> int:

@@ -20,15 +20,38 @@ async def test_rows_show_roles_and_status(make_app, det_emulator):
         text = screen_text(app)
         assert "Accounts (3)" in text
         lines = {name: next(l for l in text.splitlines() if name in l) for name in ("alpha", "bravo", "charlie")}
-        assert "MANAGER (Administrator)" in lines["alpha"] and "ACTIVE" in lines["alpha"]
-        assert "READER (Viewer)" in lines["bravo"] and "PENDING" in lines["bravo"]
-        assert "WRITER (Editor)" in lines["charlie"]
+        assert "MANAGER" in lines["alpha"] and "ACTIVE" in lines["alpha"]
+        assert "READER" in lines["bravo"] and "PENDING" in lines["bravo"]
+        assert "WRITER" in lines["charlie"]
         assert "Active" in lines["alpha"]
         # Component and created are further right: scroll there with the keyboard.
         await pilot.press(*["right"] * 40)
         text = screen_text(app)
         line = next(l for l in text.splitlines() if "CONFIDENTIAL_AI" in l)
         assert "2023-11-14 22:13" in line
+
+
+async def test_every_role_is_shown_and_w_switches_to_console_words(make_app, det_emulator):
+    add_account(det_emulator, "alpha", roles=("MANAGER", "WRITER", "READER"))
+    add_account(det_emulator, "bravo", roles=("READER",))
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+
+        def line(name: str) -> str:
+            return next(l for l in screen_text(app).splitlines() if name in l)
+
+        assert "MANAGER WRITER READER" in line("alpha")  # no role hidden behind a count
+        assert "+2" not in line("alpha")
+        assert "READER" in line("bravo") and "Viewer" not in line("bravo")
+        await pilot.press("w")
+        assert "Administrator Editor Viewer" in line("alpha")
+        assert "Viewer" in line("bravo") and "READER" not in line("bravo")
+        await pilot.press("w")
+        assert "MANAGER WRITER READER" in line("alpha")
+        # The filter still finds either spelling.
+        await pilot.press("slash", *"editor")
+        assert names(app) == ["alpha"]
 
 
 async def test_ids_are_short_and_full_on_demand(make_app, det_emulator):

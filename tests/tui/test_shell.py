@@ -105,12 +105,13 @@ async def test_too_small_terminal_shows_a_note(make_app):
 
 
 async def test_unexpected_worker_failure_is_a_notification(make_app, monkeypatch):
-    import ccm_tui.service.accounts as accounts
+    from ccm_tui.api.client import CcmClient
 
-    async def broken(client):
+    async def broken(self, **kwargs):
         raise RuntimeError("boom")
+        yield []  # an async generator, like the real one
 
-    monkeypatch.setattr(accounts, "load_accounts", broken)
+    monkeypatch.setattr(CcmClient, "iter_account_pages", broken)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: "unexpected RuntimeError" in notifications(app))
