@@ -10,14 +10,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, DirectoryTree, Input, Label, Static
+from textual.widgets import Button, Checkbox, DirectoryTree, Footer, Input, Label, Static
 
 from ccm_tui.screens.wizard.form import KIND_LABEL, AuthEntry, check_auth_entry
 from ccm_tui.screens.wizard.ids import FieldErrorLabel, error_label_for, field_key
 
 
+class DialogInput(Input):
+    """A dialog's text field: Enter moves to the next field (the footer says so)."""
+
+    BINDINGS = [Binding("enter", "submit", "Next", id="wizard.dialog.next_field")]
+
+
+class PasswordInput(Input):
+    """The re-login password: Enter logs in."""
+
+    BINDINGS = [Binding("enter", "submit", "Log in", id="wizard.relogin.submit")]
+
+
 def _input(value: str, *, id: str, placeholder: str = "", password: bool = False) -> Input:
-    inp = Input(value, id=id, placeholder=placeholder, password=password)
+    inp = DialogInput(value, id=id, placeholder=placeholder, password=password)
     inp.cursor_blink = False
     return inp
 
@@ -76,6 +88,7 @@ class AuthEditor(ModalScreen[AuthEntry | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+o)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         first = self.query("Input, Checkbox").first()
@@ -150,6 +163,7 @@ class FilePicker(ModalScreen[str | None]):
             yield Label(f"{self.title_text} — Enter picks, Backspace goes up, Esc cancels", classes="dialog-title")
             yield Label(str(self.start), id="picker-dir")
             yield DirectoryTree(self.start, id="picker-tree")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(DirectoryTree).focus()
@@ -182,6 +196,7 @@ class ConfirmLeave(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Leave (y)", id="leave", variant="warning")
                 yield Button("Stay (n)", id="stay")
+        yield Footer()
 
     def action_leave(self) -> None:
         self.dismiss(True)
@@ -211,8 +226,11 @@ class Relogin(ModalScreen[str | None]):
                 f"Enter the password of {self.email} to log in again; the account is then "
                 "created (after checking it was not created already)."
             )
-            yield _input("", id="relogin-password", placeholder="password", password=True)
+            password = PasswordInput("", id="relogin-password", placeholder="password", password=True)
+            password.cursor_blink = False
+            yield password
             yield FieldErrorLabel(self.message, id="err-relogin")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -253,6 +271,7 @@ class ResumeDraftScreen(ModalScreen[str]):
                 yield Button("Resume (r)", id="resume", variant="primary")
                 yield Button("Discard (d)", id="discard", variant="error")
                 yield Button("Later (esc)", id="later")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#resume", Button).focus()

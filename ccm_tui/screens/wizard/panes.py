@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
@@ -35,10 +36,26 @@ from ccm_tui.screens.wizard.ids import FieldErrorLabel, field_key
 from ccm_tui.widgets.wizard_logo import LogoPreview
 
 
+class StepInput(Input):
+    """A wizard text field: Enter leaves the step forward (the screen handles Submitted), and
+    the footer says so — a plain Input's hidden Enter binding would otherwise hide "Next"."""
+
+    BINDINGS = [Binding("enter", "submit", "Next", id="wizard.field_next")]
+
+
 def text_input(value: str = "", *, id: str, placeholder: str = "", password: bool = False) -> Input:
-    inp = Input(value, id=id, placeholder=placeholder, password=password)
+    inp = StepInput(value, id=id, placeholder=placeholder, password=password)
     inp.cursor_blink = False
     return inp
+
+
+#: Step jumps, shown once as "1-5 Jump" (same ids as the screen's, so a keymap moves both).
+#: Text fields swallow digits, so on Basics and Logo the footer leaves them out by itself.
+JUMP_BINDINGS = [
+    Binding(str(n), f"screen.jump({n - 1})", "Jump", key_display="1-5", show=n == 1,
+            id=f"wizard.jump{n}")
+    for n in range(1, 6)
+]
 
 
 def error_label(path: str) -> Label:
@@ -46,7 +63,15 @@ def error_label(path: str) -> Label:
 
 
 class Pane(VerticalScroll):
+    """One step. Its bindings only relabel the screen's actions for the footer (the focused
+    pane comes before the screen in the binding chain)."""
+
     can_focus = True
+    BINDINGS = [
+        Binding("enter", "screen.next", "Next", id="wizard.next"),
+        Binding("escape", "screen.back", "Back", id="wizard.back"),
+        *JUMP_BINDINGS,
+    ]
 
     def load(self, form: WizardForm) -> None: ...
 
@@ -58,6 +83,8 @@ class Pane(VerticalScroll):
 
 
 class BasicsPane(Pane):
+    BINDINGS = [Binding("escape", "screen.back", "Leave", id="wizard.back")]
+
     def compose(self) -> ComposeResult:
         yield Label("Account name (required, unique on this CCM)")
         yield text_input(id="name", placeholder="e.g. Payments team")
@@ -139,6 +166,9 @@ class LogoPane(Pane):
 
 
 class AuthPane(Pane):
+    # "x,delete" on the screen would show Remove twice in the footer.
+    BINDINGS = [Binding("delete", "screen.remove", "Remove", show=False, id="wizard.remove")]
+
     def compose(self) -> ComposeResult:
         yield Static(
             "a add password · o add OAuth · c add cluster ref · e edit · x remove",
@@ -282,6 +312,8 @@ def abbreviate(value: Any, limit: int = 64) -> Any:
 class ReviewPane(Pane):
     """Rebuilt from the built request each time it is shown."""
 
+    BINDINGS = [Binding("enter", "screen.next", "Create", id="wizard.next")]
+
     def sections(self, form: WizardForm, body: dict[str, Any] | None, warnings: list[str]) -> list[Any]:
         w: list[Any] = [
             Static("Review — Enter creates the account; 1-5 jump back to a step; y copies the JSON.", classes="hint"),
@@ -334,6 +366,11 @@ PHASES = (
 
 
 class SubmitPane(Pane):
+    BINDINGS = [
+        Binding("enter", "screen.next", "Next", show=False, id="wizard.next"),
+        Binding("escape", "screen.back", "Cancel", id="wizard.back"),
+    ]
+
     def compose(self) -> ComposeResult:
         yield Static("", id="submit-title", classes="section-title")
         yield Static("", id="submit-phases")
