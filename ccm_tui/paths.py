@@ -52,8 +52,26 @@ def log_dir() -> Path:
 
 
 def ensure_private_dir(path: Path | str) -> Path:
-    """Create ``path`` (and parents) if needed and make it 0700. Returns the path."""
+    """Create ``path`` (and parents) if needed and make it 0700. Returns the path.
+
+    Parents we create are 0700 too (XDG: create missing directories 0700): ``mkdir(parents=
+    True)`` would leave them at the umask default, listing our file names to other users.
+    Existing parents are left alone."""
     p = Path(path)
+    missing = []
+    cur = p
+    while not cur.exists() and cur != cur.parent:
+        missing.append(cur)
+        cur = cur.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        try:
+            os.chmod(d, 0o700)
+        except OSError:  # pragma: no cover
+            pass
     p.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         os.chmod(p, 0o700)

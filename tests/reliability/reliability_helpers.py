@@ -20,6 +20,13 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+async def run_cli_async(capsys, *argv: str) -> tuple[int, str, str]:
+    """run_cli from inside a running event loop (the CLI calls asyncio.run itself)."""
+    import asyncio
+
+    return await asyncio.to_thread(run_cli, capsys, *argv)
+
+
 def named(emulator: Any, name: str) -> list[dict]:
     return [a for a in emulator.store.all_accounts() if a.get("name") == name]
 
