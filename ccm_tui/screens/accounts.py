@@ -9,6 +9,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from ccm_tui.screens import bench_marks
@@ -21,6 +23,14 @@ SORT_KEYS = [c.key for c in COLUMNS]
 #: Accounts per GET /v1/accounts: 10,000 accounts in 20 requests, not 100 (CCM and the
 #: emulator accept ``limit``; each page is shown as soon as it arrives).
 PAGE_SIZE = 500
+
+
+class FilterInput(QuietInput):
+    """The filter box. Its box never changes size, so a keystroke needs no layout pass
+    (Input marks one on every change of its text width; the layout then repaints the
+    table's scrollbars a frame later — two frames per key instead of one)."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
 
 class AccountsScreen(CcmScreen):
@@ -60,7 +70,7 @@ class AccountsScreen(CcmScreen):
         with Horizontal(id="accounts-bar"):
             yield Static("Accounts", id="accounts-title")
             yield LoadingIndicator(id="accounts-busy")
-        yield QuietInput(placeholder="filter: name, id, role, status…", id="accounts-filter")
+        yield FilterInput(placeholder="filter: name, id, role, status…", id="accounts-filter")
         yield Static("", id="accounts-message")
         yield AccountTable(id="accounts-table")
         yield Footer()
@@ -191,7 +201,9 @@ class AccountsScreen(CcmScreen):
         previous = self._shown_state
         self._shown_state = state
         if previous is None or previous[0] != title_text:
-            self.query_one("#accounts-title", Static).update(title_text)
+            # The title's box is fixed (width 1fr in a one-line bar): no layout pass, which
+            # would also repaint the table's scrollbars one frame later.
+            self.query_one("#accounts-title", Static).update(title_text, layout=False)
         if previous is None or previous[1:] != state[1:]:
             message = self.query_one("#accounts-message", Static)
             message.update(text)

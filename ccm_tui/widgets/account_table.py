@@ -81,8 +81,10 @@ class AccountTable(ScrollView, can_focus=True):
         "account-table--cursor",
         "account-table--sorted",
     }
+    # overflow-y: scroll — the vertical scrollbar is always there, so filtering down to a
+    # few rows (or back) never toggles it: no layout pass and no second frame per keystroke.
     DEFAULT_CSS = """
-    AccountTable { height: 1fr; }
+    AccountTable { height: 1fr; overflow-y: scroll; }
     AccountTable > .account-table--header { text-style: bold; background: $panel; }
     AccountTable > .account-table--sorted { text-style: bold underline; background: $panel; }
     AccountTable > .account-table--cursor { background: $accent 40%; text-style: bold; }
