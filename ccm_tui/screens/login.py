@@ -61,6 +61,8 @@ class LoginScreen(CcmScreen):
         password, token = self.app.take_auto_credentials()  # type: ignore[attr-defined]
         if password or token:
             self.login(password=password, token=token)
+        elif getattr(getattr(self.app, "settings", None), "url", None):
+            self.resume()
 
     def _focus_first_empty(self) -> None:
         for field in ("#login-url", "#login-email", "#login-password" if not self.token_mode else "#login-token"):
@@ -154,6 +156,31 @@ class LoginScreen(CcmScreen):
             return
         finally:
             self._busy(False)
+        self._logged_in(session, settings)
+
+    @work(exclusive=True, group="login", exit_on_error=False)
+    async def resume(self) -> None:
+        """A remembered token (0600 cache) logs in without asking; a stale one is deleted by
+        the service and the form stays. Typing and logging in meanwhile cancels this."""
+        from ccm_tui.api.errors import CcmError
+        from ccm_tui.service.session import resume_session
+
+        app: Any = self.app
+        self._busy(True)
+        try:
+            session = await resume_session(app.settings, transport=app.transport)
+        except CcmError as exc:
+            self.show_error(f"Could not resume the remembered session ({describe_error(exc)}); "
+                            "log in below")
+            return
+        finally:
+            self._busy(False)
+        if session is not None:
+            self.query_one("#login-remember", Checkbox).value = True
+            self._logged_in(session, app.settings)
+
+    def _logged_in(self, session: Any, settings: Any) -> None:
+        app: Any = self.app
         app.settings = settings
         app.session = session
         app.session_changed()
