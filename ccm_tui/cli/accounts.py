@@ -83,9 +83,8 @@ def _run(args: argparse.Namespace, transport: Any) -> int:
 
 
 async def _with_session(args, settings, transport, handler, *extra) -> int:
-    from ccm_tui.cli.connect import open_cli_session
-
     from ccm_tui.api.errors import CcmError
+    from ccm_tui.cli.connect import open_cli_session
 
     session, fresh_login = await open_cli_session(args, settings, transport=transport)
     try:

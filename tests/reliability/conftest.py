@@ -15,7 +15,7 @@ for helper_dir in (TESTS / "tui" / "wizard", TESTS / "tui", Path(__file__).resol
     if str(helper_dir) not in sys.path:
         sys.path.insert(0, str(helper_dir))
 
-from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD, EmulatorServer, ManualClock  # noqa: E402
+from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD, EmulatorServer, ManualClock
 
 #: The client's read timeout in the fault rows; injected slowness sits just above it.
 READ_TIMEOUT = 0.5

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from reliability_helpers import run_cli
 
 LOGO_MAX = 131072
@@ -35,7 +34,6 @@ def b64(data: bytes | str) -> str:
 def pki(tmp_path_factory) -> dict[str, bytes]:
     from cryptography.hazmat.primitives import serialization
     from cryptography.x509 import load_pem_x509_certificate
-
     from wizard_helpers import make_cert
 
     d = tmp_path_factory.mktemp("pki")
@@ -317,10 +315,10 @@ async def test_bad_pcr_priority_is_refused_before_any_request(rid, value, says, 
                                                               tmp_path, monkeypatch):
     from pydantic import ValidationError
 
+    from ccm_tui.config import ConnectionSettings
     from ccm_tui.models import AccountUpdateRequest
     from ccm_tui.models.errors import field_errors
     from ccm_tui.service.session import make_client
-    from ccm_tui.config import ConnectionSettings
 
     monkeypatch.setenv("CCM_TUI_HOME", str(tmp_path))
     emulator = shared_server.emulator

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-
 from conftest import READ_TIMEOUT
 from reliability_helpers import CREATE, LIST, closed_port, named, posts, requests_of, run_cli
 
@@ -45,7 +44,7 @@ class Row:
     never_says: tuple[str, ...] = field(default=())
 
 
-F = lambda emu: emu.faults  # noqa: E731
+F = lambda emu: emu.faults
 
 ROWS = [
     Row("500", lambda e: F(e).fail_next(CREATE, 500, body={"message": "database on fire"}),
@@ -129,7 +128,7 @@ def test_token_near_expiry_is_refreshed_silently(cli_env, capsys, tmp_path):
     cli_env.token_ttl = 30
     src = tmp_path / "a.json"
     src.write_text(json.dumps({"name": NAME}))
-    code, out, err = run_cli(capsys, "accounts", "create", "--from", str(src))
+    code, _out, err = run_cli(capsys, "accounts", "create", "--from", str(src))
     assert code == 0, err
     assert requests_of(cli_env, "POST", "/v1/sys/session/refresh") >= 1
     assert posts(cli_env) == 1 and len(named(cli_env, NAME)) == 1
@@ -151,7 +150,7 @@ def test_token_expired_on_the_server_clock_relogs_in(cli_env, clock, capsys, tmp
     cli_env.record = record_then_jump
     src = tmp_path / "a.json"
     src.write_text(json.dumps({"name": NAME}))
-    code, out, err = run_cli(capsys, "accounts", "create", "--from", str(src))
+    code, _out, err = run_cli(capsys, "accounts", "create", "--from", str(src))
     assert code == 0, err
     assert jumped, "the clock was not moved"
     assert requests_of(cli_env, "POST", "/v1/sys/auth") == 2  # the 401 led to a new login
@@ -194,7 +193,7 @@ def test_login_answered_with_garbage_is_a_readable_error(kind, cli_env, capsys, 
     cli_env.faults.malformed_next("POST /v1/sys/auth", kind=kind)
     src = tmp_path / "a.json"
     src.write_text(json.dumps({"name": NAME}))
-    code, out, err = run_cli(capsys, "accounts", "create", "--from", str(src))
+    code, _out, err = run_cli(capsys, "accounts", "create", "--from", str(src))
     assert code == 1
     assert "unreadable" in err and "<html" not in err and "nothing was created" in err
     assert posts(cli_env) == 0 and named(cli_env, NAME) == []

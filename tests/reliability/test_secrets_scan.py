@@ -15,9 +15,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, RadioButton
-
 from reliability_helpers import run_cli_async
+from textual.widgets import Input, RadioButton
 from wizard_helpers import make_cert, open_wizard, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
@@ -177,8 +176,8 @@ async def test_no_secret_in_any_file_or_output(secret_server, tmp_path, monkeypa
             await pilot.press("enter")  # submit
             await wait_for(pilot, lambda: isinstance(app.screen, AccountDetailsScreen), 10)
             details = app.screen
-            await wait_for(pilot, lambda: not details.query_one("#details-fields").render()
-                           .__str__().strip() == "")
+            await wait_for(pilot, lambda: str(details.query_one("#details-fields").render())
+                           .strip() != "")
             await pilot.pause(0.2)
             (shots / "details.svg").write_text(app.export_screenshot(title="details"))
             await pilot.press("v")  # the redacted JSON view
