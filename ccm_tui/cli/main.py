@@ -153,7 +153,7 @@ def _wants_emulator(argv: Sequence[str]) -> bool:
 def _attach_emulator_args(parser: argparse.ArgumentParser) -> None:
     from ccm_tui.emulator import cli as emulator_cli
 
-    for action in parser._subparsers._group_actions:
+    for action in parser._subparsers._group_actions:  # argparse has no public API for this
         emu = action.choices.get("emulator")
         if emu is not None:
             emulator_cli.add_arguments(emu)
