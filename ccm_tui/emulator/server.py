@@ -6,7 +6,6 @@ import ipaddress
 import logging
 import socket
 import threading
-import time
 from typing import Any
 
 from ccm_tui.emulator.faults import ConnectionDropped
@@ -80,7 +79,10 @@ class EmulatorServer:
         import uvicorn
 
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY only on sockets that say so,
+        # and accepted sockets inherit it. Without it every response (headers and body
+        # written separately) waits ~40 ms for the client's delayed ACK (Nagle).
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         sock.listen(128)
@@ -89,16 +91,29 @@ class EmulatorServer:
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
             self.app, log_level="warning", access_log=False, log_config=None, lifespan="off",
+            http="h11", ws="none",  # nothing to probe for: no websockets, no httptools
             timeout_graceful_shutdown=2, **{k: v for k, v in self._ssl.items() if v is not None},
         )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name=f"ccm-emulator:{self.port}", daemon=True
-        )
+        ready = threading.Event()
+
+        class _Server(uvicorn.Server):
+            async def startup(self, sockets: Any = None) -> None:
+                try:
+                    await super().startup(sockets=sockets)
+                finally:
+                    ready.set()  # started or failed: start() stops waiting either way
+
+        self._server = _Server(config)
+
+        def serve() -> None:
+            try:
+                self._server.run(sockets=[sock])
+            finally:
+                ready.set()
+
+        self._thread = threading.Thread(target=serve, name=f"ccm-emulator:{self.port}", daemon=True)
         self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started and self._thread.is_alive() and time.monotonic() < deadline:
-            time.sleep(0.005)
+        ready.wait(timeout)  # signalled by uvicorn's startup, no polling
         if not self._server.started:
             self.stop()
             raise RuntimeError(f"the emulator did not start on {self.host}:{self.port}")
