@@ -36,12 +36,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
-import httpx
+# httpx imports its command-line client (click, pygments, rich.syntax: ~30 ms, ~1 MB) at
+# import time, only to offer ``httpx.main``; with the module marked absent httpx falls back
+# to a stub ``main``. Nothing here runs the httpx CLI.
+if "httpx" not in sys.modules:
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+import httpx  # noqa: E402
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from ccm_tui import __version__
@@ -49,7 +56,7 @@ from ccm_tui.api import errmap
 from ccm_tui.api.errors import AuthRequired, CcmError, MalformedResponse, NotFound
 from ccm_tui.api.policy import RetryPolicy, Timeouts
 from ccm_tui.api.records import AuthKind, RequestHistory, RequestRecord
-from ccm_tui.api.tls import VerifyType, check_url, ssl_context
+from ccm_tui.api.tls import VerifyType, check_url, plain_http_context, ssl_context
 from ccm_tui.models import (
     Account,
     AccountListResponse,
@@ -149,6 +156,8 @@ class CcmClient:
         kwargs: dict[str, Any] = {}
         if transport is not None:
             kwargs["transport"] = transport
+        elif self.base_url.startswith("http://") and verify is True:
+            kwargs["verify"] = plain_http_context()  # no TLS to do: no CA bundle to load
         else:
             kwargs["verify"] = ssl_context(verify)
         self._http = httpx.AsyncClient(

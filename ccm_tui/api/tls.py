@@ -39,6 +39,16 @@ def check_url(base_url: str, *, insecure: bool) -> str:
     return url
 
 
+def plain_http_context() -> ssl.SSLContext:
+    """For a plain http:// base URL: a context that verifies everything and trusts nothing.
+
+    The client only ever requests paths under its base URL and never follows redirects, so
+    no TLS connection is made; loading the CA bundle would cost ~2 MB and ~20 ms for nothing.
+    Should an https URL ever be reached anyway, its certificate cannot be trusted (fails
+    closed)."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, check_hostname, no CAs
+
+
 def ssl_context(verify: VerifyType) -> ssl.SSLContext | bool:
     """What to hand httpx as ``verify``.
 
