@@ -63,6 +63,7 @@ class CcmApp(App):
         keymap: dict[str, str] | None = None,
         theme: str | None = None,
         remember: bool = False,
+        launch_demo: Any = None,
     ) -> None:
         super().__init__()
         self.animation_level = "none"
@@ -79,6 +80,9 @@ class CcmApp(App):
         self._keymap_config = dict(keymap or {})
         self._theme_name = theme
         self._too_small: Screen | None = None
+        # --demo: starts the emulator (blocking, run in a thread after the first frame) and
+        # returns (settings, (email, password)).
+        self._launch_demo = launch_demo
 
     # -- state helpers -------------------------------------------------------------------
     @property
@@ -94,6 +98,23 @@ class CcmApp(App):
         creds = (self._auto_password, self._auto_token)
         self._auto_password = self._auto_token = None
         return creds
+
+    def launch_demo(self) -> tuple[Any, tuple[str, str]]:
+        """Start the demo emulator (from a thread: it blocks)."""
+        if self._launch_demo is None:
+            raise RuntimeError("not started with --demo")
+        return self._launch_demo()
+
+    def demo_started(self, settings: Any, credentials: tuple[str, str]) -> None:
+        """The demo emulator is up: its settings and the demo (email, password)."""
+        self.settings = settings
+        self.demo = True
+        self.demo_credentials = credentials
+        self._launch_demo = None
+
+    def set_auto_password(self, password: str) -> None:
+        """The password the login screen uses by itself when it is shown next."""
+        self._auto_password = password
 
     def session_changed(self) -> None:
         """Repaint every header line (login, account selection, token refresh)."""
@@ -113,11 +134,16 @@ class CcmApp(App):
 
     def get_default_screen(self) -> Screen:
         """The first screen: accounts when a session was handed in, else the login."""
-        from ccm_tui.screens.accounts import AccountsScreen
+        if self.session is not None:
+            from ccm_tui.screens.accounts import AccountsScreen
+
+            return AccountsScreen(self.session)
+        if self._launch_demo is not None:
+            from ccm_tui.screens.demo_start import DemoStartScreen
+
+            return DemoStartScreen()
         from ccm_tui.screens.login import LoginScreen
 
-        if self.session is not None:
-            return AccountsScreen(self.session)
         return LoginScreen()
 
     async def on_unmount(self) -> None:
@@ -191,10 +217,13 @@ def create_app(
     keymap: dict[str, str] | None = None,
     theme: str | None = None,
     remember: bool = False,
+    launch_demo: Any = None,
 ) -> CcmApp:
     """Build the app. Tests pass ``transport=httpx.ASGITransport(emulator_app)`` and
     ``settings``; with ``password`` or ``token`` the login happens by itself after the
-    first frame, otherwise the login screen asks."""
+    first frame, otherwise the login screen asks. ``launch_demo`` (``--demo``): a blocking
+    callable returning (settings, (email, password)); the first screen says the demo server
+    is starting and calls it from a thread."""
     return CcmApp(
         settings=settings,
         session=session,
@@ -206,6 +235,7 @@ def create_app(
         keymap=keymap,
         theme=theme,
         remember=remember,
+        launch_demo=launch_demo,
     )
 
 
@@ -243,6 +273,7 @@ def run_app(options: Any) -> int:
             demo_credentials=start.demo_credentials,
             keymap=start.keymap,
             theme=opt("theme") or start.theme,
+            launch_demo=start.launch_demo if start.demo and start.server is None else None,
         )
         app.run(mouse=not opt("no_mouse"))
         return app.return_code or 0

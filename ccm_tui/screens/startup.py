@@ -1,9 +1,12 @@
 """What ``run_app`` prepares before the first frame: settings from flags/env/profile, the
-keymap and theme from the config, and for ``--demo`` an in-process emulator on a free
-loopback port. Also the headless smoke run used by the packaging test. No requests here."""
+keymap and theme from the config. For ``--demo`` only the recipe of the in-process emulator:
+``StartPlan.launch_demo()`` starts it (free loopback port) after the first frame, from a
+thread of the console. Also the headless smoke run used by the packaging test. No requests
+here."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,12 +21,34 @@ class StartPlan:
     demo_credentials: tuple[str, str] | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     theme: str | None = None
-    server: Any = None  # the demo EmulatorServer
+    server: Any = None  # the demo EmulatorServer, once launch_demo() started it
+    demo_accounts: int = 0  # bulk "seed-account-N" accounts on top of the demo data
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _closed: bool = False
+
+    def launch_demo(self) -> tuple[Any, tuple[str, str]]:
+        """Start the demo emulator (blocking: call it from a thread); returns the
+        connection settings and the demo (email, password)."""
+        from ccm_tui.config import ConnectionSettings
+        from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD, EmulatorServer
+
+        emu = EmulatorServer(host="127.0.0.1", port=0, demo_data=True,
+                             seed_accounts=self.demo_accounts)
+        emu.start()
+        with self._lock:
+            if self._closed:  # the console quit while the server was starting
+                emu.stop()
+                raise RuntimeError("the console is closing")
+            self.server = emu
+        self.settings = ConnectionSettings(url=emu.url, email=DEMO_EMAIL)
+        return self.settings, (DEMO_EMAIL, DEMO_PASSWORD)
 
     def close(self) -> None:
-        if self.server is not None:
-            self.server.stop()
-            self.server = None
+        with self._lock:
+            self._closed = True
+            server, self.server = self.server, None
+        if server is not None:
+            server.stop()
 
 
 def prepare_start(
@@ -42,15 +67,10 @@ def prepare_start(
 
     config = load_config()
     if demo:
-        from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD, EmulatorServer
-
-        emu = EmulatorServer(host="127.0.0.1", port=0, demo_data=True, seed_accounts=int(env.get("CCM_DEMO_ACCOUNTS", "0") or 0))
-        emu.start()
-        settings = ConnectionSettings(url=emu.url, email=DEMO_EMAIL)
+        # Nothing of the emulator is imported or started here: see StartPlan.launch_demo.
         return StartPlan(
-            settings=settings, password=DEMO_PASSWORD, demo=True,
-            demo_credentials=(DEMO_EMAIL, DEMO_PASSWORD), keymap=dict(config.keymap),
-            theme=config.theme, server=emu,
+            settings=None, demo=True, keymap=dict(config.keymap), theme=config.theme,
+            demo_accounts=int(env.get("CCM_DEMO_ACCOUNTS", "0") or 0),
         )
     settings = resolve_settings(
         server, email, profile, ca_bundle, env, args_insecure=insecure, config=config,
