@@ -159,20 +159,43 @@ def test_file_reasons(tmp_path):
     assert exc.value.reason == "unreadable" and "cannot be read" in str(exc.value)
 
 
-@pytest.mark.skipif(
-    sys.platform == "win32" or (hasattr(os, "geteuid") and os.geteuid() == 0),
-    reason="permission bits do not stop root or Windows",
-)
+def _read_logo_reason(path) -> str:
+    """read_logo_file's refusal as "reason|message"; as root, from a forked child that has
+    dropped to the unprivileged uid 65534, so permission bits apply as for an operator."""
+    def attempt() -> str:
+        try:
+            read_logo_file(path)
+        except LogoError as exc:
+            return f"{exc.reason}|{exc}"
+        return "accepted|"
+
+    if os.geteuid() != 0:
+        return attempt()
+    rfd, wfd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: drop privileges, report, exit without running pytest teardown
+        try:
+            os.close(rfd)
+            os.setgid(65534)
+            os.setuid(65534)
+            os.write(wfd, attempt().encode())
+        finally:
+            os._exit(0)
+    os.close(wfd)
+    with os.fdopen(rfd, "rb") as r:
+        out = r.read().decode()
+    os.waitpid(pid, 0)
+    return out
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
 def test_unreadable_file(tmp_path, images):
+    tmp_path.chmod(0o755)  # only the file itself is locked
     p = tmp_path / "locked.png"
     p.write_bytes(images.png)
     p.chmod(0)
-    try:
-        with pytest.raises(LogoError) as exc:
-            read_logo_file(p)
-    finally:
-        p.chmod(0o600)
-    assert exc.value.reason == "unreadable" and "permission denied" in str(exc.value)
+    reason, message = _read_logo_reason(p).split("|", 1)
+    assert reason == "unreadable" and "permission denied" in message
 
 
 def test_decompression_bomb_png_refused():
