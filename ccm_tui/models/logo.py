@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ccm_tui.models.files import read_user_file
+
 LOGO_MAX_BYTES = 131072
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -121,21 +123,7 @@ def check_logo_b64(value: str) -> str:
 
 def read_logo_file(path: str | Path) -> tuple[str, LogoInfo]:
     """Read a logo file and return (base64, info); raises :class:`LogoError` with a clear reason."""
-    p = Path(path).expanduser()
-    try:
-        if p.is_dir():
-            raise LogoError("directory", f"{p} is a directory, not an image file")
-        if p.exists() and not p.is_file():  # a FIFO would block the read forever
-            raise LogoError("unreadable", f"{p} is not a regular file (a pipe, socket or device); choose an image file")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise LogoError("missing", f"{p} does not exist") from None
-    except PermissionError:
-        raise LogoError("unreadable", f"{p} cannot be read (permission denied)") from None
-    except IsADirectoryError:
-        raise LogoError("directory", f"{p} is a directory, not an image file") from None
-    except OSError as exc:
-        raise LogoError("unreadable", f"{p} cannot be read ({exc.strerror or exc})") from None
+    p, data = read_user_file(path, "an image", LogoError)
     try:
         info = check_logo_bytes(data)
     except LogoError as exc:

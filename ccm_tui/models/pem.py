@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ccm_tui.models.files import read_user_file
+
 _PEM = b"-----BEGIN"
 _PEM_KEY = b"PRIVATE KEY-----"
 _PEM_CERT = b"-----BEGIN CERTIFICATE-----"
@@ -213,22 +215,7 @@ def check_key_matches_cert_b64(key_b64: str, cert_b64: str) -> None:
 
 
 def _read(path: str | Path, what: str) -> tuple[Path, bytes]:
-    p = Path(path).expanduser()
-    try:
-        if p.is_dir():
-            raise PemError("directory", f"{p} is a directory, not a {what} file")
-        if p.exists() and not p.is_file():  # a FIFO would block the read forever
-            raise PemError("unreadable", f"{p} is not a regular file (a pipe, socket or device); choose a {what} file")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise PemError("missing", f"{p} does not exist") from None
-    except PermissionError:
-        raise PemError("unreadable", f"{p} cannot be read (permission denied)") from None
-    except IsADirectoryError:
-        raise PemError("directory", f"{p} is a directory, not a {what} file") from None
-    except OSError as exc:
-        reason = exc.strerror or "I/O error"
-        raise PemError("unreadable", f"{p} cannot be read ({reason})") from None
+    p, data = read_user_file(path, f"a {what}", PemError)
     if not data.strip():
         raise PemError("empty", f"{p} is empty; expected a {what}")
     return p, data
