@@ -39,22 +39,16 @@ class AccountFile:
 def _read_text(path: str) -> tuple[str, str]:
     if path == "-":
         return "<stdin>", sys.stdin.read()
-    p = Path(path).expanduser()
+    from ccm_tui.models.files import read_user_file
+
+    def refuse(reason: str, message: str) -> InputError:
+        return InputError([f"--from: {message}"])
+
+    _, data = read_user_file(path, "a JSON or TOML", refuse)
     try:
-        if p.is_dir():
-            raise InputError([f"--from: {path} is a directory, not a JSON or TOML file"])
-        if p.exists() and not p.is_file():  # a FIFO would block the read forever
-            raise InputError([f"--from: {path} is not a regular file (a pipe, socket or "
-                              "device); give a JSON or TOML file, or '-' for stdin"])
-        return path, p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([f"--from: {path} does not exist"]) from None
-    except PermissionError:
-        raise InputError([f"--from: {path} cannot be read (permission denied)"]) from None
+        return path, data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError([f"--from: {path} is not UTF-8 text"]) from None
-    except OSError as exc:
-        raise InputError([f"--from: {path} cannot be read ({exc.strerror or exc})"]) from None
 
 
 def _load_toml(name: str, text: str) -> AccountFile:
