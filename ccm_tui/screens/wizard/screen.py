@@ -432,25 +432,45 @@ class WizardScreen(Screen[None]):
         if req is None:
             self.show_errors(REVIEW, errors)
             return
-        self.save_draft()
+        # No draft write here: the draft was saved on reaching Review (the form cannot change
+        # on Review), and a synchronous write + fsync would delay the POST. SIGHUP/SIGTERM
+        # during the request still save it (signals.py).
         self.in_flight = True
         self._phases = []
-        self.call_after_refresh(self._enter_submit)
+        # The request goes first; the submit step is painted once it is on its way (phase
+        # "waiting") or after 0.1 s, whichever comes first. Switching panes first cost a
+        # layout and a frame (~15 ms) before the POST left. Keys act on the submit step
+        # from now on (Escape cancels), whatever is painted.
+        self.step = SUBMIT
+        self._start_ticker()
+        self._render_submit("Creating the account…")
         self._submit_worker = self._submit(req)
+        self.set_timer(0.1, self._show_submit_pane)
 
     async def _enter_submit(self) -> None:
-        if self.step != SUBMIT:
-            self.step = SUBMIT
-            self.query_one(ContentSwitcher).current = PANE_IDS[SUBMIT]
-            self.query_one(StepIndicator).set_step(SUBMIT, SUBMIT)
-            self.pane(SUBMIT).focus()
-            self.refresh_bindings()
+        self.step = SUBMIT
+        self._show_submit_pane()
         self._start_ticker()
         self._render_submit("Creating the account…")
 
+    def _show_submit_pane(self) -> None:
+        """Paint the submit step (once per submit; nothing once the request is over)."""
+        if not self.is_mounted or self.step != SUBMIT or not self.in_flight:
+            return
+        switcher = self.query_one(ContentSwitcher)
+        if switcher.current == PANE_IDS[SUBMIT]:
+            return
+        switcher.current = PANE_IDS[SUBMIT]
+        self.query_one(StepIndicator).set_step(SUBMIT, SUBMIT)
+        self.pane(SUBMIT).focus()
+        self.refresh_bindings()
+
     def _start_ticker(self) -> None:
+        # Elapsed times tick once a second while a slow request is in flight: phase changes
+        # repaint at once anyway, and a fast ticker costs bytes over SSH and competes with the
+        # answer's handling (at 0.2 s it fired just as a 200 ms answer arrived).
         if self._ticker is None:
-            self._ticker = self.set_interval(0.2, self._tick)
+            self._ticker = self.set_interval(1.0, self._tick)
 
     def _stop_ticker(self) -> None:
         if self._ticker is not None:
@@ -468,6 +488,10 @@ class WizardScreen(Screen[None]):
         if key != "done":
             self._phases.append([key, now, None])
         self._render_submit(None)
+        if key in ("waiting", "reconciling"):
+            self._show_submit_pane()  # the request is out (or being checked): show progress
+        if key == "waiting":
+            self.call_later(_warm_details_import)  # while the server works, not after
 
     def _render_submit(self, status: str | None) -> None:
         if not self.is_mounted:
@@ -492,6 +516,7 @@ class WizardScreen(Screen[None]):
         if self._submit_worker is not None:
             self._submit_worker.cancel()
         self.in_flight = True  # still busy: reconciling
+        self._show_submit_pane()
         self.on_phase("reconciling")
         self._render_submit("Cancelled — checking whether the server created the account…")
         self._reconcile_after_cancel()
@@ -635,6 +660,15 @@ class WizardScreen(Screen[None]):
             save_draft(data, server=getattr(settings, "url", None), step=min(self.step, REVIEW))
         except OSError as exc:
             self.notify(f"Could not save the draft: {exc}", severity="warning")
+
+
+def _warm_details_import() -> None:
+    """Import the details screen (shown on success) during the wait for the answer: on the
+    first submit of a session the import otherwise comes after the answer."""
+    try:
+        import ccm_tui.screens.details  # noqa: F401
+    except ImportError:
+        pass
 
 
 def _auth_index(path: str) -> int | None:
