@@ -210,8 +210,9 @@ async def _create_batch(args, client, requests) -> int:
         counts[outcome.state] = counts.get(outcome.state, 0) + 1
         tag = f"[{index + 1:>{width}}/{total}]"
         if outcome.state == "created" and outcome.account is not None:
-            results[index] = {"index": index, "name": name, "state": "created",
-                              "account": account_json(outcome.account)}
+            if args.json:  # the redacted JSON only when it is printed (it costs per account)
+                results[index] = {"index": index, "name": name, "state": "created",
+                                  "account": account_json(outcome.account)}
             line = f"{tag} created  {name}  {outcome.account.acct_id}"
             print(line, file=sys.stderr if args.json else sys.stdout)
         else:
