@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, Input, RadioButton
 
 from ccm_tui.config import ConnectionSettings
 from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
-from wizard_helpers import SIZE, make_cert, tiny_png, type_text, wait_for
+from wizard_helpers import SIZE, make_cert, open_wizard, tiny_png, type_text, wait_for
 
 FIXED = dt.datetime(2035, 1, 1, tzinfo=dt.UTC)
 
@@ -32,21 +32,9 @@ def det_app(det_transport, tmp_path, monkeypatch):
     )
 
 
-async def _wizard(pilot):
-    from ccm_tui.screens.accounts import AccountsScreen
-    from ccm_tui.screens.wizard import WizardScreen
-
-    app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen))
-    await pilot.press("n")
-    await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen))
-    await pilot.pause()
-    return app.screen
-
-
 def test_snapshot_basics_error(snap_compare, det_app):
     async def run_before(pilot):
-        await _wizard(pilot)
+        await open_wizard(pilot)
         await pilot.press("enter")
         await pilot.pause()
 
@@ -55,7 +43,7 @@ def test_snapshot_basics_error(snap_compare, det_app):
 
 def test_snapshot_basics_insecure_confirmation(snap_compare, det_app):
     async def run_before(pilot):
-        wiz = await _wizard(pilot)
+        wiz = await open_wizard(pilot)
         await type_text(pilot, "Lab")
         wiz.query_one("#disable-attestation", Checkbox).value = True
         await pilot.pause()
@@ -67,7 +55,7 @@ def test_snapshot_basics_insecure_confirmation(snap_compare, det_app):
 
 def test_snapshot_logo_preview(snap_compare, det_app):
     async def run_before(pilot):
-        wiz = await _wizard(pilot)
+        wiz = await open_wizard(pilot)
         await type_text(pilot, "Logo")
         await pilot.press("enter")
         await pilot.pause()
@@ -79,7 +67,7 @@ def test_snapshot_logo_preview(snap_compare, det_app):
 
 def test_snapshot_logo_error(snap_compare, det_app):
     async def run_before(pilot):
-        await _wizard(pilot)
+        await open_wizard(pilot)
         await type_text(pilot, "Logo")
         await pilot.press("enter")
         await type_text(pilot, "missing.png")
@@ -103,7 +91,7 @@ def _auths(wiz):
 
 def test_snapshot_auth_list_with_warning(snap_compare, det_app):
     async def run_before(pilot):
-        wiz = await _wizard(pilot)
+        wiz = await open_wizard(pilot)
         await type_text(pilot, "Auth")
         await pilot.press("enter", "enter")
         await pilot.pause()
@@ -117,7 +105,7 @@ def test_snapshot_auth_list_with_warning(snap_compare, det_app):
 
 def test_snapshot_auth_editor_errors(snap_compare, det_app):
     async def run_before(pilot):
-        await _wizard(pilot)
+        await open_wizard(pilot)
         await type_text(pilot, "Auth")
         await pilot.press("enter", "enter")
         await pilot.pause()
@@ -135,7 +123,7 @@ def test_snapshot_auth_editor_errors(snap_compare, det_app):
 
 def test_snapshot_tls_pinned_error(snap_compare, det_app):
     async def run_before(pilot):
-        wiz = await _wizard(pilot)
+        wiz = await open_wizard(pilot)
         await type_text(pilot, "TLS")
         await pilot.press("enter", "enter")
         await pilot.pause()
@@ -159,7 +147,7 @@ def test_snapshot_review_with_server_error(snap_compare, det_app, det_emulator):
     )
 
     async def run_before(pilot):
-        wiz = await _wizard(pilot)
+        wiz = await open_wizard(pilot)
         await type_text(pilot, "Review me")
         await pilot.press("enter", "enter")
         await pilot.pause()

@@ -23,11 +23,16 @@ async def wait_for(pilot, predicate: Callable[[], bool], timeout: float = 20.0) 
 
 
 async def open_wizard(pilot):
-    from ccm_tui.screens.accounts import AccountsScreen
+    """From the start, wait for the accounts list to finish loading, then press ``n``.
+
+    Waiting for the load (not only for the screen) keeps the first frames deterministic on a
+    loaded machine: the list's reload never races the wizard's first paint."""
+    from tui_helpers import accounts_ready
+
     from ccm_tui.screens.wizard import WizardScreen
 
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen))
+    await wait_for(pilot, lambda: accounts_ready(app))
     await pilot.press("n")
     await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen))
     await pilot.pause()
