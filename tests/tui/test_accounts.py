@@ -199,3 +199,18 @@ async def test_quit_key(make_app):
         assert isinstance(app.screen, AccountsScreen)
         await pilot.press("q")
     assert app.return_code == 0
+
+
+async def test_a_long_filter_stays_readable_while_typing(make_app, det_emulator):
+    add_account(det_emulator, "alpha")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        query = "x" * 90 + "tail"
+        await pilot.press("slash")
+        app.screen.query_one("#accounts-filter").value = "x" * 90
+        await pilot.press(*"tail")
+        await pilot.pause()
+        assert app.screen.query_one("#accounts-filter").value == query
+        assert "xxtail" in screen_text(app)  # the box scrolled to the cursor
+        assert "No account matches" in screen_text(app)
