@@ -63,6 +63,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("created_at", "Created", 16, lambda r, f: r.created_local or "—"),
 )
 FULL_ID_WIDTH = 36
+#: "2026-11-29": the created column when the terminal is too narrow for the time as well.
+CREATED_DATE_ONLY = Column("created_at", "Created", 10, lambda r, f: (r.created_local or "—")[:10])
+NAME_MIN, NAME_ROOMY, NAME_MAX = 12, 20, 48
+SCROLLBAR = 2
 #: "Administrator Editor Viewer": the roles column in the console's words.
 CONSOLE_ROLES_COLUMN = Column("roles", "My roles", 27, lambda r, f: role_words(r.roles, True))
 
@@ -135,6 +139,9 @@ class AccountTable(ScrollView, can_focus=True):
         return self._columns
 
     def _make_columns(self) -> list[Column]:
+        """The columns for the current width: the name column takes the room the others
+        leave (NAME_MIN..NAME_MAX); when that is tight, "Created" drops the time of day
+        (the details screen has it). Wider than the terminal still scrolls sideways."""
         out = []
         for c in COLUMNS:
             if c.key == "acct_id" and self.full_ids:
@@ -142,7 +149,22 @@ class AccountTable(ScrollView, can_focus=True):
             elif c.key == "roles" and self.console_roles:
                 c = CONSOLE_ROLES_COLUMN
             out.append(c)
+        available = self.size.width - SCROLLBAR if self.is_mounted else 0
+        name_room = available - sum(c.width + 1 for c in out)  # +1: each column's leading space
+        name_room += out[0].width
+        if name_room < NAME_ROOMY:
+            out[-1] = CREATED_DATE_ONLY
+            name_room += COLUMNS[-1].width - CREATED_DATE_ONLY.width
+        width = max(NAME_MIN, min(name_room, NAME_MAX))
+        out[0] = Column(out[0].key, out[0].label, width, out[0].cell)
         return out
+
+    def on_resize(self, event: events.Resize) -> None:
+        columns = self._make_columns()
+        if columns != self._columns:
+            self._columns = columns
+            self._update_size()
+            self.refresh()
 
     @property
     def current_row(self) -> Any | None:
@@ -188,7 +210,7 @@ class AccountTable(ScrollView, can_focus=True):
         """New virtual size without a layout pass: the table's own size never depends on
         its rows. The scrollbars are updated now, so they repaint in the same frame as the
         rows (through a layout they would repaint one frame later: more bytes, more time)."""
-        width = sum(c.width + 2 for c in self.columns) + 2  # room for a vertical scrollbar
+        width = sum(c.width + 1 for c in self.columns) + SCROLLBAR
         size = Size(width, len(self.rows) + 1)
         if size == self.virtual_size:
             return
@@ -252,10 +274,10 @@ class AccountTable(ScrollView, can_focus=True):
         if offset.y == 0:
             x = offset.x + int(self.scroll_x)
             for column in self.columns:
-                if x < column.width + 2:
+                if x < column.width + 1:
                     self.post_message(self.HeaderClicked(column))
                     return
-                x -= column.width + 2
+                x -= column.width + 1
             return
         index = int(self.scroll_y) + offset.y - 1
         if 0 <= index < len(self.rows):
@@ -277,7 +299,7 @@ class AccountTable(ScrollView, can_focus=True):
         if index == self.cursor:
             style = base + self.get_component_rich_style("account-table--cursor")
         row = self.rows[index]
-        text = "".join(" " + _fit(c.cell(row, self.full_ids), c.width) + " " for c in self.columns)
+        text = "".join(" " + _fit(c.cell(row, self.full_ids), c.width) for c in self.columns)
         return Strip([Segment(text, style)]).crop_extend(scroll_x, scroll_x + width, style)
 
     def _header_strip(self, base: Style) -> Strip:
@@ -290,5 +312,5 @@ class AccountTable(ScrollView, can_focus=True):
             if column.key == self.sort_key:
                 label = f"{label} {'▼' if self.sort_reverse else '▲'}"
                 style = sorted_style
-            segments.append(Segment(" " + _fit(label, column.width) + " ", style))
+            segments.append(Segment(" " + _fit(label, column.width), style))
         return Strip(segments)

@@ -28,7 +28,23 @@ async def test_rows_show_roles_and_status(make_app, det_emulator):
         await pilot.press(*["right"] * 40)
         text = screen_text(app)
         line = next(l for l in text.splitlines() if "CONFIDENTIAL_AI" in l)
-        assert "2023-11-14 22:13" in line
+        assert "2023-11-14" in line  # at 80 columns the date only; details has the time
+
+
+async def test_columns_use_the_width_of_the_terminal(make_app, det_emulator):
+    long_name = "Confidential AI pilot for the payments team"
+    add_account(det_emulator, long_name, roles=("MANAGER", "WRITER", "READER"))
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        header = next(l for l in screen_text(app).splitlines() if "Name" in l)
+        assert header.rstrip().endswith("Created")  # every column fits: no sideways scroll
+    app = make_app()
+    async with app.run_test(size=(140, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        line = next(l for l in screen_text(app).splitlines() if "Confidential" in l)
+        assert long_name in line  # the name column takes the room the others leave
+        assert "2023-11-14 22:13" in line  # and there is room for the time of day
 
 
 async def test_every_role_is_shown_and_w_switches_to_console_words(make_app, det_emulator):
