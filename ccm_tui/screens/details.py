@@ -106,7 +106,7 @@ class AccountDetailsScreen(CcmScreen):
         raw = redact(self.account.raw()) if self.account is not None else {}
         if raw.get("custom_logo"):
             raw["custom_logo"] = f"<{logo_summary(self.account.custom_logo)}; base64 not shown here>"
-        text = json.dumps(raw, indent=2, sort_keys=True)
+        text = json.dumps(raw, indent=2, sort_keys=True, ensure_ascii=False)
         if not pane.children:
             pane.mount(Static(text, id="json-text", markup=False))
         else:

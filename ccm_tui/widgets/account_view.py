@@ -201,4 +201,4 @@ def fill_auth_tree(tree: Tree, auth_configs: dict[str, Any] | None) -> None:
 
 def account_json(account: Any) -> str:
     """The raw account as received (unknown fields kept), secrets redacted."""
-    return json.dumps(redact(account.raw()), indent=2, sort_keys=True)
+    return json.dumps(redact(account.raw()), indent=2, sort_keys=True, ensure_ascii=False)

@@ -76,6 +76,16 @@ async def test_raw_json_view_is_redacted_and_copyable(make_app, det_emulator):
         assert not isinstance(app.screen, AccountDetailsScreen)
 
 
+async def test_raw_json_shows_non_ascii_names_as_typed(make_app, det_emulator):
+    add_account(det_emulator, "Zürich Ops")
+    app = make_app()
+    async with app.run_test(size=(80, 60)) as pilot:
+        await open_details(pilot, app)
+        await pilot.press("v")
+        text = screen_text(app)
+        assert '"name": "Zürich Ops"' in text and "\\u00fc" not in text
+
+
 async def test_details_by_id_reports_unknown_account(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -342,7 +342,7 @@ class ReviewPane(Pane):
         for msg in warnings:
             w.append(Static(f"⚠ {_esc(msg)}", classes="warning"))
         if body is not None:
-            shown = json.dumps(abbreviate(body), indent=2)
+            shown = json.dumps(abbreviate(body), indent=2, ensure_ascii=False)
             w.append(Label("JSON to be sent (secrets masked; long base64 shortened on screen):"))
             w.append(Static(Text(shown), id="review-json"))
         return w
