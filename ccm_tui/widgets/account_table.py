@@ -150,7 +150,8 @@ class AccountTable(ScrollView, can_focus=True):
                 c = CONSOLE_ROLES_COLUMN
             out.append(c)
         available = self.size.width - SCROLLBAR if self.is_mounted else 0
-        name_room = available - sum(c.width + 1 for c in out)  # +1: each column's leading space
+        # +1 for each column's leading space, +1 for a trailing one
+        name_room = available - sum(c.width + 1 for c in out) - 1
         name_room += out[0].width
         if name_room < NAME_ROOMY:
             out[-1] = CREATED_DATE_ONLY
@@ -210,7 +211,8 @@ class AccountTable(ScrollView, can_focus=True):
         """New virtual size without a layout pass: the table's own size never depends on
         its rows. The scrollbars are updated now, so they repaint in the same frame as the
         rows (through a layout they would repaint one frame later: more bytes, more time)."""
-        width = sum(c.width + 1 for c in self.columns) + SCROLLBAR
+        # The content region already excludes the (always shown) vertical scrollbar.
+        width = sum(c.width + 1 for c in self.columns) + 1
         size = Size(width, len(self.rows) + 1)
         if size == self.virtual_size:
             return
