@@ -9,6 +9,8 @@ Entry points:
 
 from __future__ import annotations
 
+import logging
+
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -182,6 +184,38 @@ class CcmApp(App):
             super().push_screen(self._too_small)
             return result
         return super().push_screen(screen, *args, **kwargs)
+
+    # -- an unhandled exception ---------------------------------------------------------
+    def _fatal_error(self) -> None:
+        """Textual's hook for an unhandled exception, which always ends the app.
+
+        Textual would print a Rich traceback *with local variables* (which may hold a
+        password or a client secret) on the operator's terminal. Instead: the wizard's draft
+        is saved, the traceback (without locals) goes to the private log, and one line says
+        what happened and where the details are."""
+        from rich.text import Text
+
+        from ccm_tui.logs import ROOT_LOGGER, log_file_path
+
+        error = self._exception
+        saved = 0
+        try:
+            from ccm_tui.screens.wizard.signals import save_open_wizard_drafts
+
+            saved = save_open_wizard_drafts(self)
+        except Exception:  # noqa: BLE001 - the crash report must still be written
+            pass
+        logging.getLogger(ROOT_LOGGER).error(
+            "internal error", exc_info=(type(error), error, error.__traceback__) if error else None
+        )
+        where = log_file_path()
+        lines = [f"ccm-tui stopped on an internal error ({type(error).__name__})."]
+        if saved:
+            lines.append("The new account you were typing was kept as a draft (secrets excluded).")
+        lines.append(f"Details are in the log: {where}" if where else "Please report it.")
+        self.bell()
+        self._exit_renderables.append(Text("\n".join(lines)))
+        self._close_messages_no_wait()
 
     # -- actions -------------------------------------------------------------------------
     def action_help(self) -> None:

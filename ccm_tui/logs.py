@@ -93,6 +93,14 @@ def start_request_log() -> Path | None:
         return None
 
 
+def log_file_path() -> Path | None:
+    """Where the private log is being written, or None when file logging is off."""
+    for handler in logging.getLogger(ROOT_LOGGER).handlers:
+        if getattr(handler, "_ccm_tui", False):
+            return Path(handler.baseFilename)
+    return None
+
+
 def close_file_logging() -> None:
     logger = logging.getLogger(ROOT_LOGGER)
     for old in list(logger.handlers):

@@ -139,3 +139,37 @@ def test_every_stylesheet_is_loaded_and_bindings_have_ids():
         for binding in cls.BINDINGS:
             assert binding.id, f"{cls.__name__}: {binding.key} has no id"
             assert binding.key not in ("ctrl+i", "ctrl+m", "ctrl+j", "ctrl+a", "ctrl+b", "ctrl+s")
+
+
+async def test_internal_error_ends_with_one_line_not_a_traceback(make_app, monkeypatch, tmp_path,
+                                                                 capsys):
+    """Textual would print a traceback with local variables; ours prints one line and
+    keeps the details (no locals) in the private log."""
+    import pytest
+
+    from ccm_tui import logs
+    from ccm_tui.screens.accounts import AccountsScreen
+
+    log = logs.setup_file_logging(tmp_path / "ccm.log")
+    secret = "hunter2-local-secret"
+
+    def broken_refresh(self):
+        password = secret  # noqa: F841 - a local that show_locals would have printed
+        raise RuntimeError("refresh went wrong")
+
+    monkeypatch.setattr(AccountsScreen, "action_refresh", broken_refresh)
+    app = make_app()
+    try:
+        with pytest.raises(RuntimeError):
+            async with app.run_test(size=(80, 24)) as pilot:
+                await until(pilot, lambda: accounts_ready(app))
+                await pilot.press("r")
+                await pilot.pause()
+        shown = capsys.readouterr().err  # what Textual prints as the app ends
+        assert "ccm-tui stopped on an internal error (RuntimeError)" in shown
+        assert "".join(str(log).split()) in "".join(shown.split())  # the path may wrap
+        assert "Traceback" not in shown and secret not in shown
+        written = log.read_text()
+        assert "RuntimeError: refresh went wrong" in written and secret not in written
+    finally:
+        logs.close_file_logging()
