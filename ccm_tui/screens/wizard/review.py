@@ -1,0 +1,62 @@
+"""The wizard's Review step: the request preview, its warnings and the server's refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Label
+
+from ccm_tui.models.errors import FieldError
+from ccm_tui.screens.wizard.form import WizardForm, build_request
+from ccm_tui.screens.wizard.ids import error_label_for
+from ccm_tui.screens.wizard.steps import REVIEW
+
+
+def request_warnings(form: WizardForm, req: Any | None) -> list[str]:
+    """Warnings (never blocking): from the models' warnings module when present, else local."""
+    if req is not None:
+        try:
+            from ccm_tui.models.warnings import account_request_warnings
+        except ImportError:
+            pass
+        else:
+            return [f"{w.field}: {w.message}" if getattr(w, "field", "") else w.message
+                    for w in account_request_warnings(req)]
+    out: list[str] = []
+    if form.auths and all(a.kind == "password" and a.administrators_only for a in form.auths):
+        out.append(
+            "auth_configs: only administrators can log in (every config is a password config "
+            "with administrators_only); ordinary users will be locked out"
+        )
+    if form.disable_attestation:
+        out.append("node_enrollment: attestation enforcement is disabled (insecure)")
+    return out
+
+
+class ReviewMixin:
+    """WizardScreen's Review step (mixed into ``WizardScreen``; uses its form and panes)."""
+
+    async def _rebuild_review(self, server_error: FieldError | None = None) -> None:
+        req, errors = build_request(self.form)
+        self._last_request = req
+        body = req.masked_body() if req is not None else None
+        pane = self.pane(REVIEW)
+        await pane.rebuild(self.form, body, request_warnings(self.form, req))
+        if errors:
+            self.show_errors(REVIEW, errors)
+        if server_error is not None:
+            banner = pane.query_one("#review-error", Label)
+            label = error_label_for(pane, server_error.field) if server_error.field else None
+            if label is not None and label is not banner:
+                label.update(f"⚠ {server_error.message}")
+                banner.update("⚠ Not created: the server's message is shown beside the field below.")
+            else:
+                banner.update(f"⚠ {server_error.message}")
+
+    def action_copy_json(self) -> None:
+        req, _ = build_request(self.form)
+        if req is not None:
+            import json
+
+            self.app.copy_to_clipboard(json.dumps(req.masked_body(), indent=2))
+            self.notify("Request JSON copied (secrets masked).")

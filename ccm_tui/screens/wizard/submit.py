@@ -1,0 +1,250 @@
+"""Submitting the wizard: phases and their ticker, cancel and reconcile, the outcome,
+re-login after a 401, and the account created."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual import work
+from textual.widgets import ContentSwitcher
+from textual.worker import Worker, WorkerState
+
+from ccm_tui.models.errors import FieldError
+from ccm_tui.screens.wizard.form import build_request
+from ccm_tui.screens.wizard.modals import Relogin
+from ccm_tui.screens.wizard.steps import BASICS, PANE_IDS, REVIEW, SUBMIT
+from ccm_tui.widgets.wizard_steps import StepIndicator
+
+
+class SubmitMixin:
+    """WizardScreen's submit step (mixed into ``WizardScreen``, which sets ``in_flight``,
+    ``_submit_worker``, ``_phases``, ``_ticker`` and ``outcome`` in its ``__init__``)."""
+
+    def start_submit(self) -> None:
+        self._store_current()
+        req, errors = build_request(self.form)
+        if req is None:
+            self.show_errors(REVIEW, errors)
+            return
+        # No draft write here: the draft was saved on reaching Review (the form cannot change
+        # on Review), and a synchronous write + fsync would delay the POST. SIGHUP/SIGTERM
+        # during the request still save it (signals.py).
+        self.in_flight = True
+        self._phases = []
+        # The request goes first; the submit step is painted once it is on its way (phase
+        # "waiting") or after 0.1 s, whichever comes first. Switching panes first cost a
+        # layout and a frame (~15 ms) before the POST left. Keys act on the submit step
+        # from now on (Escape cancels), whatever is painted.
+        self.step = SUBMIT
+        self._start_ticker()
+        self._render_submit("Creating the account…")
+        self._submit_worker = self._submit(req)
+        self.set_timer(0.1, self._show_submit_pane)
+
+    async def _enter_submit(self) -> None:
+        self.step = SUBMIT
+        self._show_submit_pane()
+        self._start_ticker()
+        self._render_submit("Creating the account…")
+
+    def _show_submit_pane(self) -> None:
+        """Paint the submit step (once per submit; nothing once the request is over)."""
+        if not self.is_mounted or self.step != SUBMIT or not self.in_flight:
+            return
+        switcher = self.query_one(ContentSwitcher)
+        if switcher.current == PANE_IDS[SUBMIT]:
+            return
+        switcher.current = PANE_IDS[SUBMIT]
+        self.query_one(StepIndicator).set_step(SUBMIT, SUBMIT)
+        self.pane(SUBMIT).focus()
+        self.refresh_bindings()
+
+    def _start_ticker(self) -> None:
+        # Elapsed times tick once a second while a slow request is in flight: phase changes
+        # repaint at once anyway, and a fast ticker costs bytes over SSH and competes with the
+        # answer's handling (at 0.2 s it fired just as a 200 ms answer arrived).
+        if self._ticker is None:
+            self._ticker = self.set_interval(1.0, self._tick)
+
+    def _stop_ticker(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+
+    def _tick(self) -> None:
+        self._render_submit(None)
+
+    def on_phase(self, phase: Any) -> None:
+        key = str(getattr(phase, "value", phase)).lower()
+        now = time.monotonic()
+        if self._phases and self._phases[-1][2] is None:
+            self._phases[-1][2] = now
+        if key != "done":
+            self._phases.append([key, now, None])
+        self._render_submit(None)
+        if key in ("waiting", "reconciling"):
+            self._show_submit_pane()  # the request is out (or being checked): show progress
+        if key == "waiting":
+            self.call_later(_warm_details_import)  # while the server works, not after
+
+    def _render_submit(self, status: str | None) -> None:
+        if not self.is_mounted:
+            return
+        pane = self.pane(SUBMIT)
+        now = time.monotonic()
+        rows = [
+            (k, (end or now) - start, end is None and self.in_flight) for k, start, end in self._phases
+        ]
+        current = status if status is not None else str(pane.query_one("#submit-status").render())
+        pane.show(f"Creating account {self.form.name.strip()!r}", rows, current)
+
+    @work(exclusive=True, group="wizard-submit", exit_on_error=False)
+    async def _submit(self, req: Any) -> None:
+        from ccm_tui.service.accounts import create_account
+
+        outcome = await create_account(self.session.client, req, on_phase=self.on_phase)
+        self.in_flight = False
+        await self.handle_outcome(outcome)
+
+    def cancel_submit(self) -> None:
+        if self._submit_worker is not None:
+            self._submit_worker.cancel()
+        self.in_flight = True  # still busy: reconciling
+        self._show_submit_pane()
+        self.on_phase("reconciling")
+        self._render_submit("Cancelled — checking whether the server created the account…")
+        self._reconcile_after_cancel()
+
+    @work(exclusive=True, group="wizard-reconcile", exit_on_error=False)
+    async def _reconcile_after_cancel(self) -> None:
+        from ccm_tui.service.accounts import reconcile_create
+
+        try:
+            account = await reconcile_create(self.session.client, self.form.name.strip())
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message
+            self.in_flight = False
+            await self.back_to_review(
+                FieldError("", f"Cancelled. Could not tell whether the account was created ({exc}); "
+                               "check the accounts list before trying again.")
+            )
+            return
+        self.in_flight = False
+        if account is not None:
+            self.account_created(account, note="(the request had reached the server before you cancelled)")
+        else:
+            await self.back_to_review(FieldError("", "Cancelled; the account was not created. Enter submits again."))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group in ("wizard-submit", "wizard-relogin") and event.state == WorkerState.ERROR:
+            self.in_flight = False
+            err = event.worker.error
+            self.call_later(self.back_to_review, FieldError("", f"Submit failed unexpectedly: {type(err).__name__}: {err}"))
+
+    async def handle_outcome(self, outcome: Any) -> None:
+        from ccm_tui.api.errors import AuthRequired, NameTaken, PermissionDenied
+
+        self.outcome = outcome
+        self._stop_ticker()
+        error = getattr(outcome, "error", None)
+        message = getattr(outcome, "message", "") or (str(error) if error else "")
+        if outcome.state == "created" and outcome.account is not None:
+            self.account_created(outcome.account)
+            return
+        if isinstance(error, AuthRequired) and outcome.state != "unknown":
+            self.app.push_screen(Relogin(self._email()), self._relogin_answer)
+            return
+        if isinstance(error, NameTaken) or (outcome.field == "name" and "taken" in message.lower()):
+            await self.back_to_basics_name(message)
+            return
+        if isinstance(error, PermissionDenied):
+            status = getattr(error, "status", 403)
+            text = message if "role does not allow" in message else f"your role does not allow this (HTTP {status}): {message}"
+            await self.back_to_review(FieldError("", text))
+            return
+        if outcome.state == "unknown":
+            await self.back_to_review(FieldError("", f"Could not tell whether the account was created: {message}"))
+            return
+        await self.back_to_review(FieldError(outcome.field or "", message or "the account was not created"))
+
+    async def back_to_review(self, err: FieldError) -> None:
+        self._stop_ticker()
+        self.in_flight = False
+        await self._rebuild_review(server_error=err)
+        self.step = REVIEW
+        self.query_one(ContentSwitcher).current = PANE_IDS[REVIEW]
+        self.query_one(StepIndicator).set_step(REVIEW, self.reached)
+        self.pane(REVIEW).focus()
+        self.refresh_bindings()
+
+    async def back_to_basics_name(self, message: str) -> None:
+        self._stop_ticker()
+        self.in_flight = False
+        await self._show(BASICS)
+        self.show_errors(BASICS, [FieldError("name", message or "this name is already taken")])
+
+    # ---- re-login after a 401 --------------------------------------------------------------
+    def _email(self) -> str | None:
+        settings = getattr(self.session, "settings", None)
+        return getattr(settings, "email", None)
+
+    def _relogin_answer(self, password: str | None) -> None:
+        if not password:
+            self.call_later(self.back_to_review, FieldError("", "Session expired; the account was not created. Enter submits again after logging in."))
+            return
+        self.in_flight = True
+        self.call_later(self._enter_submit)
+        self._relogin_and_continue(password)
+
+    @work(exclusive=True, group="wizard-relogin", exit_on_error=False)
+    async def _relogin_and_continue(self, password: str) -> None:
+        from ccm_tui.api.errors import CcmError
+        from ccm_tui.service.accounts import reconcile_create
+
+        client = self.session.client
+        try:
+            await client.login(self._email() or "", password)
+        except CcmError as exc:
+            self.in_flight = False
+            self.app.push_screen(Relogin(self._email(), f"⚠ {exc}"), self._relogin_answer)
+            return
+        self.on_phase("reconciling")
+        account = await reconcile_create(client, self.form.name.strip())
+        if account is not None:
+            self.in_flight = False
+            self.account_created(account)
+            return
+        req, errors = build_request(self.form)
+        if req is None:
+            self.in_flight = False
+            await self.back_to_review(FieldError("", "; ".join(str(e) for e in errors)))
+            return
+        self._submit_worker = self._submit(req)
+
+    # ---- account created -------------------------------------------------------------------
+    def account_created(self, account: Any, note: str = "") -> None:
+        from ccm_tui.service.drafts import discard_draft
+
+        self._stop_ticker()
+        self.in_flight = False
+        discard_draft()
+        name = getattr(account, "name", None) or self.form.name.strip()
+        self.notify(f"Account {name!r} created {note}".strip())
+        for screen in self.app.screen_stack:
+            if screen is not self:
+                screen.post_message(self.AccountCreated(account))
+        try:
+            from ccm_tui.screens.details import AccountDetailsScreen
+        except ImportError:
+            self.dismiss(None)
+            return
+        self.app.switch_screen(AccountDetailsScreen(self.session, account))
+
+
+def _warm_details_import() -> None:
+    """Import the details screen (shown on success) during the wait for the answer: on the
+    first submit of a session the import otherwise comes after the answer."""
+    try:
+        import ccm_tui.screens.details  # noqa: F401
+    except ImportError:
+        pass
