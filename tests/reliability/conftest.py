@@ -16,9 +16,7 @@ for helper_dir in (TESTS / "tui" / "wizard", TESTS / "tui", Path(__file__).resol
         sys.path.insert(0, str(helper_dir))
 
 from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD, EmulatorServer, ManualClock
-
-#: The client's read timeout in the fault rows; injected slowness sits just above it.
-READ_TIMEOUT = 0.5
+from reliability_helpers import READ_TIMEOUT, open_live_session
 
 
 @pytest.fixture
@@ -60,18 +58,6 @@ def cli_env(server, home, monkeypatch):
     monkeypatch.setenv("CCM_EMAIL", DEMO_EMAIL)
     monkeypatch.setenv("CCM_PASSWORD", DEMO_PASSWORD)
     return server.emulator
-
-
-async def open_live_session(server, *, token=None, read_timeout=READ_TIMEOUT):
-    from ccm_tui.config import ConnectionSettings
-    from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
-    from ccm_tui.service.session import open_session
-
-    settings = ConnectionSettings(url=server.url, email=DEMO_EMAIL, read_timeout=read_timeout,
-                                  connect_timeout=2)
-    if token:
-        return await open_session(settings, token=token)
-    return await open_session(settings, password=DEMO_PASSWORD)
 
 
 @pytest.fixture

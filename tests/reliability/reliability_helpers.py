@@ -7,6 +7,8 @@ from typing import Any
 
 CREATE = "POST /v1/accounts"
 LIST = "GET /v1/accounts"
+#: The client's read timeout in the fault rows; injected slowness sits just above it.
+READ_TIMEOUT = 0.5
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -44,3 +46,15 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+async def open_live_session(server, *, token=None, read_timeout=READ_TIMEOUT):
+    from ccm_tui.config import ConnectionSettings
+    from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
+    from ccm_tui.service.session import open_session
+
+    settings = ConnectionSettings(url=server.url, email=DEMO_EMAIL, read_timeout=read_timeout,
+                                  connect_timeout=2)
+    if token:
+        return await open_session(settings, token=token)
+    return await open_session(settings, password=DEMO_PASSWORD)

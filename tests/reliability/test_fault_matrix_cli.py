@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from conftest import READ_TIMEOUT
-from reliability_helpers import CREATE, LIST, closed_port, named, posts, requests_of, run_cli
+from reliability_helpers import (
+    CREATE, LIST, READ_TIMEOUT, closed_port, named, posts, requests_of, run_cli,
+)
 
 NAME = "Fault Row Co"
 HTML_502 = ("<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>"

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import READ_TIMEOUT
-from reliability_helpers import CREATE, LIST, named, posts, requests_of
+from reliability_helpers import CREATE, LIST, READ_TIMEOUT, named, posts, requests_of
 from textual.widgets import Input
 from tui_fault_helpers import BASICS, NAME, REVIEW, banner, make_app, on_details, submit, to_review
 from wizard_helpers import SIZE, error_text, wait_for

@@ -6,9 +6,8 @@ Escape during submit followed by reconciliation."""
 from __future__ import annotations
 
 import pytest
-from conftest import READ_TIMEOUT
-from conftest import open_live_session as _session
-from reliability_helpers import CREATE, named, posts, requests_of
+from reliability_helpers import CREATE, READ_TIMEOUT, named, posts, requests_of
+from reliability_helpers import open_live_session as _session
 from textual.widgets import Input
 from tui_fault_helpers import NAME, REVIEW, banner, make_app, on_details, submit, to_review
 from wizard_helpers import SIZE, wait_for
