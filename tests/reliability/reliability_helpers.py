@@ -58,3 +58,17 @@ async def open_live_session(server, *, token=None, read_timeout=READ_TIMEOUT):
     if token:
         return await open_session(settings, token=token)
     return await open_session(settings, password=DEMO_PASSWORD)
+
+
+def precreate(emulator: Any, name: str) -> None:
+    """An account called ``name`` already exists on the emulator (a taken name)."""
+    from ccm_tui.emulator.accounts import new_account
+
+    acct = new_account({"name": name}, ids=emulator.ids, now=emulator.now())
+    emulator.store.insert_account(acct, emulator.user["user_id"], roles=["MANAGER"])
+
+
+def duplicate_answers_400(emulator: Any, name: str) -> None:
+    """A taken ``name``, which this server reports as 400 (as some CCM versions may)."""
+    precreate(emulator, name)
+    emulator.duplicate_status = 400

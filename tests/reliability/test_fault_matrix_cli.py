@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from reliability_helpers import (
-    CREATE, LIST, READ_TIMEOUT, closed_port, named, posts, requests_of, run_cli,
+    CREATE, LIST, READ_TIMEOUT, closed_port, duplicate_answers_400, named, posts, precreate,
+    requests_of, run_cli,
 )
 
 NAME = "Fault Row Co"
@@ -21,15 +22,11 @@ HTML_502 = ("<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><bo
 
 
 def _precreate(emulator: Any) -> None:
-    from ccm_tui.emulator.accounts import new_account
-
-    acct = new_account({"name": NAME}, ids=emulator.ids, now=emulator.now())
-    emulator.store.insert_account(acct, emulator.user["user_id"], roles=["MANAGER"])
+    precreate(emulator, NAME)
 
 
 def _dup_400(emulator: Any) -> None:
-    _precreate(emulator)
-    emulator.duplicate_status = 400
+    duplicate_answers_400(emulator, NAME)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from reliability_helpers import CREATE, LIST, READ_TIMEOUT, named, posts, requests_of
+from reliability_helpers import (
+    CREATE, LIST, READ_TIMEOUT, duplicate_answers_400, named, posts, precreate, requests_of,
+)
 from textual.widgets import Input
 from tui_fault_helpers import BASICS, NAME, REVIEW, banner, make_app, on_details, submit, to_review
 from wizard_helpers import SIZE, error_text, wait_for
@@ -19,15 +21,11 @@ HTML_502 = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body><
 
 
 def _precreate(emulator: Any) -> None:
-    from ccm_tui.emulator.accounts import new_account
-
-    acct = new_account({"name": NAME}, ids=emulator.ids, now=emulator.now())
-    emulator.store.insert_account(acct, emulator.user["user_id"], roles=["MANAGER"])
+    precreate(emulator, NAME)
 
 
 def _dup_400(emulator: Any) -> None:
-    _precreate(emulator)
-    emulator.duplicate_status = 400
+    duplicate_answers_400(emulator, NAME)
 
 
 @dataclass(frozen=True)
