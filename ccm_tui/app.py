@@ -239,38 +239,14 @@ class CcmApp(App):
         yield SystemCommand("Help", "Keys of this screen", self.action_help)
 
 
-def create_app(
-    *,
-    session: Any = None,
-    settings: Any = None,
-    transport: Any = None,
-    password: str | None = None,
-    token: str | None = None,
-    demo: bool = False,
-    demo_credentials: tuple[str, str] | None = None,
-    keymap: dict[str, str] | None = None,
-    theme: str | None = None,
-    remember: bool = False,
-    launch_demo: Any = None,
-) -> CcmApp:
-    """Build the app. Tests pass ``transport=httpx.ASGITransport(emulator_app)`` and
+def create_app(**options: Any) -> CcmApp:
+    """Build the app (the factory the tests and the screenshot script reuse; the options
+    are CcmApp's). Tests pass ``transport=httpx.ASGITransport(emulator_app)`` and
     ``settings``; with ``password`` or ``token`` the login happens by itself after the
     first frame, otherwise the login screen asks. ``launch_demo`` (``--demo``): a blocking
     callable returning (settings, (email, password)); the first screen says the demo server
     is starting and calls it from a thread."""
-    return CcmApp(
-        settings=settings,
-        session=session,
-        transport=transport,
-        password=password,
-        token=token,
-        demo=demo,
-        demo_credentials=demo_credentials,
-        keymap=keymap,
-        theme=theme,
-        remember=remember,
-        launch_demo=launch_demo,
-    )
+    return CcmApp(**options)
 
 
 def run_app(options: Any) -> int:
