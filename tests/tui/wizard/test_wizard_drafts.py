@@ -137,3 +137,25 @@ def test_form_round_trips_through_a_draft():
     assert back.auths[2].oauth.client_id == "cid"
     assert back.auths[2].oauth.client_secret == "" and back.auths[2].oauth.tls.client_key_path == ""
     assert (back.name, back.component, back.logo_path) == ("x", "CONFIDENTIAL_AI", "/l.png")
+
+
+async def test_internal_error_keeps_what_was_typed_as_a_draft(make_app, home):
+    """A crash while the wizard is open ends the app, but not the operator's typing: the
+    draft is saved before the one-line error (typed since the last step change, too)."""
+    import pytest
+
+    from ccm_tui.service.drafts import draft_path
+
+    def crash() -> None:
+        raise RuntimeError("an internal error")
+
+    app = make_app()
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=SIZE) as pilot:
+            await open_wizard(pilot)
+            await type_text(pilot, "Crashy")
+            await pilot.pause()
+            app.call_later(crash)
+            await pilot.pause()
+    doc = json.loads(draft_path().read_text())
+    assert doc["form"]["name"] == "Crashy"
