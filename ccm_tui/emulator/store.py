@@ -55,6 +55,20 @@ SORT_KEYS = {"name": "a.name", "created_at": "a.created_at", "acct_id": "a.acct_
 CREATOR_ROLES = ["MANAGER", "WRITER", "READER"]
 
 
+_INSERT_ACCOUNT = (
+    "INSERT INTO accounts (acct_id, name, created_at, account_status, data) VALUES (?, ?, ?, ?, ?)"
+)
+_INSERT_MEMBERSHIP = (
+    "INSERT INTO memberships (user_id, acct_id, roles, status) VALUES (?, ?, ?, 'ACTIVE')"
+)
+
+
+def _account_row(account: dict[str, Any]) -> tuple[Any, ...]:
+    """The accounts table's columns for ``account`` (the JSON document is the truth)."""
+    return (account["acct_id"], account["name"], account["created_at"],
+            account.get("account_status", "Active"), json.dumps(account))
+
+
 class NameTakenError(Exception):
     pass
 
@@ -113,14 +127,9 @@ class Store:
         with self._lock:
             try:
                 self._db.execute("BEGIN")
+                self._db.execute(_INSERT_ACCOUNT, _account_row(account))
                 self._db.execute(
-                    "INSERT INTO accounts (acct_id, name, created_at, account_status, data) VALUES (?, ?, ?, ?, ?)",
-                    (account["acct_id"], account["name"], account["created_at"],
-                     account.get("account_status", "Active"), json.dumps(account)),
-                )
-                self._db.execute(
-                    "INSERT INTO memberships (user_id, acct_id, roles, status) VALUES (?, ?, ?, 'ACTIVE')",
-                    (owner_id, account["acct_id"], json.dumps(roles or CREATOR_ROLES)),
+                    _INSERT_MEMBERSHIP, (owner_id, account["acct_id"], json.dumps(roles or CREATOR_ROLES))
                 )
                 self._db.execute("COMMIT")
             except sqlite3.IntegrityError:
@@ -132,15 +141,10 @@ class Store:
         with self._lock:
             self._db.execute("BEGIN")
             try:
-                self._db.executemany(
-                    "INSERT INTO accounts (acct_id, name, created_at, account_status, data) VALUES (?, ?, ?, ?, ?)",
-                    ((a["acct_id"], a["name"], a["created_at"], a.get("account_status", "Active"), json.dumps(a))
-                     for a in accounts),
-                )
+                self._db.executemany(_INSERT_ACCOUNT, (_account_row(a) for a in accounts))
                 roles = json.dumps(CREATOR_ROLES)
                 self._db.executemany(
-                    "INSERT INTO memberships (user_id, acct_id, roles, status) VALUES (?, ?, ?, 'ACTIVE')",
-                    ((owner_id, a["acct_id"], roles) for a in accounts),
+                    _INSERT_MEMBERSHIP, ((owner_id, a["acct_id"], roles) for a in accounts)
                 )
             except sqlite3.IntegrityError:
                 self._db.execute("ROLLBACK")
