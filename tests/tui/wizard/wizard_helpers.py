@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import datetime as dt
 import io
@@ -13,13 +12,11 @@ SIZE = (80, 24)
 
 
 async def wait_for(pilot, predicate: Callable[[], bool], timeout: float = 20.0) -> None:
-    """Let the app run until ``predicate()`` holds (workers, screen switches)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.02)
+    """Let the app run until ``predicate()`` holds (workers, screen switches); the wizard's
+    steps get a longer time limit than tui_helpers.until's default."""
+    from tui_helpers import until
+
+    await until(pilot, predicate, timeout)
 
 
 async def open_wizard(pilot):
