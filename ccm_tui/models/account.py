@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StrictBool, StrictStr, field_validator
+from pydantic import AfterValidator, Field, StrictBool, StrictStr, ValidationInfo, field_validator
 
 from ccm_tui.models.auth import AuthenticationConfig
-from ccm_tui.models.base import RequestModel, ResponseModel
+from ccm_tui.models.base import RequestModel, ResponseModel, enum_or_raw
 from ccm_tui.models.enums import (
     AccessRoles,
     AccountComponent,
@@ -64,12 +64,12 @@ class NodeEnrollmentInfo(ResponseModel):
     attestation_enforcement_disabled_insecure: bool | None = None
 
 
-def _enum_or_raw(enum: type, value: Any) -> Any:
-    """Keep values a newer server may add instead of refusing the whole account."""
-    try:
-        return enum(value)
-    except ValueError:
-        return value
+_ENUM_OF: dict[str | None, type] = {
+    "status": UserAccountStatus,
+    "component": AccountComponent,
+    "account_status": AccountStatus,
+    "approval_state": ApprovalState,
+}
 
 
 class Account(ResponseModel):
@@ -97,7 +97,7 @@ class Account(ResponseModel):
     @classmethod
     def _roles(cls, v: Any) -> Any:
         if isinstance(v, list):
-            return [_enum_or_raw(AccessRoles, r) for r in v]
+            return [enum_or_raw(AccessRoles, r) for r in v]
         return v
 
     @field_validator("auth_configs", mode="before")
@@ -108,25 +108,10 @@ class Account(ResponseModel):
             return {str(i): c for i, c in enumerate(v)}
         return v
 
-    @field_validator("status", mode="before")
+    @field_validator("status", "component", "account_status", "approval_state", mode="before")
     @classmethod
-    def _status(cls, v: Any) -> Any:
-        return _enum_or_raw(UserAccountStatus, v) if isinstance(v, str) else v
-
-    @field_validator("component", mode="before")
-    @classmethod
-    def _component(cls, v: Any) -> Any:
-        return _enum_or_raw(AccountComponent, v) if isinstance(v, str) else v
-
-    @field_validator("account_status", mode="before")
-    @classmethod
-    def _account_status(cls, v: Any) -> Any:
-        return _enum_or_raw(AccountStatus, v) if isinstance(v, str) else v
-
-    @field_validator("approval_state", mode="before")
-    @classmethod
-    def _approval(cls, v: Any) -> Any:
-        return _enum_or_raw(ApprovalState, v) if isinstance(v, str) else v
+    def _known_value(cls, v: Any, info: ValidationInfo) -> Any:
+        return enum_or_raw(_ENUM_OF[info.field_name], v) if isinstance(v, str) else v
 
     @property
     def role_names(self) -> list[str]:

@@ -96,3 +96,12 @@ class ResponseModel(BaseModel):
     """What we receive: unknown fields kept (for the raw view), nothing required but ids."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, hide_input_in_errors=True)
+
+
+def enum_or_raw(enum: type, value: Any) -> Any:
+    """A response value as its enum member, or as sent when a newer server added a value:
+    one unknown value must not make the whole answer unreadable."""
+    try:
+        return enum(value)
+    except ValueError:
+        return value

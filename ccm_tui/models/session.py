@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import SecretStr, field_validator, model_validator
 
-from ccm_tui.models.base import ResponseModel, shield_secrets
+from ccm_tui.models.base import ResponseModel, enum_or_raw, shield_secrets
 from ccm_tui.models.enums import AccessRoles, UserAccountStatus
 
 
@@ -56,11 +56,5 @@ class UserAccountInfo(ResponseModel):
     @classmethod
     def _roles(cls, v: Any) -> Any:
         if isinstance(v, list):
-            out = []
-            for r in v:
-                try:
-                    out.append(AccessRoles(r))
-                except ValueError:
-                    out.append(r)
-            return out
+            return [enum_or_raw(AccessRoles, r) for r in v]
         return v
