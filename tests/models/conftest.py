@@ -1,4 +1,4 @@
-"""Fixtures for the model tests: a small PKI (EC P-256, fast), logo images, the spec."""
+"""Fixtures for the model tests: a small PKI (EC P-256, fast), logo images, the API document."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / ".." / "shared" / "spec" / "ccm-openapi.json"
+# The project's own description of the CCM operations it speaks (facts from CCM's published
+# API description, 2.0.0); tests/spec/test_upstream_agreement.py keeps the two in step.
+SPEC_PATH = Path(__file__).resolve().parents[1] / "spec" / "ccm-api.json"
 
 
 def b64(data: bytes) -> str:

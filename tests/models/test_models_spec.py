@@ -1,4 +1,5 @@
-"""Property tests against the published spec (../shared/spec/ccm-openapi.json).
+"""Property tests against the project's API document (tests/spec/ccm-api.json, whose facts come
+from CCM's published API description 2.0.0).
 
 1. Every AccountRequest our models accept serialises (wire_body) into JSON that validates
    against the spec's AccountRequest schema — made stricter here (no members the spec does
