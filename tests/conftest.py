@@ -13,6 +13,10 @@ The test session runs with TZ=UTC so local-time rendering is deterministic.
 
 from __future__ import annotations
 
+import checkout_guard  # first: it must see every file opened from here on
+
+checkout_guard.install()
+
 import os
 import time
 from collections.abc import Iterator
@@ -73,3 +77,15 @@ def live_emulator() -> Iterator[EmulatorServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _reads_only_inside_the_checkout(request):
+    """Fail a test that opened a file outside the checkout, temp dirs and the uv cache."""
+    allow = request.node.get_closest_marker("reads_upstream_spec") is not None
+    before = checkout_guard.take(allow)  # collection, imports, earlier fixtures of this worker
+    yield
+    outside = sorted(set(before + checkout_guard.take(allow)))
+    if outside:
+        pytest.fail("read outside the checkout (a fresh clone has none of these):\n  "
+                    + "\n  ".join(outside[:20]), pytrace=False)
