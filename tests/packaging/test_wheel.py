@@ -1,5 +1,9 @@
-"""Build the wheel, install it into a fresh venv (offline, from the uv cache) and start the
-app headless from there: it must find its stylesheets inside the installed package."""
+"""Build the wheel, install it with its locked pins into a fresh venv and start the app headless
+from there: it must find its stylesheets inside the installed package.
+
+Nothing here depends on what happens to be in the uv cache: the pins are installed the ordinary
+way (from the cache where it has them, from the package registry otherwise), as they were by the
+`uv sync` that set up the environment running this test."""
 
 from __future__ import annotations
 
@@ -44,16 +48,16 @@ def test_wheel_installs_and_starts_headless_with_its_styles(tmp_path):
     venv = tmp_path / "venv"
     _run([uv, "venv", "--quiet", str(venv)], env=env, cwd=tmp_path)
     python = venv / "bin" / "python"
-    # Offline, at the locked versions: uv.lock's runtime pins are already in the uv cache
-    # (the dev environment was installed from them), so nothing is downloaded. The pins are
-    # the complete closure, so --no-deps skips a resolution that would need fresh metadata;
-    # `uv pip check` then proves the wheel's declared requirements are all satisfied.
+    # At the locked versions: uv.lock's runtime pins are the complete closure, so --no-deps
+    # installs exactly them; `uv pip check` then proves the wheel's declared requirements are
+    # all satisfied. Not --offline: a cache filled by `uv sync` lacks the index metadata that
+    # `uv pip install` asks for, so an offline install fails on a newcomer's empty cache.
     pins = tmp_path / "requirements.txt"
     _run([uv, "export", "--frozen", "--no-dev", "--no-hashes", "--no-emit-project",
           "--quiet", "--output-file", str(pins)], env=env, cwd=REPO)
-    _run([uv, "pip", "install", "--quiet", "--offline", "--no-deps", "--python", str(python),
+    _run([uv, "pip", "install", "--quiet", "--no-deps", "--python", str(python),
           "-r", str(pins), str(wheel)], env=env, cwd=tmp_path)
-    _run([uv, "pip", "check", "--offline", "--python", str(python)], env=env, cwd=tmp_path)
+    _run([uv, "pip", "check", "--python", str(python)], env=env, cwd=tmp_path)
 
     # Run from an unrelated directory so the checkout cannot be imported by accident.
     where = _run([str(python), "-c", "import ccm_tui, pathlib; print(pathlib.Path("
