@@ -11,7 +11,8 @@ their home directory. So a test may open files only in
 
 It listens to Python's audit events for ``open`` and directory listings (``sys.addaudithook``),
 so it sees every file the test process opens, imports included. Subprocesses are not watched.
-A test that must read the published spec beside the checkout says so with
+Whatever stands beside the checkout (its siblings, ``../shared`` above all) is never allowed,
+even when the checkout itself sits in the temporary directory. A test that must read the published spec beside the checkout says so with
 ``@pytest.mark.reads_upstream_spec`` (only ``../shared/spec`` is then allowed).
 """
 
@@ -43,7 +44,28 @@ def _roots() -> tuple[str, ...]:
     return tuple(d.rstrip(os.sep) + os.sep for d in resolved if d) + _SYSTEM
 
 
+def _siblings() -> tuple[str, ...]:
+    """What stands beside the checkout: never to be read, even where the checkout itself sits
+    in an allowed place (a clone under /tmp). ``shared`` is named even when absent."""
+    keep = [os.path.realpath(d) for d in (_uv_cache(), sys.prefix, sys.base_prefix)]
+    names = {"shared"}
+    try:
+        names.update(os.listdir(REPO.parent))
+    except OSError:
+        pass
+    out = []
+    for name in names:
+        path = os.path.join(str(REPO.parent), name)
+        if path == str(REPO) or name.startswith("pytest-of-"):
+            continue
+        if any((k + os.sep).startswith(path + os.sep) for k in keep):
+            continue  # the uv cache or the Python running us lives below it
+        out.append(path + os.sep)
+    return tuple(out)
+
+
 _ALLOWED = _roots()
+_BESIDE = _siblings()
 seen: list[str] = []
 
 
@@ -56,7 +78,7 @@ def _audit(event: str, args: tuple) -> None:
             text = os.path.abspath(os.fsdecode(path))
         except (TypeError, ValueError):
             return
-        if not (text + os.sep).startswith(_ALLOWED):
+        if (text + os.sep).startswith(_BESIDE) or not (text + os.sep).startswith(_ALLOWED):
             seen.append(text)
 
 

@@ -6,7 +6,7 @@ import checkout_guard
 
 
 def test_a_read_beside_the_checkout_is_caught(tmp_path) -> None:
-    beside = checkout_guard.REPO.parent / "a-sibling-that-a-fresh-clone-lacks" / "spec.json"
+    beside = checkout_guard.REPO.parent / "shared" / "ccm-api.md"
     try:
         open(beside, encoding="utf-8")  # noqa: SIM115 - the audit event fires even if it fails
     except OSError:
