@@ -96,9 +96,9 @@ async def test_palette_switches_theme(make_app):
 async def test_too_small_terminal_shows_a_note(make_app):
     app = make_app()
     async with app.run_test(size=(50, 12)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, TooSmallScreen)
-        assert "Terminal too small (need 60×15, have 50×12)" in screen_text(app)
+        note = "Terminal too small (need 60×15, have 50×12)"
+        await until(pilot, lambda: isinstance(app.screen, TooSmallScreen)
+                    and note in screen_text(app))
         await pilot.resize_terminal(80, 24)
         await until(pilot, lambda: accounts_ready(app))
         assert "Accounts" in screen_text(app)

@@ -42,8 +42,11 @@ def add_account(
     return account
 
 
-async def until(pilot: Any, condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Let the app run until ``condition()`` holds (fails the test after ``timeout``)."""
+async def until(pilot: Any, condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Let the app run until ``condition()`` holds (fails the test after ``timeout``).
+
+    The timeout only bounds a failing test: a loaded 2-core CI machine can take seconds to
+    reach a state that takes milliseconds on a quiet one."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
