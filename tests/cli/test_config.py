@@ -83,6 +83,16 @@ def test_default_profile_applies(home):
     assert s.connect_timeout == 3.0 and s.read_timeout == 30.0
 
 
+def test_bounds_come_from_the_profile_else_defaults(home):
+    write_config(home, TWO_PROFILES.replace(
+        "connect_timeout = 3",
+        "connect_timeout = 3\nrequest_deadline = 20\nmax_list_items = 5000\nmax_response_mb = 8"))
+    s = resolve_settings(None, None, None, None, {})
+    assert (s.request_deadline, s.max_list_items, s.max_response_mb) == (20.0, 5000, 8)
+    s = resolve_settings(None, None, "lab", None, {})
+    assert (s.request_deadline, s.max_list_items, s.max_response_mb) == (60.0, 200_000, 64)
+
+
 def test_env_beats_profile_and_flags_beat_env(home):
     write_config(home, TWO_PROFILES)
     env = {"CCM_URL": "https://env.example", "CCM_EMAIL": "env@example.com"}
@@ -124,6 +134,13 @@ def test_no_server_anywhere_is_a_clear_error(home):
         ('colour = "red"', "colour", "allowed here: default_profile, keymap, profiles, theme"),
         ('default_profile = "x"', "default_profile", "no [profiles.x]"),
         ("[keymap]\nquit = 3", "keymap.quit", "non-empty string"),
+        ('[profiles.prod]\nrequest_deadline = 0', "profiles.prod.request_deadline",
+         "more than 0"),
+        ('[profiles.prod]\nmax_list_items = 1.5', "profiles.prod.max_list_items",
+         "whole number from 1 to 10,000,000"),
+        ('[profiles.prod]\nmax_list_items = 0', "profiles.prod.max_list_items", "whole number"),
+        ('[profiles.prod]\nmax_response_mb = true', "profiles.prod.max_response_mb",
+         "whole number from 1 to 4,096"),
     ],
 )
 def test_strict_errors_name_the_key(home, text, key, reason):
