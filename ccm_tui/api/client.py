@@ -35,6 +35,7 @@ Additions (keyword-only, optional): ``reauth`` (async callback -> bool, the UI r
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import sys
 import time
@@ -566,7 +567,8 @@ class CcmClient:
                 raise
             if resp.is_success:
                 return _Raw(resp, method, full_path, self.limits.max_json_depth)
-            err = errmap.from_response(resp, method=method, path=full_path, scrub=self._scrub())
+            err = errmap.from_response(resp, method=method, path=full_path,
+                                       scrub=self._scrub(json, basic))
             if resp.status_code == 401 and auth == "bearer" and reauth and not reauthed:
                 reauthed = True
                 if await self.reauthenticate(since_generation=generation):
@@ -587,8 +589,14 @@ class CcmClient:
                 continue
             raise err
 
-    def _scrub(self) -> tuple[str, ...]:
-        out = []
+    def _scrub(self, body: Any = None, basic: tuple[str, SecretStr] | None = None) -> tuple[str, ...]:
+        """What an error message must never show: the secrets of the request it answers
+        (body members, a login's password and its Basic header), the session token and the
+        remembered password."""
+        out = errmap.request_secrets(body) if body is not None else []
+        if basic is not None:
+            password = basic[1].get_secret_value()
+            out += [password, base64.b64encode(f"{basic[0]}:{password}".encode()).decode()]
         if self._token is not None:
             out.append(self._token.get_secret_value())
         if self._creds is not None:
