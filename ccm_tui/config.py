@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shlex
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -271,9 +273,30 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Config
                   path=path)
 
 
+def check_not_writable_by_others(path: Path, *, key: str | None = None) -> None:
+    """Refuse a file that someone else could change (group- or world-writable), as ssh
+    refuses such a config: config.toml decides the URL, the CA bundle and ``insecure``, and
+    a CA bundle decides whom the client trusts. Missing files are left to the caller."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & (stat.S_IWGRP | stat.S_IWOTH):
+        who = " and ".join(w for w, bit in (("group", stat.S_IWGRP), ("others", stat.S_IWOTH))
+                           if mode & bit)
+        raise ConfigError(
+            f"{path} is writable by {who} (mode {stat.S_IMODE(mode):04o}), so someone else "
+            f"could change what it decides; refused. Fix: chmod go-w {shlex.quote(str(path))}",
+            key=key,
+        )
+
+
 def load_config(path: Path | str | None = None) -> Config:
-    """Read and validate config.toml. A missing file is an empty config, not an error."""
+    """Read and validate config.toml. A missing file is an empty config, not an error;
+    a file others may write is refused."""
     p = Path(path) if path is not None else config_path()
+    if p.is_file():
+        check_not_writable_by_others(p)
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -369,6 +392,8 @@ def resolve_settings(
         ca_key, ca_bundle = "", None
     if ca_bundle is not None and not Path(ca_bundle).is_file():
         raise ConfigError(f"{ca_bundle} is not a readable file (a PEM CA bundle)", key=ca_key)
+    if ca_bundle is not None:
+        check_not_writable_by_others(Path(ca_bundle), key=ca_key)
 
     defaults = ConnectionSettings(url="")
 
@@ -399,6 +424,7 @@ __all__ = [
     "ConfigError",
     "ConnectionSettings",
     "PASSWORD_REFUSED",
+    "check_not_writable_by_others",
     "Profile",
     "config_path",
     "load_config",

@@ -207,3 +207,42 @@ def test_credentials_in_a_url_are_refused_without_echoing_them():
         with pytest.raises(ConfigError, match="user name or password") as exc:
             resolve_settings(url, None, None, None, {}, config=Config())
         assert "hunter2" not in str(exc.value)
+
+
+@pytest.mark.parametrize(("mode", "who"), [(0o666, "group and others"), (0o664, "group"),
+                                           (0o602, "others")])
+def test_config_others_can_write_is_refused_naming_file_and_chmod(home, capsys, mode, who):
+    path = write_config(home, TWO_PROFILES)
+    path.chmod(mode)
+    with pytest.raises(ConfigError) as exc:
+        load_config()
+    assert str(exc.value) == (
+        f"{path} is writable by {who} (mode {mode:04o}), so someone else could change what "
+        f"it decides; refused. Fix: chmod go-w {path}")
+    # the CLI says the same in one line and sends nothing
+    assert main(["config", "check"]) == 2
+    assert main(["accounts", "list"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [f"error: {exc.value}"] * 2
+    path.chmod(0o600)
+    assert load_config().default_profile == "prod"
+    path.chmod(0o644)  # readable by others is fine: nothing secret lives in it
+    assert load_config().default_profile == "prod"
+
+
+@pytest.mark.parametrize("flag", [False, True])
+def test_ca_bundle_others_can_write_is_refused(home, capsys, flag):
+    path = write_config(home, '[profiles.p]\nurl = "https://x.example"\nca_bundle = "ca.pem"\n')
+    ca = path.parent / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    ca.chmod(0o666)
+    args = (None, None, "p", str(ca) if flag else None, {})
+    with pytest.raises(ConfigError) as exc:
+        resolve_settings(*args)
+    key = "--ca-bundle" if flag else "profiles.p.ca_bundle"
+    assert exc.value.key == key
+    assert str(exc.value) == (f"{key}: {ca} is writable by group and others (mode 0666), so "
+                              f"someone else could change what it decides; refused. "
+                              f"Fix: chmod go-w {ca}")
+    ca.chmod(0o644)
+    assert resolve_settings(*args).ca_bundle == str(ca)
