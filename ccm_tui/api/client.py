@@ -26,6 +26,11 @@ CONTRACT (screens and service code rely on these signatures; keep them):
 
 Errors: everything raised is a ccm_tui.api.errors.CcmError subclass.
 
+Bounds: ``timeouts.deadline`` caps one whole request (RequestTimeout, phase "deadline");
+``limits=Limits()`` caps the decoded body (ResponseTooLarge), the items one listing follows
+(TooManyItems) and JSON nesting (MalformedResponse). Server messages in errors are scrubbed
+of the request's secrets and the session token.
+
 Additions (keyword-only, optional): ``reauth`` (async callback -> bool, the UI re-logs in),
 ``sleep`` and ``clock`` (injectable for tests), ``history_size``, ``refresh_margin``;
 ``client.access_token`` (SecretStr | None), ``client.history`` (RequestHistory),

@@ -80,14 +80,14 @@ async def open_cli_session(args: argparse.Namespace, settings: Any, *, transport
     if token:
         return await open_session(settings, token=token, transport=transport), False
     if not settings.email:
-        raise InputError(["--email: no login email given; pass --email, set CCM_EMAIL, or add "
+        raise InputError([("--email: no login email given; pass --email, set CCM_EMAIL, or add "
                           "email to the profile (SSO users: CCM_TOKEN, --token-stdin or "
-                          "--token-file)"])
+                          "--token-file)")])
     password = _password(settings)
     if password is None:
         session = await resume_session(settings, transport=transport)
         if session is not None:
             return session, False
-        raise InputError(["no password: set CCM_PASSWORD, or run in a terminal to be prompted "
-                          "(passwords are never accepted as a flag)"])
+        raise InputError([("no password: set CCM_PASSWORD, or run in a terminal to be prompted "
+                          "(passwords are never accepted as a flag)")])
     return await open_session(settings, password=password, transport=transport), True

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from ccm_tui.emulator.core import DEMO_EMAIL, DEMO_PASSWORD
 from ccm_tui.emulator.server import is_loopback
 
-
 PASSWORD_ENV = "CCM_EMULATOR_PASSWORD"
 PASSWORD_REFUSED = (f"a password on the command line shows in `ps` and in shell history; set "
                     f"{PASSWORD_ENV}, or use --password-file PATH (mode 600); with neither, a "

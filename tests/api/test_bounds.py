@@ -187,14 +187,14 @@ async def run_cli(capsys, *argv: str) -> tuple[int, str, str, float]:
 
 
 @pytest.mark.parametrize(("mode", "line"), [
-    ("endless", "error: stopped reading the account list after 6 page(s): the server sent more "
+    ("endless", ("error: stopped reading the account list after 6 page(s): the server sent more "
                 "than 500 accounts (max_list_items; raise it in the profile if this server "
-                "really holds that many)"),
+                "really holds that many)")),
     ("trickle", "did not finish answering GET /v1/accounts within 1.5 s (request_deadline)"),
-    ("huge", "error: HTTP 200: the server sent an unreadable answer (larger than 1 MiB, the "
-             "max_response_mb limit; reading stopped there) to GET /v1/accounts"),
-    ("deep", "error: HTTP 200: the server sent an unreadable answer (JSON nested more than 64 "
-             "levels deep) to GET /v1/accounts"),
+    ("huge", ("error: HTTP 200: the server sent an unreadable answer (larger than 1 MiB, the "
+             "max_response_mb limit; reading stopped there) to GET /v1/accounts")),
+    ("deep", ("error: HTTP 200: the server sent an unreadable answer (JSON nested more than 64 "
+             "levels deep) to GET /v1/accounts")),
 ])
 async def test_cli_list_ends_with_one_clear_line_and_exit_1(cli_env, capsys, mode, line):
     cli_env.list_mode = mode

@@ -55,8 +55,8 @@ def test_token_file_readable_by_others_is_refused_naming_file_and_chmod(ccm, cap
     code, out, err = run(capsys, "accounts", "list", "--token-file", str(f))
     assert code == 2 and out == ""
     assert err.strip().splitlines() == [
-        f"error: --token-file: {f} can be read or changed by other users (mode 0644); "
-        f"refused. Fix: chmod 600 {f}"]
+        (f"error: --token-file: {f} can be read or changed by other users (mode 0644); "
+        f"refused. Fix: chmod 600 {f}")]
     assert ccm not in err
 
 
@@ -89,8 +89,8 @@ def test_a_wrong_token_from_stdin_is_an_auth_failure_not_shown(ccm, capsys, monk
     (["accounts", "list", "--token-file", "/nonexistent/tok"],
      "error: --token-file: /nonexistent/tok does not exist"),
     (["accounts", "create", "--from", "-", "--token-stdin"],
-     "error: --token-stdin: standard input already holds the account file (--from -); "
-     "pass the token with --token-file PATH or CCM_TOKEN"),
+     ("error: --token-stdin: standard input already holds the account file (--from -); "
+     "pass the token with --token-file PATH or CCM_TOKEN")),
 ])
 def test_token_source_mistakes_are_one_line_usage_errors(ccm, capsys, monkeypatch, argv,
                                                          message):
