@@ -4,7 +4,8 @@ It answers login, ``/v1/user`` and logout like CCM, and ``GET``/``POST /v1/accou
 mode a test sets:
 
     list_mode   "normal" (the accounts it holds) | "endless" (always a full page of new ids)
-                | "trickle" (headers, then one byte a second) | "huge" (an endless body)
+                | "trickle" (headers, then one byte a second) | "silent" (no answer at all)
+                | "huge" (an endless body)
                 | "deep" (JSON nested 100,000 levels)
     create_mode "normal" | "deep_created" (stores the account, answers deep JSON)
                 | "deep_not_created" (stores nothing, answers deep JSON)
@@ -129,6 +130,8 @@ class LoopbackCcm:
                                                for i in range(limit)]})
         elif mode == "deep":
             self._send_bytes(h, 200, b"[" * 100_000 + b"]" * 100_000)
+        elif mode == "silent":  # not even a status line, until the client hangs up
+            self.stop.wait(60.0)
         elif mode == "trickle":
             h.send_response(200)
             h.send_header("Content-Type", "application/json")

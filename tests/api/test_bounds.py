@@ -76,8 +76,10 @@ async def test_the_console_listing_stops_at_the_item_cap_too(ccm):
     assert seen == 250 and ccm.pages_served == 6
 
 
-async def test_an_answer_trickling_one_byte_a_second_ends_at_the_deadline(ccm):
-    ccm.list_mode = "trickle"
+@pytest.mark.parametrize("mode", ["trickle", "silent"])
+async def test_an_answer_trickling_one_byte_a_second_ends_at_the_deadline(ccm, mode):
+    """Also when not even the status line comes: the deadline is shorter than read_timeout."""
+    ccm.list_mode = mode
     client = await logged_in(ccm, timeouts=Timeouts(read=10.0, deadline=DEADLINE))
     started = time.monotonic()
     with pytest.raises(RequestTimeout) as info:
