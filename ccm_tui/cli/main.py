@@ -234,6 +234,11 @@ def _run_tui(args: argparse.Namespace) -> int:
     from ccm_tui.cli.connect import token_from_args
 
     env = os.environ
+    if args.token_stdin and not (sys.stdin is not None and sys.stdin.isatty()):
+        print("error: --token-stdin: the console reads the keyboard from standard input, so a "
+              "token cannot be piped into it; use --token-file PATH or CCM_TOKEN (on a "
+              "terminal, --token-stdin asks for the token without echo)", file=sys.stderr)
+        return EXIT_USAGE
     try:
         token = token_from_args(args)
     except ValueError as exc:  # InputError, SecretSourceError: one line naming the flag

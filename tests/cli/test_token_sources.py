@@ -122,3 +122,15 @@ def test_the_console_gets_the_token_from_a_private_file(monkeypatch, tmp_path, c
     assert "chmod 600" in capsys.readouterr().err and len(seen) == 1
     monkeypatch.setenv("CCM_TOKEN", "from-env-token")
     assert main([]) == 0 and seen[-1].token == "from-env-token"
+
+
+def test_the_console_refuses_a_piped_token(monkeypatch, capsys):
+    started: list[TuiOptions] = []
+    fake = types.ModuleType("ccm_tui.app")
+    fake.run_app = lambda options: started.append(options) or 0
+    monkeypatch.setitem(sys.modules, "ccm_tui.app", fake)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(SECRET))
+    assert main(["--token-stdin"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --token-stdin: the console reads the keyboard") and not started
+    assert SECRET not in err
