@@ -215,7 +215,11 @@ def from_response(resp: httpx.Response, *, method: str, path: str, scrub: Iterab
         text = resp.text
     except Exception:  # undecodable body
         text = ""
-    message = scrub_text(message_from_body(text, resp.headers.get("content-type", "")), scrub)
+    try:
+        message = message_from_body(text, resp.headers.get("content-type", ""))
+    except RecursionError:  # an error body nested just under the parser's limit
+        message = ""
+    message = scrub_text(message, scrub)
     if not message:
         message = resp.reason_phrase or f"HTTP {status}"
     retry_after = parse_retry_after(resp.headers.get("retry-after"))
