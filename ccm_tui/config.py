@@ -2,7 +2,8 @@
 
 CONTRACT:
     ConnectionSettings(url, email=None, ca_bundle=None, insecure=False, read_only=False,
-                       profile=None, connect_timeout=10.0, read_timeout=30.0)
+                       profile=None, connect_timeout=10.0, read_timeout=30.0,
+                       request_deadline=60.0, max_list_items=200_000, max_response_mb=64)
     load_config(path=None) -> Config          # strict; raises ConfigError naming the key
     Config.profiles: dict[str, Profile]; Config.default_profile: str | None; Config.keymap: dict[str,str]
     resolve_settings(args_server, args_email, args_profile, args_ca_bundle, env) -> ConnectionSettings
@@ -21,6 +22,9 @@ The file (every key optional; unknown keys are refused)::
     insecure = false              # true: allow http:// to other hosts, skip TLS verification
     connect_timeout = 10          # seconds
     read_timeout = 30
+    request_deadline = 60         # seconds for one whole request, however slowly it trickles
+    max_list_items = 200000       # accounts one listing may follow before it is refused
+    max_response_mb = 64          # largest answer read (MiB)
 
     [keymap]                      # binding id -> keys, passed to App.set_keymap
     "accounts.new" = "n,insert"
@@ -33,6 +37,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shlex
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -43,6 +49,8 @@ from urllib.parse import urlsplit
 CONFIG_FILE_NAME = "config.toml"
 CONFIG_ENV = "CCM_TUI_CONFIG"  # an explicit config file path (tests, portable installs)
 MAX_TIMEOUT = 600.0
+MAX_LIST_ITEMS = 10_000_000
+MAX_RESPONSE_MB = 4096
 
 PASSWORD_REFUSED = "passwords are never stored in the config; use CCM_PASSWORD or the prompt"
 
@@ -70,6 +78,9 @@ class ConnectionSettings:
     profile: str | None = None
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    request_deadline: float = 60.0
+    max_list_items: int = 200_000
+    max_response_mb: int = 64
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,9 @@ class Profile:
     insecure: bool = False
     connect_timeout: float | None = None
     read_timeout: float | None = None
+    request_deadline: float | None = None
+    max_list_items: int | None = None
+    max_response_mb: int | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +181,12 @@ def _timeout(value: Any, key: str) -> float:
     return float(value)
 
 
+def _whole(value: Any, key: str, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
+        raise ConfigError(f"must be a whole number from 1 to {high:,}", key=key)
+    return value
+
+
 def _email(value: Any, key: str) -> str:
     text = _str(value, key)
     if "@" not in text or any(c.isspace() for c in text):
@@ -187,7 +207,7 @@ def _refuse_unknown(table: Mapping[str, Any], allowed: set[str], prefix: str) ->
 
 _TOP_KEYS = {"default_profile", "theme", "profiles", "keymap"}
 _PROFILE_KEYS = {"url", "email", "ca_bundle", "read_only", "insecure", "connect_timeout",
-                 "read_timeout"}
+                 "read_timeout", "request_deadline", "max_list_items", "max_response_mb"}
 
 
 def _profile(name: str, table: Any, base_dir: Path | None) -> Profile:
@@ -208,9 +228,15 @@ def _profile(name: str, table: Any, base_dir: Path | None) -> Profile:
     for key in ("read_only", "insecure"):
         if key in table:
             kw[key] = _bool(table[key], f"{prefix}.{key}")
-    for key in ("connect_timeout", "read_timeout"):
+    for key in ("connect_timeout", "read_timeout", "request_deadline"):
         if key in table:
             kw[key] = _timeout(table[key], f"{prefix}.{key}")
+    if "max_list_items" in table:
+        kw["max_list_items"] = _whole(table["max_list_items"], f"{prefix}.max_list_items",
+                                      MAX_LIST_ITEMS)
+    if "max_response_mb" in table:
+        kw["max_response_mb"] = _whole(table["max_response_mb"], f"{prefix}.max_response_mb",
+                                       MAX_RESPONSE_MB)
     return Profile(**kw)
 
 
@@ -247,9 +273,30 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Config
                   path=path)
 
 
+def check_not_writable_by_others(path: Path, *, key: str | None = None) -> None:
+    """Refuse a file that someone else could change (group- or world-writable), as ssh
+    refuses such a config: config.toml decides the URL, the CA bundle and ``insecure``, and
+    a CA bundle decides whom the client trusts. Missing files are left to the caller."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & (stat.S_IWGRP | stat.S_IWOTH):
+        who = " and ".join(w for w, bit in (("group", stat.S_IWGRP), ("others", stat.S_IWOTH))
+                           if mode & bit)
+        raise ConfigError(
+            f"{path} is writable by {who} (mode {stat.S_IMODE(mode):04o}), so someone else "
+            f"could change what it decides; refused. Fix: chmod go-w {shlex.quote(str(path))}",
+            key=key,
+        )
+
+
 def load_config(path: Path | str | None = None) -> Config:
-    """Read and validate config.toml. A missing file is an empty config, not an error."""
+    """Read and validate config.toml. A missing file is an empty config, not an error;
+    a file others may write is refused."""
     p = Path(path) if path is not None else config_path()
+    if p.is_file():
+        check_not_writable_by_others(p)
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -345,8 +392,15 @@ def resolve_settings(
         ca_key, ca_bundle = "", None
     if ca_bundle is not None and not Path(ca_bundle).is_file():
         raise ConfigError(f"{ca_bundle} is not a readable file (a PEM CA bundle)", key=ca_key)
+    if ca_bundle is not None:
+        check_not_writable_by_others(Path(ca_bundle), key=ca_key)
 
     defaults = ConnectionSettings(url="")
+
+    def pick(key: str) -> Any:
+        value = getattr(profile, key) if profile is not None else None
+        return value if value else getattr(defaults, key)
+
     return ConnectionSettings(
         url=url,
         email=email,
@@ -358,6 +412,9 @@ def resolve_settings(
                          else defaults.connect_timeout),
         read_timeout=(profile.read_timeout if profile and profile.read_timeout
                       else defaults.read_timeout),
+        request_deadline=pick("request_deadline"),
+        max_list_items=pick("max_list_items"),
+        max_response_mb=pick("max_response_mb"),
     )
 
 
@@ -368,6 +425,7 @@ __all__ = [
     "ConnectionSettings",
     "PASSWORD_REFUSED",
     "Profile",
+    "check_not_writable_by_others",
     "config_path",
     "load_config",
     "parse_config",

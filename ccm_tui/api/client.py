@@ -26,6 +26,11 @@ CONTRACT (screens and service code rely on these signatures; keep them):
 
 Errors: everything raised is a ccm_tui.api.errors.CcmError subclass.
 
+Bounds: ``timeouts.deadline`` caps one whole request (RequestTimeout, phase "deadline");
+``limits=Limits()`` caps the decoded body (ResponseTooLarge), the items one listing follows
+(TooManyItems) and JSON nesting (MalformedResponse). Server messages in errors are scrubbed
+of the request's secrets and the session token.
+
 Additions (keyword-only, optional): ``reauth`` (async callback -> bool, the UI re-logs in),
 ``sleep`` and ``clock`` (injectable for tests), ``history_size``, ``refresh_margin``;
 ``client.access_token`` (SecretStr | None), ``client.history`` (RequestHistory),
@@ -35,6 +40,7 @@ Additions (keyword-only, optional): ``reauth`` (async callback -> bool, the UI r
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import sys
 import time
@@ -69,8 +75,16 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from ccm_tui import __version__
 from ccm_tui.api import errmap
-from ccm_tui.api.errors import AuthRequired, CcmError, MalformedResponse, NotFound
-from ccm_tui.api.policy import RetryPolicy, Timeouts
+from ccm_tui.api.errors import (
+    AuthRequired,
+    CcmError,
+    MalformedResponse,
+    NotFound,
+    RequestTimeout,
+    ResponseTooLarge,
+    TooManyItems,
+)
+from ccm_tui.api.policy import Limits, RetryPolicy, Timeouts
 from ccm_tui.api.records import AuthKind, RequestHistory, RequestRecord
 from ccm_tui.api.tls import VerifyType, check_url, plain_http_context, ssl_context
 from ccm_tui.models import (
@@ -84,7 +98,7 @@ from ccm_tui.models import (
     UserAccountInfo,
 )
 
-__all__ = ["CcmClient", "RequestRecord", "RetryPolicy", "Timeouts"]
+__all__ = ["CcmClient", "Limits", "RequestRecord", "RetryPolicy", "Timeouts"]
 
 log = logging.getLogger("ccm_tui.requests")
 M = TypeVar("M", bound=BaseModel)
@@ -93,21 +107,47 @@ USER_AGENT = f"ccm-tui/{__version__} (httpx/{httpx.__version__})"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
+def _too_deep(data: Any, limit: int) -> bool:
+    """True when ``data`` nests lists/objects more than ``limit`` levels (checked without
+    recursion: whatever later walks the answer recursively — validation, redaction, JSON
+    output, the raw view — then stays far from Python's recursion limit)."""
+    stack = [(data, 1)]
+    while stack:
+        obj, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = obj.values() if isinstance(obj, dict) else obj
+        for child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+    return False
+
+
 class _Raw:
     """A response we already know is a success; body parsed lazily."""
 
-    def __init__(self, resp: httpx.Response, method: str, path: str) -> None:
+    def __init__(self, resp: httpx.Response, method: str, path: str, max_depth: int = 64) -> None:
         self.resp = resp
         self.method = method
         self.path = path
+        self.max_depth = max_depth
 
     def json(self) -> Any:
         if not self.resp.content:
             raise errmap.malformed(self.resp, method=self.method, path=self.path)
         try:
-            return self.resp.json()
+            data = self.resp.json()
+        except RecursionError:
+            data = _DEEP
         except ValueError:
             raise errmap.malformed(self.resp, method=self.method, path=self.path) from None
+        if data is _DEEP or (isinstance(data, dict | list) and _too_deep(data, self.max_depth)):
+            raise MalformedResponse(
+                f"the server sent an unreadable answer (JSON nested more than {self.max_depth} "
+                f"levels deep) to {self.method} {self.path.split('?')[0]}",
+                status=self.resp.status_code, method=self.method, path=self.path,
+            )
+        return data
 
     def model(self, cls: type[M]) -> M:
         data = self.json()
@@ -127,6 +167,9 @@ class _Raw:
             ) from None
 
 
+_DEEP = object()  # marker: json.loads gave up (RecursionError)
+
+
 class CcmClient:
     def __init__(
         self,
@@ -136,6 +179,7 @@ class CcmClient:
         verify: VerifyType = True,
         timeouts: Timeouts = Timeouts(),
         retry: RetryPolicy = RetryPolicy(),
+        limits: Limits = Limits(),
         token: str | SecretStr | None = None,
         insecure: bool = False,
         on_request: Callable[[RequestRecord], None] | None = None,
@@ -150,6 +194,7 @@ class CcmClient:
         self.insecure = insecure
         self.timeouts = timeouts
         self.retry = retry
+        self.limits = limits
         self.on_request = on_request
         self.reauth = reauth
         self.history = RequestHistory(history_size)
@@ -349,6 +394,9 @@ class CcmClient:
     ) -> AsyncIterator[list[Account]]:
         previous: str | None = None
         seen: set[str] = set()
+        received = 0
+        pages = 0
+        cap = self.limits.max_list_items
         while True:
             params: dict[str, Any] = {"limit": page_size}
             if scope:
@@ -359,6 +407,17 @@ class CcmClient:
                 params["previous_id"] = previous
             raw = await self._call("GET", "/v1/accounts", params=params)
             page = raw.model(AccountListResponse).items
+            received += len(page)
+            pages += 1
+            if received > cap:
+                # Counted as received, not as new: a server that mixes repeats into full
+                # pages cannot keep the loop going either.
+                raise TooManyItems(
+                    f"stopped reading the account list after {pages:,} page(s): the server sent "
+                    f"more than {cap:,} accounts (max_list_items; raise it in the profile if "
+                    "this server really holds that many)",
+                    method="GET", path="/v1/accounts",
+                )
             fresh = [a for a in page if a.acct_id not in seen]
             seen.update(a.acct_id for a in fresh)
             if fresh:
@@ -512,8 +571,9 @@ class CcmClient:
                     continue
                 raise
             if resp.is_success:
-                return _Raw(resp, method, full_path)
-            err = errmap.from_response(resp, method=method, path=full_path, scrub=self._scrub())
+                return _Raw(resp, method, full_path, self.limits.max_json_depth)
+            err = errmap.from_response(resp, method=method, path=full_path,
+                                       scrub=self._scrub(json, basic))
             if resp.status_code == 401 and auth == "bearer" and reauth and not reauthed:
                 reauthed = True
                 if await self.reauthenticate(since_generation=generation):
@@ -534,8 +594,14 @@ class CcmClient:
                 continue
             raise err
 
-    def _scrub(self) -> tuple[str, ...]:
-        out = []
+    def _scrub(self, body: Any = None, basic: tuple[str, SecretStr] | None = None) -> tuple[str, ...]:
+        """What an error message must never show: the secrets of the request it answers
+        (body members, a login's password and its Basic header), the session token and the
+        remembered password."""
+        out = errmap.request_secrets(body) if body is not None else []
+        if basic is not None:
+            password = basic[1].get_secret_value()
+            out += [password, base64.b64encode(f"{basic[0]}:{password}".encode()).decode()]
         if self._token is not None:
             out.append(self._token.get_secret_value())
         if self._creds is not None:
@@ -573,14 +639,36 @@ class CcmClient:
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None
+        deadline = self.timeouts.deadline
+        scope = asyncio.timeout(deadline)
         try:
-            resp = await self._http.request(
-                method, path, params=params, json=json, headers=headers, auth=http_auth,
-                extensions=extensions,
-            )
-            await resp.aread()
-            status = resp.status_code
+            async with scope:
+                request = self._http.build_request(
+                    method, path, params=params, json=json, headers=headers, extensions=extensions
+                )
+                resp = await self._http.send(request, auth=http_auth, stream=True)
+                status = resp.status_code
+                try:
+                    await self._read_body(resp, method, full_path)
+                finally:
+                    await resp.aclose()
             return resp
+        except TimeoutError:
+            if not scope.expired():
+                raise
+            mapped = RequestTimeout(
+                f"{self.host} did not finish answering {method} {path} within {deadline:g} s "
+                "(request_deadline)"
+                + (" — the request was sent and may have been processed" if sent_may_matter else ""),
+                method=method, path=full_path,
+            )
+            mapped.phase = "deadline"
+            mapped.maybe_sent = sent_may_matter
+            error = f"{type(mapped).__name__}: {mapped.message}"
+            raise mapped from None
+        except CcmError as exc:
+            error = f"{type(exc).__name__}: {exc.message}"
+            raise
         except httpx.HTTPError as exc:
             mapped = errmap.from_transport_error(
                 exc, host=self.host, method=method, path=full_path, sent_may_matter=sent_may_matter
@@ -604,6 +692,29 @@ class CcmClient:
             )
             self._emit(record)
 
+    async def _read_body(self, resp: httpx.Response, method: str, full_path: str) -> None:
+        """Read the (decoded) body in chunks, at most ``max_response_bytes`` of it."""
+        cap = self.limits.max_response_bytes
+        declared = resp.headers.get("content-length", "")
+        total = int(declared) if declared.isdigit() else 0
+        chunks: list[bytes] = []
+        if total <= cap:
+            total = 0
+            async for chunk in resp.aiter_bytes():
+                total += len(chunk)
+                if total > cap:
+                    break
+                chunks.append(chunk)
+        if total > cap:
+            raise ResponseTooLarge(
+                f"the server sent an unreadable answer (larger than {_mib(cap)}, the "
+                f"max_response_mb limit; reading stopped there) to {method} "
+                f"{full_path.split('?')[0]}",
+                status=resp.status_code, method=method, path=full_path,
+            )
+        # What Response.aread() would have stored; .content/.text/.json() read it from here.
+        resp._content = b"".join(chunks)
+
     def _emit(self, record: RequestRecord) -> None:
         self.history.add(record)
         if log.isEnabledFor(logging.INFO):
@@ -613,6 +724,10 @@ class CcmClient:
                 self.on_request(record)
             except Exception:  # a broken log hook must never break a request
                 log.debug("on_request hook failed", exc_info=False)
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MiB" if n >= 1024 * 1024 else f"{n:,} bytes"
 
 
 def _retryable(exc: CcmError) -> bool:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import socket
 import ssl
+from collections.abc import Iterable
+from typing import Any
 
 import httpx
 
@@ -27,6 +32,11 @@ from ccm_tui.api.errors import (
     says_name_taken,
 )
 from ccm_tui.api.policy import parse_retry_after
+
+# A pure helper module (standard library only): the masks every view of a secret uses.
+from ccm_tui.service.redact import MASK, is_secret_key, redact_text
+
+_MIN_SECRET = 4  # shorter values would mangle ordinary words of a message
 
 _STATUS_CLASSES: dict[int, type[HttpError]] = {
     400: BadRequest,
@@ -148,17 +158,68 @@ def _reason(exc: BaseException) -> str:
     return text
 
 
-def from_response(resp: httpx.Response, *, method: str, path: str, scrub: tuple[str, ...] = ()) -> HttpError:
-    """The typed error of a non-success response, with a readable message and maybe a field."""
+def request_secrets(body: Any) -> list[str]:
+    """Every secret value of a request body: strings under secret-named members
+    (``client_secret``, ``client_key``, ``password``, ...) at any depth."""
+    found: list[str] = []
+    stack = [body]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, dict):
+            for key, value in obj.items():
+                if is_secret_key(key) and isinstance(value, str):
+                    found.append(value)
+                elif is_secret_key(key) and isinstance(value, list):
+                    found.extend(v for v in value if isinstance(v, str))
+                else:
+                    stack.append(value)
+        elif isinstance(obj, list):
+            stack.extend(obj)
+    return found
+
+
+def _forms(secret: str) -> set[str]:
+    """The ways a server may quote ``secret``: as sent, JSON-escaped, and — for a base64
+    value such as ``client_key`` — decoded, line by line and with its lines joined."""
+    forms = {secret, json.dumps(secret)[1:-1]}
+    try:
+        decoded = base64.b64decode(secret, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        decoded = ""
+    if len(decoded.strip()) >= 16:  # a PEM key, say; not 3 stray letters
+        forms.update({decoded, decoded.strip(), " ".join(decoded.split())})
+        forms.update(line.strip() for line in decoded.splitlines() if len(line.strip()) >= 16)
+    return {f for f in forms if len(f) >= _MIN_SECRET}
+
+
+def scrub_text(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of each secret (in every form a server may echo it)
+    replaced by the mask, and any PEM private key masked too."""
+    forms: set[str] = set()
+    for secret in secrets:
+        if secret:
+            forms |= _forms(secret)
+    for form in sorted(forms, key=len, reverse=True):  # longest first: no half-masked value
+        text = text.replace(form, MASK)
+    return redact_text(text)
+
+
+def from_response(resp: httpx.Response, *, method: str, path: str, scrub: Iterable[str] = ()) -> HttpError:
+    """The typed error of a non-success response, with a readable message and maybe a field.
+
+    ``scrub``: the secrets of the request this answers and the session's token; a server
+    that echoes them (a 400 quoting the request) never gets them shown or printed.
+    """
     status = resp.status_code
     try:
         text = resp.text
     except Exception:  # undecodable body
         text = ""
-    message = message_from_body(text, resp.headers.get("content-type", ""))
-    for secret in scrub:
-        if secret:
-            message = message.replace(secret, "***")
+    try:
+        message = message_from_body(text, resp.headers.get("content-type", ""))
+    except RecursionError:  # an error body nested just under the parser's limit
+        message = ""
+    message = scrub_text(message, scrub)
     if not message:
         message = resp.reason_phrase or f"HTTP {status}"
     retry_after = parse_retry_after(resp.headers.get("retry-after"))

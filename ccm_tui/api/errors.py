@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 _FIELD_RE = re.compile(r"(?:field|property|parameter)\s+[`'\"]?([A-Za-z_][\w.\[\]]*)", re.I)
+_SCAN_LIMIT = 100_000  # characters of an error body looked at for its message
 _KNOWN_FIELDS = (
     "name",
     "custom_logo",
@@ -117,6 +118,14 @@ class MalformedResponse(CcmError):
     """A success status whose body is not what the spec describes."""
 
 
+class ResponseTooLarge(MalformedResponse):
+    """An answer bigger than the client's size cap; reading stopped at the cap."""
+
+
+class TooManyItems(CcmError):
+    """A listing that goes on past the client's item cap (the server keeps sending pages)."""
+
+
 def message_from_body(text: str, content_type: str = "") -> str:
     """A readable one-line message from an error body: JSON object, JSON string,
     plain text or an HTML error page."""
@@ -126,7 +135,7 @@ def message_from_body(text: str, content_type: str = "") -> str:
     if body[:1] in "{[\"" or "json" in content_type:
         try:
             data: Any = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
             data = None
         if isinstance(data, str):
             return _one_line(data)
@@ -142,14 +151,15 @@ def message_from_body(text: str, content_type: str = "") -> str:
                 if isinstance(val, list) and val:
                     return _one_line("; ".join(str(v) for v in val))
             return _one_line(json.dumps(data))[:300]
-    if "<html" in body[:500].lower() or "<!doctype" in body[:200].lower():
-        m = re.search(r"<title[^>]*>(.*?)</title>", body, re.I | re.S) or re.search(
-            r"<h1[^>]*>(.*?)</h1>", body, re.I | re.S
+    head = body[:_SCAN_LIMIT]  # a message is near the start; never split a huge body whole
+    if "<html" in head[:500].lower() or "<!doctype" in head[:200].lower():
+        m = re.search(r"<title[^>]*>(.*?)</title>", head, re.I | re.S) or re.search(
+            r"<h1[^>]*>(.*?)</h1>", head, re.I | re.S
         )
         if m:
-            return _one_line(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))))
-        return _one_line(html.unescape(re.sub(r"<[^>]+>", " ", body)))[:300]
-    return _one_line(body)[:300]
+            return _one_line(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))))[:300]
+        return _one_line(html.unescape(re.sub(r"<[^>]+>", " ", head)))[:300]
+    return _one_line(head[:4000])[:300]
 
 
 def field_from_message(message: str) -> str | None:

@@ -1,4 +1,5 @@
-"""Timeouts and the retry policy of reads (bounded exponential backoff with jitter)."""
+"""Timeouts, bounds on answers, and the retry policy of reads (bounded exponential backoff
+with jitter)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,20 @@ class Timeouts:
     read: float = 30.0
     write: float | None = None  # defaults to read
     pool: float | None = None  # defaults to connect
+    #: Overall time for one request, from connecting to the last byte of the body. ``read``
+    #: bounds each socket read only: a server trickling one byte a second never trips it.
+    deadline: float | None = 60.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one answer (or one listing) may make the client hold. The defaults are
+    far above anything a real CCM sends; a server that goes past them is reported, not
+    followed."""
+
+    max_list_items: int = 200_000  # accounts one listing follows across all its pages
+    max_response_bytes: int = 64 * 1024 * 1024  # decoded body of one response
+    max_json_depth: int = 64  # nesting of one JSON answer (CCM's own go ~10 deep)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,8 @@ def _describe(exc: Any) -> str:
     text = str(exc) or type(exc).__name__
     if isinstance(exc, TlsError):
         return f"TLS problem: {text} (use --ca-bundle for a private CA)"
+    if getattr(exc, "phase", None) == "deadline":  # it answered, too slowly: reachable
+        return text
     if isinstance(exc, NetworkError | RequestTimeout) and "cannot" not in text.lower():
         return f"cannot reach the server: {text}"
     return text

@@ -1,7 +1,8 @@
 """Connection settings and login for the headless commands.
 
 Password: CCM_PASSWORD, else a no-echo prompt when stdin is a terminal; never a flag.
-Token: --token or CCM_TOKEN (for SSO users). Nothing secret is printed or written.
+Token (for SSO users): --token-stdin, --token-file PATH (mode 600) or CCM_TOKEN; never a
+flag's value. Nothing secret is printed or written.
 """
 
 from __future__ import annotations
@@ -26,6 +27,25 @@ def resolve(args: argparse.Namespace) -> Any:
         os.environ,
         args_insecure=bool(getattr(args, "insecure", False)),
     )
+
+
+def token_from_args(args: argparse.Namespace) -> str | None:
+    """The bearer token from --token-file, --token-stdin or CCM_TOKEN (in that order), or
+    None. Raises InputError (exit 2) naming the flag; the token itself is never shown."""
+    from ccm_tui.secret_file import SecretSourceError, read_secret_file, read_secret_stdin
+
+    path = getattr(args, "token_file", None)
+    from_stdin = bool(getattr(args, "token_stdin", False))
+    if path and from_stdin:
+        raise InputError(["--token-stdin and --token-file: give only one of them"])
+    try:
+        if path:
+            return read_secret_file(path, flag="--token-file")
+        if from_stdin:
+            return read_secret_stdin(flag="--token-stdin", prompt="Bearer token (hidden): ")
+    except SecretSourceError as exc:
+        raise InputError([str(exc)]) from None
+    return os.environ.get("CCM_TOKEN") or None
 
 
 def _password(settings: Any) -> str | None:
@@ -56,17 +76,18 @@ async def open_cli_session(args: argparse.Namespace, settings: Any, *, transport
         from ccm_tui.cli.main import warn_insecure
 
         warn_insecure()
-    token = getattr(args, "token", None) or os.environ.get("CCM_TOKEN") or None
+    token = token_from_args(args)
     if token:
         return await open_session(settings, token=token, transport=transport), False
     if not settings.email:
-        raise InputError(["--email: no login email given; pass --email, set CCM_EMAIL, or add "
-                          "email to the profile (SSO users: --token or CCM_TOKEN)"])
+        raise InputError([("--email: no login email given; pass --email, set CCM_EMAIL, or add "
+                          "email to the profile (SSO users: CCM_TOKEN, --token-stdin or "
+                          "--token-file)")])
     password = _password(settings)
     if password is None:
         session = await resume_session(settings, transport=transport)
         if session is not None:
             return session, False
-        raise InputError(["no password: set CCM_PASSWORD, or run in a terminal to be prompted "
-                          "(passwords are never accepted as a flag)"])
+        raise InputError([("no password: set CCM_PASSWORD, or run in a terminal to be prompted "
+                          "(passwords are never accepted as a flag)")])
     return await open_session(settings, password=password, transport=transport), True

@@ -34,6 +34,26 @@ class TuiOptions:
     theme: str | None = None
 
 
+TOKEN_REFUSED = ("a token on the command line shows in `ps` and in shell history; set "
+                 "CCM_TOKEN, pipe it into --token-stdin, or use --token-file PATH (mode 600)")
+
+
+class RefusedOption(argparse.Action):
+    """An option that is not accepted because its value would put a secret in argv.
+
+    It takes an optional value (so ``--token VALUE`` is one usage error, not two) and never
+    repeats the value in its message.
+    """
+
+    def __init__(self, option_strings, dest, *, why: str, **kwargs) -> None:
+        kwargs.update(nargs="?", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        super().__init__(option_strings, dest, **kwargs)
+        self.why = why
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        parser.error(f"{option_string} is not accepted: {self.why}")
+
+
 def _add_connection_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     """Connection options, accepted before and after the subcommand.
 
@@ -50,8 +70,12 @@ def _add_connection_options(parser: argparse.ArgumentParser, *, top: bool) -> No
     g.add_argument("--email", metavar="EMAIL", default=default(None),
                    help="login email (env CCM_EMAIL); the password comes from CCM_PASSWORD "
                         "or a no-echo prompt, never from a flag")
-    g.add_argument("--token", metavar="TOKEN", default=default(None),
-                   help="a bearer token pasted from the browser, for SSO users (env CCM_TOKEN)")
+    g.add_argument("--token-stdin", action="store_true", default=default(False),
+                   help="read a bearer token (for SSO users) from standard input, or a no-echo "
+                        "prompt on a terminal; CCM_TOKEN works too")
+    g.add_argument("--token-file", metavar="PATH", default=default(None),
+                   help="read the bearer token from PATH, which only you may read (chmod 600)")
+    g.add_argument("--token", action=RefusedOption, why=TOKEN_REFUSED)
     g.add_argument("--ca-bundle", metavar="PEM", default=default(None),
                    help="CA bundle file to verify the server's certificate")
     g.add_argument("--profile", metavar="NAME", default=default(None),
@@ -182,6 +206,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if getattr(args, "token_stdin", False) and getattr(args, "from_file", None) == "-":
+        print("error: --token-stdin: standard input already holds the account file "
+              "(--from -); pass the token with --token-file PATH or CCM_TOKEN",
+              file=sys.stderr)
+        return EXIT_USAGE
     if args.smoke_test:
         from ccm_tui.app import smoke_check
 
@@ -202,13 +231,25 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
+    from ccm_tui.cli.connect import token_from_args
+
     env = os.environ
+    if args.token_stdin and not (sys.stdin is not None and sys.stdin.isatty()):
+        print("error: --token-stdin: the console reads the keyboard from standard input, so a "
+              "token cannot be piped into it; use --token-file PATH or CCM_TOKEN (on a "
+              "terminal, --token-stdin asks for the token without echo)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        token = token_from_args(args)
+    except ValueError as exc:  # InputError, SecretSourceError: one line naming the flag
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     options = TuiOptions(
         demo=args.demo,
         profile=args.profile or env.get("CCM_PROFILE") or None,
         server=args.server or env.get("CCM_URL") or None,
         email=args.email or env.get("CCM_EMAIL") or None,
-        token=args.token or env.get("CCM_TOKEN") or None,
+        token=token,
         ca_bundle=args.ca_bundle,
         insecure=args.insecure,
         no_mouse=args.no_mouse,

@@ -8,12 +8,30 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import secrets
 import sys
 import threading
 from collections.abc import Sequence
 
 from ccm_tui.emulator.core import DEMO_EMAIL, DEMO_PASSWORD
 from ccm_tui.emulator.server import is_loopback
+
+PASSWORD_ENV = "CCM_EMULATOR_PASSWORD"
+PASSWORD_REFUSED = (f"a password on the command line shows in `ps` and in shell history; set "
+                    f"{PASSWORD_ENV}, or use --password-file PATH (mode 600); with neither, a "
+                    "password is generated and printed")
+
+
+class _Refused(argparse.Action):
+    """--password VALUE: a usage error that never repeats the value."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        kwargs.update(nargs="?", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        parser.error(f"{option_string} is not accepted: {PASSWORD_REFUSED}")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,7 +40,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default=":memory:", metavar="PATH",
                         help="SQLite file to keep accounts in (default: in memory)")
     parser.add_argument("--email", default=DEMO_EMAIL, help=f"login email (default {DEMO_EMAIL})")
-    parser.add_argument("--password", default=DEMO_PASSWORD, help="login password (default: the demo password)")
+    parser.add_argument("--password-file", metavar="PATH", default=None,
+                        help=f"read the login password from PATH (mode 600); or set {PASSWORD_ENV}; "
+                             "with neither, a random password is generated and printed")
+    parser.add_argument("--password", action=_Refused)
     parser.add_argument("--seed-accounts", type=int, default=0, metavar="N",
                         help="pre-create N accounts")
     parser.add_argument("--latency", type=float, default=0.0, metavar="S",
@@ -46,11 +67,16 @@ def main(args: argparse.Namespace, *, stop: threading.Event | None = None) -> in
         print("ccm-tui emulator: --seed-accounts and --latency must be >= 0 and --port within "
               "0..65535", file=sys.stderr)
         return 2
+    try:
+        password, shown_password = _password(args)
+    except ValueError as exc:
+        print(f"ccm-tui emulator: {exc}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         server = EmulatorServer(
             host=args.host, port=args.port, db_path=args.db, email=args.email,
-            password=args.password, seed_accounts=args.seed_accounts, control=not args.no_control,
+            password=password, seed_accounts=args.seed_accounts, control=not args.no_control,
         )
     except Exception as exc:  # sqlite errors on a bad --db path, mostly
         print(f"ccm-tui emulator: cannot open the database {args.db}: {exc}", file=sys.stderr)
@@ -63,7 +89,6 @@ def main(args: argparse.Namespace, *, stop: threading.Event | None = None) -> in
         print(f"ccm-tui emulator: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
               file=sys.stderr)
         return 1
-    shown_password = args.password if args.password == DEMO_PASSWORD else "(as given with --password)"
     print(f"CCM emulator listening on {server.url}", flush=True)
     print(f"  email:    {args.email}", flush=True)
     print(f"  password: {shown_password}", flush=True)
@@ -78,6 +103,26 @@ def main(args: argparse.Namespace, *, stop: threading.Event | None = None) -> in
     finally:
         server.stop()
     return 0
+
+
+def _password(args: argparse.Namespace) -> tuple[str, str]:
+    """(password, what to print for it): from --password-file, else CCM_EMULATOR_PASSWORD,
+    else generated. A chosen password is not printed (the public demo one excepted); a
+    generated one must be, or nobody could log in."""
+    from ccm_tui.safetext import visible
+    from ccm_tui.secret_file import read_secret_file
+
+    path = getattr(args, "password_file", None)
+    if path:
+        password = read_secret_file(path, flag="--password-file")
+        source = f"(from {visible(str(path))})"
+    elif os.environ.get(PASSWORD_ENV, "").strip():
+        password = os.environ[PASSWORD_ENV].strip()
+        source = f"(from {PASSWORD_ENV})"
+    else:
+        password = secrets.token_urlsafe(12)
+        return password, f"{password}  (generated; set {PASSWORD_ENV} to choose one)"
+    return password, password if password == DEMO_PASSWORD else source
 
 
 def run_standalone(argv: Sequence[str] | None = None) -> int:

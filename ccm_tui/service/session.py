@@ -9,7 +9,7 @@ from pydantic import SecretStr
 
 from ccm_tui.api.client import CcmClient
 from ccm_tui.api.errors import AuthRequired, CcmError
-from ccm_tui.api.policy import RetryPolicy, Timeouts
+from ccm_tui.api.policy import Limits, RetryPolicy, Timeouts
 from ccm_tui.models import SessionInfo, User
 from ccm_tui.service import token_cache
 
@@ -24,7 +24,8 @@ def make_client(
     token: str | SecretStr | None = None,
     **extra: Any,
 ) -> CcmClient:
-    """A CcmClient configured from connection settings (CA bundle, timeouts, insecure)."""
+    """A CcmClient configured from connection settings (CA bundle, timeouts and bounds,
+    insecure)."""
     verify: Any = True
     if settings.ca_bundle:
         verify = settings.ca_bundle
@@ -34,8 +35,13 @@ def make_client(
         settings.url,
         transport=transport,
         verify=verify,
-        timeouts=Timeouts(connect=settings.connect_timeout, read=settings.read_timeout),
+        timeouts=Timeouts(connect=settings.connect_timeout, read=settings.read_timeout,
+                          deadline=settings.request_deadline),
         retry=extra.pop("retry", RetryPolicy()),
+        limits=extra.pop("limits", None) or Limits(
+            max_list_items=settings.max_list_items,
+            max_response_bytes=settings.max_response_mb * 1024 * 1024,
+        ),
         token=token,
         insecure=settings.insecure,
         **extra,

@@ -83,6 +83,16 @@ def test_default_profile_applies(home):
     assert s.connect_timeout == 3.0 and s.read_timeout == 30.0
 
 
+def test_bounds_come_from_the_profile_else_defaults(home):
+    write_config(home, TWO_PROFILES.replace(
+        "connect_timeout = 3",
+        "connect_timeout = 3\nrequest_deadline = 20\nmax_list_items = 5000\nmax_response_mb = 8"))
+    s = resolve_settings(None, None, None, None, {})
+    assert (s.request_deadline, s.max_list_items, s.max_response_mb) == (20.0, 5000, 8)
+    s = resolve_settings(None, None, "lab", None, {})
+    assert (s.request_deadline, s.max_list_items, s.max_response_mb) == (60.0, 200_000, 64)
+
+
 def test_env_beats_profile_and_flags_beat_env(home):
     write_config(home, TWO_PROFILES)
     env = {"CCM_URL": "https://env.example", "CCM_EMAIL": "env@example.com"}
@@ -124,6 +134,13 @@ def test_no_server_anywhere_is_a_clear_error(home):
         ('colour = "red"', "colour", "allowed here: default_profile, keymap, profiles, theme"),
         ('default_profile = "x"', "default_profile", "no [profiles.x]"),
         ("[keymap]\nquit = 3", "keymap.quit", "non-empty string"),
+        ('[profiles.prod]\nrequest_deadline = 0', "profiles.prod.request_deadline",
+         "more than 0"),
+        ('[profiles.prod]\nmax_list_items = 1.5', "profiles.prod.max_list_items",
+         "whole number from 1 to 10,000,000"),
+        ('[profiles.prod]\nmax_list_items = 0', "profiles.prod.max_list_items", "whole number"),
+        ('[profiles.prod]\nmax_response_mb = true', "profiles.prod.max_response_mb",
+         "whole number from 1 to 4,096"),
     ],
 )
 def test_strict_errors_name_the_key(home, text, key, reason):
@@ -190,3 +207,42 @@ def test_credentials_in_a_url_are_refused_without_echoing_them():
         with pytest.raises(ConfigError, match="user name or password") as exc:
             resolve_settings(url, None, None, None, {}, config=Config())
         assert "hunter2" not in str(exc.value)
+
+
+@pytest.mark.parametrize(("mode", "who"), [(0o666, "group and others"), (0o664, "group"),
+                                           (0o602, "others")])
+def test_config_others_can_write_is_refused_naming_file_and_chmod(home, capsys, mode, who):
+    path = write_config(home, TWO_PROFILES)
+    path.chmod(mode)
+    with pytest.raises(ConfigError) as exc:
+        load_config()
+    assert str(exc.value) == (
+        f"{path} is writable by {who} (mode {mode:04o}), so someone else could change what "
+        f"it decides; refused. Fix: chmod go-w {path}")
+    # the CLI says the same in one line and sends nothing
+    assert main(["config", "check"]) == 2
+    assert main(["accounts", "list"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [f"error: {exc.value}"] * 2
+    path.chmod(0o600)
+    assert load_config().default_profile == "prod"
+    path.chmod(0o644)  # readable by others is fine: nothing secret lives in it
+    assert load_config().default_profile == "prod"
+
+
+@pytest.mark.parametrize("flag", [False, True])
+def test_ca_bundle_others_can_write_is_refused(home, capsys, flag):
+    path = write_config(home, '[profiles.p]\nurl = "https://x.example"\nca_bundle = "ca.pem"\n')
+    ca = path.parent / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    ca.chmod(0o666)
+    args = (None, None, "p", str(ca) if flag else None, {})
+    with pytest.raises(ConfigError) as exc:
+        resolve_settings(*args)
+    key = "--ca-bundle" if flag else "profiles.p.ca_bundle"
+    assert exc.value.key == key
+    assert str(exc.value) == (f"{key}: {ca} is writable by group and others (mode 0666), so "
+                              f"someone else could change what it decides; refused. "
+                              f"Fix: chmod go-w {ca}")
+    ca.chmod(0o644)
+    assert resolve_settings(*args).ca_bundle == str(ca)

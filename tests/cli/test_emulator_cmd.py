@@ -20,10 +20,12 @@ def test_standalone_emulator_then_create_and_list(tmp_path, demo_credentials):
     base_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                 "CCM_TUI_HOME": str(tmp_path / "home")}
     emu = subprocess.Popen([sys.executable, "-m", "ccm_tui", "emulator", "--port", "0"],
-                           cwd=REPO, env=base_env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+                           cwd=REPO, env={**base_env, "CCM_EMULATOR_PASSWORD": password},
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first = emu.stdout.readline()
+        # the password reached the emulator through its environment, not its argv
+        assert password not in Path(f"/proc/{emu.pid}/cmdline").read_bytes().decode()
         assert first.startswith("CCM emulator listening on http://127.0.0.1:"), first
         url = first.rsplit(" ", 1)[1].strip()
         env = {**base_env, "CCM_URL": url, "CCM_EMAIL": email, "CCM_PASSWORD": password}

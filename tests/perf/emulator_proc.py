@@ -41,7 +41,8 @@ class EmulatorProcess:
         if latency:
             argv += ["--latency", str(latency)]
         self.argv = argv
-        self.env = env
+        # The password comes from the environment, never argv; the bench logs in as demo.
+        self.env = {**(os.environ if env is None else env), "CCM_EMULATOR_PASSWORD": self.password}
         self.start_timeout = start_timeout
         self.proc: subprocess.Popen[bytes] | None = None
         self._log = tempfile.NamedTemporaryFile(prefix="ccm-emulator-", suffix=".log", delete=False)
