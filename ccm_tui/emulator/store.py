@@ -208,12 +208,19 @@ class Store:
         last id of the previous page (LookupError if it names no account)."""
         order = [(SORT_KEYS[k], desc) for k, desc in sort]
         order.append(("a.seq", False))
-        join = "LEFT JOIN" if system_scope else "JOIN"
+        # Keyset paging that walks the accounts in the page's order and stops after ``limit``
+        # matches: ``CROSS JOIN`` keeps ``accounts`` the outer loop (SQLite never reorders
+        # it), so the default order is a rowid range and a sort column uses its index; the
+        # membership is a primary-key lookup per row. Driven from the memberships instead,
+        # every page read all the user's memberships and sorted them in a temporary B-tree
+        # (~20 ms per page of 500 at 50,000 accounts).
+        join = "LEFT JOIN" if system_scope else "CROSS JOIN"
         sql = (
             f"SELECT a.data, m.roles, m.status FROM accounts a {join} memberships m "
             f"ON m.acct_id = a.acct_id AND m.user_id = ?"
         )
         params: list[Any] = [user_id]
+        where = "" if system_scope else " WHERE m.user_id IS NOT NULL"
         with self._lock:
             if previous_id is not None:
                 cols = ", ".join(c for c, _ in order)
@@ -223,12 +230,22 @@ class Store:
                 if prev is None:
                     raise LookupError(previous_id)
                 prev = tuple(prev)
-                clauses = []
-                for i, (col, desc) in enumerate(order):
-                    eqs = [f"{c} = ?" for c, _ in order[:i]]
-                    clauses.append("(" + " AND ".join([*eqs, f"{col} {'<' if desc else '>'} ?"]) + ")")
-                    params.extend([*prev[:i], prev[i]])
-                sql += " WHERE (" + " OR ".join(clauses) + ")"
+                if len({desc for _, desc in order}) == 1:
+                    # One direction: a row-value comparison, which an index range can serve.
+                    op = "<" if order[0][1] else ">"
+                    marks = ", ".join("?" for _ in order)
+                    cond = f"({cols}) {op} ({marks})"
+                    params.extend(prev)
+                else:
+                    clauses = []
+                    for i, (col, desc) in enumerate(order):
+                        eqs = [f"{c} = ?" for c, _ in order[:i]]
+                        clauses.append(
+                            "(" + " AND ".join([*eqs, f"{col} {'<' if desc else '>'} ?"]) + ")")
+                        params.extend([*prev[:i], prev[i]])
+                    cond = "(" + " OR ".join(clauses) + ")"
+                where = f"{where} AND {cond}" if where else f" WHERE {cond}"
+            sql += where
             sql += " ORDER BY " + ", ".join(f"{c} {'DESC' if d else 'ASC'}" for c, d in order)
             sql += " LIMIT ?"
             params.append(limit)
