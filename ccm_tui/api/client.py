@@ -12,8 +12,9 @@ CONTRACT (screens and service code rely on these signatures; keep them):
     await client.refresh() -> SessionInfo
     await client.terminate() -> None
     await client.select_account(acct_id) -> SessionInfo | None   # 404 -> older path
-    await client.list_accounts(*, page_size=100, scope=None, sort_by=None) -> list[Account]
+    await client.list_accounts(*, page_size=LIST_PAGE_SIZE (500), scope=None, sort_by=None) -> list[Account]
     client.iter_account_pages(...) -> AsyncIterator[list[Account]]
+    client.iter_account_items(...) -> AsyncIterator[list[tuple[dict, str]]]  # no models: (item, its JSON text)
     await client.get_account(acct_id, *, with_totals=False) -> Account
     await client.create_account(req: AccountRequest) -> Account   # NEVER retried
     await client.update_account(acct_id, req: AccountUpdateRequest) -> Account
@@ -41,7 +42,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json as _json
 import logging
+import re
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -89,7 +92,6 @@ from ccm_tui.api.records import AuthKind, RequestHistory, RequestRecord
 from ccm_tui.api.tls import VerifyType, check_url, plain_http_context, ssl_context
 from ccm_tui.models import (
     Account,
-    AccountListResponse,
     AccountRequest,
     AccountUpdateRequest,
     AuthResponse,
@@ -105,6 +107,10 @@ M = TypeVar("M", bound=BaseModel)
 
 USER_AGENT = f"ccm-tui/{__version__} (httpx/{httpx.__version__})"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: Accounts per GET /v1/accounts, for the console and the CLI alike: the largest page CCM
+#: serves (its web console pages by 500; the emulator accepts any ``limit``). 10,000 accounts
+#: in 20 requests rather than 100.
+LIST_PAGE_SIZE = 500
 
 
 def _too_deep(data: Any, limit: int) -> bool:
@@ -149,6 +155,33 @@ class _Raw:
             )
         return data
 
+    def items(self) -> list[tuple[dict[str, Any], str]]:
+        """A list answer ``{"items": [...]}`` as (object, its exact JSON text) pairs; each
+        object must carry a string ``acct_id``. The texts are slices of the body (nothing
+        re-encoded); an answer laid out otherwise is parsed whole and re-encoded."""
+        pairs = _item_slices(self.resp.content)
+        if pairs is None:
+            data = self.json()
+            items = data.get("items", []) if isinstance(data, dict) else None
+            if not isinstance(items, list):
+                raise errmap.malformed(self.resp, method=self.method, path=self.path,
+                                       what="JSON of the wrong shape")
+            pairs = [(i, _json.dumps(i, ensure_ascii=False)) for i in items]
+        for item, _ in pairs:
+            if not isinstance(item, dict) or not isinstance(item.get("acct_id"), str):
+                raise MalformedResponse(
+                    f"the server sent an unreadable answer (JSON of the wrong shape: an item "
+                    f"without a string acct_id) to {self.method} {self.path.split('?')[0]}",
+                    status=self.resp.status_code, method=self.method, path=self.path,
+                )
+            if _too_deep(item, self.max_depth - 2):
+                raise MalformedResponse(
+                    f"the server sent an unreadable answer (JSON nested more than "
+                    f"{self.max_depth} levels deep) to {self.method} {self.path.split('?')[0]}",
+                    status=self.resp.status_code, method=self.method, path=self.path,
+                )
+        return pairs
+
     def model(self, cls: type[M]) -> M:
         data = self.json()
         if not isinstance(data, dict):
@@ -168,6 +201,45 @@ class _Raw:
 
 
 _DEEP = object()  # marker: json.loads gave up (RecursionError)
+
+_HEAD = re.compile(r'\s*\{\s*"items"\s*:\s*\[\s*')
+_NEXT = re.compile(r'\s*([,\]])\s*')
+_TAIL = re.compile(r'\s*\}\s*')
+_DECODER = _json.JSONDecoder()
+
+
+def _item_slices(body: bytes) -> list[tuple[dict[str, Any], str]] | None:
+    """``{"items": [obj, ...]}`` -> [(obj, its text)], or None when the body is laid out
+    any other way (the caller then parses it whole). Each object is read by the C scanner
+    (``raw_decode``) where it starts, so its text is an exact slice of the answer."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    head = _HEAD.match(text)
+    if head is None:
+        return None
+    pos = head.end()
+    out: list[tuple[dict[str, Any], str]] = []
+    if text.startswith("]", pos):
+        pos += 1
+    else:
+        while True:
+            try:
+                obj, end = _DECODER.raw_decode(text, pos)
+            except (ValueError, RecursionError):
+                return None
+            out.append((obj, text[pos:end]))
+            sep = _NEXT.match(text, end)
+            if sep is None:
+                return None
+            pos = sep.end()
+            if sep.group(1) == "]":
+                break
+    tail = _TAIL.match(text, pos)
+    if tail is None or tail.end() != len(text):
+        return None  # more keys after the list: parse the whole answer
+    return out
 
 
 class CcmClient:
@@ -390,8 +462,36 @@ class CcmClient:
 
     # ---------------------------------------------------------------- accounts
     async def iter_account_pages(
-        self, *, page_size: int = 100, scope: str | None = None, sort_by: str | None = None
+        self, *, page_size: int = LIST_PAGE_SIZE, scope: str | None = None,
+        sort_by: str | None = None,
     ) -> AsyncIterator[list[Account]]:
+        """Every account, page after page, as validated Account models."""
+        async for page in self.iter_account_items(page_size=page_size, scope=scope,
+                                                  sort_by=sort_by):
+            yield [self._account_item(item, text) for item, text in page]
+
+    def _account_item(self, item: dict[str, Any], text: str) -> Account:
+        try:
+            return Account.model_validate(item)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False, include_input=False)[0]
+            where = ".".join(str(p) for p in first.get("loc", ())) or "item"
+            raise MalformedResponse(
+                f"the server sent an unreadable answer (JSON of the wrong shape: items.{where} "
+                f"{first.get('msg', 'invalid')}) to GET /v1/accounts",
+                method="GET", path="/v1/accounts",
+            ) from None
+
+    async def iter_account_items(
+        self, *, page_size: int = LIST_PAGE_SIZE, scope: str | None = None,
+        sort_by: str | None = None,
+    ) -> AsyncIterator[list[tuple[dict[str, Any], str]]]:
+        """Every account, page after page, as ``(item, text)``: the JSON object as parsed and
+        its exact text in the answer — no model built. A table of 50,000 accounts keeps what
+        it shows plus the text, and builds an Account only for the one the operator opens
+        (``Account.model_validate_json(text)``). The same bounds as every answer: the item
+        cap (max_list_items), the nesting depth, repeated ids dropped, a server that ignores
+        the cursor stopped."""
         previous: str | None = None
         seen: set[str] = set()
         received = 0
@@ -406,7 +506,7 @@ class CcmClient:
             if previous:
                 params["previous_id"] = previous
             raw = await self._call("GET", "/v1/accounts", params=params)
-            page = raw.model(AccountListResponse).items
+            page = raw.items()
             received += len(page)
             pages += 1
             if received > cap:
@@ -418,18 +518,22 @@ class CcmClient:
                     "this server really holds that many)",
                     method="GET", path="/v1/accounts",
                 )
-            fresh = [a for a in page if a.acct_id not in seen]
-            seen.update(a.acct_id for a in fresh)
+            fresh = []
+            for pair in page:
+                acct_id = pair[0]["acct_id"]
+                if acct_id not in seen:
+                    seen.add(acct_id)
+                    fresh.append(pair)
             if fresh:
                 yield fresh
             # A short page ends the list; a page with nothing new means the server ignores
             # the cursor — stop rather than loop forever.
             if len(page) < page_size or not fresh:
                 return
-            previous = page[-1].acct_id
+            previous = page[-1][0]["acct_id"]
 
     async def list_accounts(
-        self, *, page_size: int = 100, scope: str | None = None, sort_by: str | None = None
+        self, *, page_size: int = LIST_PAGE_SIZE, scope: str | None = None, sort_by: str | None = None
     ) -> list[Account]:
         out: list[Account] = []
         async for page in self.iter_account_pages(page_size=page_size, scope=scope, sort_by=sort_by):
