@@ -3,6 +3,7 @@ refresh, details, select, copy id, new account (the wizard)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual import on, work
@@ -11,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.reactive import Reactive
+from textual.timer import Timer
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from ccm_tui.screens import bench_marks
@@ -20,9 +22,12 @@ from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.inputs import QuietInput
 
 SORT_KEYS = [c.key for c in COLUMNS]
-#: Accounts per GET /v1/accounts: 10,000 accounts in 20 requests, not 100 (CCM and the
-#: emulator accept ``limit``; each page is shown as soon as it arrives).
+#: Accounts per GET /v1/accounts: the client's LIST_PAGE_SIZE, the largest page CCM serves
+#: (kept here as a literal: importing the client would slow the first frame).
 PAGE_SIZE = 500
+#: While pages arrive the table is repainted at most every PAINT_GAP seconds, the gap growing
+#: with the time spent loading (PAINT_GAP_GROWTH of it, up to PAINT_GAP_MAX).
+PAINT_GAP, PAINT_GAP_GROWTH, PAINT_GAP_MAX = 0.1, 0.2, 1.0
 
 
 class FilterInput(QuietInput):
@@ -64,6 +69,9 @@ class AccountsScreen(CcmScreen):
         self._reload_on_resume = False
         self._filtered_for: str | None = None  # the query self.table.rows were filtered by
         self._shown_state: tuple[str, str, bool] | None = None  # (title, message, error)
+        self._store: Any = None  # service.accounts.SortedRows being loaded into
+        self._load_started = self._painted_at = 0.0
+        self._paint_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -116,42 +124,63 @@ class AccountsScreen(CcmScreen):
     # -- loading -------------------------------------------------------------------------
     @work(exclusive=True, group="accounts-load", exit_on_error=False)
     async def load(self) -> None:
-        """Fetch every page of accounts; each page is shown as soon as it arrives (the first
-        rows of 10,000 appear after one request, not after all of them)."""
+        """Fetch every page of accounts. The first page is shown as soon as it arrives; the
+        next ones are merged into the sorted rows as they come, and shown at most once per
+        PAINT_GAP (growing with the time spent loading, so the frames — and the bytes sent
+        to the terminal — hardly grow with the number of accounts), plus the final frame."""
         from ccm_tui.api.errors import CcmError
-        from ccm_tui.service.accounts import rows_from_accounts
+        from ccm_tui.service.accounts import SortedRows, rows_from_items
 
         busy = self.query_one("#accounts-busy")
         busy.display = True
-        rows: list[Any] = []
+        self._store = SortedRows(SORT_KEYS[self.sort_index], self.sort_reverse)
+        self._load_started = time.monotonic()
         first = True
         try:
-            async for page in self.session.client.iter_account_pages(page_size=PAGE_SIZE):
-                rows.extend(rows_from_accounts(page))
+            async for page in self.session.client.iter_account_items(page_size=PAGE_SIZE):
+                self._store.add(rows_from_items(page))
                 if first:
                     first = False
                     self.error = None
                     self.loaded = True
-                    self._note_selected_name(rows)
-                self.all_rows = self._sorted(rows)
-                self._filtered_for = None
-                self._apply_filter()
+                    self._note_selected_name(self._store.rows)
+                    self._paint_loaded()
+                else:
+                    self._page_arrived()
         except CcmError as exc:
             self.error = describe_error(exc)
             self._show_state()
             return
         finally:
             busy.display = False
-        bench_marks.mark("data_received", str(len(rows)))
-        if first:  # no account at all
-            self.error = None
-            self.loaded = True
-            self.all_rows = []
-            self._filtered_for = None
-            self._apply_filter()
+            if self._paint_timer is not None:
+                self._paint_timer.stop()
+                self._paint_timer = None
+        bench_marks.mark("data_received", str(len(self._store)))
+        self.error = None
+        self.loaded = True
+        self._paint_loaded()
         self._note_selected_name(self.all_rows)
         if bench_marks.enabled():
             self.call_after_refresh(bench_marks.mark, "table_painted", str(len(self.table.rows)))
+
+    def _page_arrived(self) -> None:
+        now = time.monotonic()
+        gap = min(PAINT_GAP_MAX, max(PAINT_GAP, (now - self._load_started) * PAINT_GAP_GROWTH))
+        due = self._painted_at + gap
+        if now >= due:
+            self._paint_loaded()
+        elif self._paint_timer is None:
+            self._paint_timer = self.set_timer(due - now, self._paint_loaded)
+
+    def _paint_loaded(self) -> None:
+        if self._paint_timer is not None:
+            self._paint_timer.stop()
+            self._paint_timer = None
+        self._painted_at = time.monotonic()
+        self.all_rows = self._store.rows
+        self._filtered_for = None
+        self._apply_filter()
 
     def _note_selected_name(self, rows: list[Any]) -> None:
         selected = getattr(self.session, "selected_account_id", None)
@@ -163,9 +192,12 @@ class AccountsScreen(CcmScreen):
         app.session_changed()
 
     def _sorted(self, rows: list[Any]) -> list[Any]:
-        from ccm_tui.service.accounts import sort_rows
+        """``rows`` in the table's order; they become the rows pages are merged into."""
+        from ccm_tui.service.accounts import SortedRows
 
-        return sort_rows(rows, SORT_KEYS[self.sort_index], reverse=self.sort_reverse)
+        self._store = SortedRows(SORT_KEYS[self.sort_index], self.sort_reverse)
+        self._store.replace(rows)
+        return self._store.rows
 
     def _apply_filter(self) -> None:
         from ccm_tui.service.accounts import filter_rows
@@ -239,7 +271,9 @@ class AccountsScreen(CcmScreen):
 
     # -- sort ----------------------------------------------------------------------------
     def _resort(self) -> None:
-        self.all_rows = self._sorted(self.all_rows)
+        # While pages arrive, the rows merged so far may be ahead of the last frame.
+        loading = self._paint_timer is not None and self._store is not None
+        self.all_rows = self._sorted(self._store.rows if loading else self.all_rows)
         self._filtered_for = None
         self.table.set_sort(SORT_KEYS[self.sort_index], self.sort_reverse)
         self._apply_filter()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
@@ -37,6 +37,7 @@ from ccm_tui.models import Account, AccountRequest, field_errors
 
 ROLE_ORDER = ("MANAGER", "WRITER", "READER")
 CONSOLE_ROLE = {"MANAGER": "Administrator", "WRITER": "Editor", "READER": "Viewer"}
+_RANK = {r: i for i, r in enumerate(ROLE_ORDER)}
 
 
 def _text(value: object) -> str:
@@ -45,32 +46,89 @@ def _text(value: object) -> str:
     return str(getattr(value, "value", value))
 
 
+_shared: dict[object, object] = {}
+
+
+def _share(value):
+    """One object for equal small values (statuses, role tuples, search suffixes): 50,000
+    rows hold a handful of them, not 50,000 copies."""
+    got = _shared.get(value)
+    if got is None:
+        if len(_shared) > 4096:  # outside text could make them many: stop sharing, not grow
+            return value
+        _shared[value] = value
+        got = value
+    return got
+
+
+def _role_tuple(raw: object) -> tuple[str, ...]:
+    if not isinstance(raw, list | tuple):
+        return ()
+    names = [_text(r) for r in raw]
+    return _share(tuple(sorted(dict.fromkeys(names), key=lambda r: (_RANK.get(r, len(_RANK)), r))))
+
+
 def _roles(account: Account) -> tuple[str, ...]:
-    names = [_text(r) for r in account.roles or []]
-    rank = {r: i for i, r in enumerate(ROLE_ORDER)}
-    return tuple(sorted(dict.fromkeys(names), key=lambda r: (rank.get(r, len(rank)), r)))
+    return _role_tuple(account.roles or [])
 
 
-@dataclass(frozen=True)
 class AccountRow:
-    acct_id: str
-    name: str
-    roles: tuple[str, ...]
-    roles_text: str
-    console_roles: str
-    status: str
-    account_status: str
-    component: str
-    created_at: int | None
-    account: Account = field(compare=False, repr=False)
-    _haystack: str = field(default="", compare=False, repr=False)
+    """One account as the table shows it: its columns, nothing else held per row but the
+    account's JSON text (``account`` parses it when details or an edit need the full model).
 
-    def __post_init__(self) -> None:
-        hay = " ".join(
-            (self.name, self.acct_id, self.roles_text, self.console_roles, self.status,
-             self.account_status, self.component)
-        ).casefold()
-        object.__setattr__(self, "_haystack", hay)
+    ``__slots__`` and shared values (roles, statuses, the search text of everything but name
+    and id) keep 50,000 rows near 1 KB each; the pydantic model with its raw dict and a
+    per-row search string took ~4 KB."""
+
+    __slots__ = ("acct_id", "name", "roles", "status", "account_status", "component",
+                 "created_at", "folded_name", "_suffix", "_text", "_account")
+
+    def __init__(self, acct_id: str, name: str, roles: tuple[str, ...], status: str,
+                 account_status: str, component: str, created_at: int | None,
+                 text: str | None = None, account: Account | None = None) -> None:
+        self.acct_id = acct_id
+        self.name = name
+        self.roles = roles
+        self.status = _share(status)
+        self.account_status = _share(account_status)
+        self.component = _share(component)
+        self.created_at = created_at
+        folded = name.casefold()
+        self.folded_name = name if folded == name else folded
+        self._suffix = _share(" ".join((self.roles_text, self.console_roles, self.status,
+                                        self.account_status, self.component)).casefold())
+        self._text = text
+        self._account = account
+
+    def __repr__(self) -> str:
+        return f"AccountRow(acct_id={self.acct_id!r}, name={self.name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AccountRow):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _key(self) -> tuple:
+        return (self.acct_id, self.name, self.roles, self.status, self.account_status,
+                self.component, self.created_at)
+
+    @property
+    def account(self) -> Account:
+        """The full model, parsed from the account's JSON text on first use."""
+        if self._account is None:
+            self._account = Account.model_validate_json(self._text or "{}")
+        return self._account
+
+    @property
+    def roles_text(self) -> str:
+        return " ".join(self.roles)
+
+    @property
+    def console_roles(self) -> str:
+        return ", ".join(CONSOLE_ROLE.get(r, r.title()) for r in self.roles)
 
     @property
     def short_id(self) -> str:
@@ -89,22 +147,37 @@ class AccountRow:
             return ""
 
     def matches(self, terms: Iterable[str]) -> bool:
-        return all(t in self._haystack for t in terms)
+        return all(t in self.folded_name or t in self.acct_id or t in self._suffix
+                   for t in terms)
 
 
 def row_from_account(account: Account) -> AccountRow:
-    roles = _roles(account)
     return AccountRow(
-        acct_id=account.acct_id,
-        name=account.name or "",
-        roles=roles,
-        roles_text=" ".join(roles),
-        console_roles=", ".join(CONSOLE_ROLE.get(r, r.title()) for r in roles),
-        status=_text(account.status),
-        account_status=_text(account.account_status),
-        component=_text(account.component),
-        created_at=account.created_at,
+        account.acct_id, account.name or "", _roles(account), _text(account.status),
+        _text(account.account_status), _text(account.component), account.created_at,
         account=account,
+    )
+
+
+def _created(value: object) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def row_from_item(item: dict, text: str) -> AccountRow:
+    """A row from one item of a list answer (see CcmClient.iter_account_items): the same
+    columns row_from_account gives, without building the model."""
+    name = item.get("name")
+    return AccountRow(
+        item["acct_id"], "" if name is None else str(name), _role_tuple(item.get("roles")),
+        _text(item.get("status")), _text(item.get("account_status")),
+        _text(item.get("component")), _created(item.get("created_at")), text=text,
     )
 
 
@@ -112,32 +185,122 @@ def rows_from_accounts(accounts: Iterable[Account]) -> list[AccountRow]:
     return [row_from_account(a) for a in accounts]
 
 
+def rows_from_items(items: Iterable[tuple[dict, str]]) -> list[AccountRow]:
+    return [row_from_item(item, text) for item, text in items]
+
+
+def _terms(query: str) -> list[str]:
+    return query.casefold().split()
+
+
 def filter_rows(rows: list[AccountRow], query: str) -> list[AccountRow]:
     """Rows whose name/id/roles/status contain every word of ``query`` (case-insensitive)."""
-    terms = query.casefold().split()
+    terms = _terms(query)
     if not terms:
         return list(rows)
+    if len(terms) == 1:
+        (t,) = terms
+        return [r for r in rows if t in r.folded_name or t in r.acct_id or t in r._suffix]
     return [r for r in rows if r.matches(terms)]
 
 
+def _created_key(r: AccountRow) -> object:
+    return r.created_at if r.created_at is not None else -1
+
+
 _SORT_KEYS: dict[str, Callable[[AccountRow], object]] = {
-    "name": lambda r: r.name.casefold(),
+    "name": lambda r: r.folded_name,
     "acct_id": lambda r: r.acct_id,
     "id": lambda r: r.acct_id,
-    "roles": lambda r: r.roles_text,
+    "roles": lambda r: r.roles,  # as the roles text orders: word by word
     "status": lambda r: r.status,
     "account_status": lambda r: r.account_status,
     "component": lambda r: r.component,
-    "created_at": lambda r: r.created_at if r.created_at is not None else -1,
-    "created": lambda r: r.created_at if r.created_at is not None else -1,
+    "created_at": _created_key,
+    "created": _created_key,
 }
 
 
-def sort_rows(rows: list[AccountRow], key: str, reverse: bool = False) -> list[AccountRow]:
+def sort_key(key: str) -> Callable[[AccountRow], tuple]:
     getter = _SORT_KEYS.get(key)
     if getter is None:
         raise ValueError(f"cannot sort by {key!r}; allowed: {', '.join(sorted(_SORT_KEYS))}")
-    return sorted(rows, key=lambda r: (getter(r), r.acct_id), reverse=reverse)
+    return lambda r: (getter(r), r.acct_id)
+
+
+def sort_rows(rows: list[AccountRow], key: str, reverse: bool = False) -> list[AccountRow]:
+    return sorted(rows, key=sort_key(key), reverse=reverse)
+
+
+class SortedRows:
+    """Every loaded row in the table's order, kept sorted page by page: a page is sorted
+    on its own and merged in (appended when it sorts after everything so far, as pages of a
+    list in the same order do; else only the tail it reaches is re-merged) — not the whole
+    list re-sorted for every page. ``rows`` is replaced, never changed in place, so a list
+    handed to the table stays as it was."""
+
+    def __init__(self, key: str = "name", reverse: bool = False) -> None:
+        self.sort_key, self.reverse = key, reverse
+        self._key = sort_key(key)
+        self.rows: list[AccountRow] = []
+        self._keys: list[tuple] = []  # ascending: (key, id), or its inverse when reversed
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _ordered(self, rows: list[AccountRow]) -> tuple[list[AccountRow], list[tuple]]:
+        pairs = sorted(((self._key(r), r) for r in rows), key=_first, reverse=self.reverse)
+        return [r for _, r in pairs], [k for k, _ in pairs]
+
+    def add(self, page: list[AccountRow]) -> None:
+        if not page:
+            return
+        rows, keys = self._ordered(page)
+        if not self.rows or self._after(keys[0], self._keys[-1]):
+            self.rows = self.rows + rows
+            self._keys = self._keys + keys
+            return
+        # Only the tail from where the page's first row belongs is merged (in C: Timsort
+        # sees two sorted runs).
+        at = self._position(keys[0])
+        tail_rows, tail_keys = self._merge(self.rows[at:], self._keys[at:], rows, keys)
+        self.rows = self.rows[:at] + tail_rows
+        self._keys = self._keys[:at] + tail_keys
+
+    def _after(self, a: tuple, b: tuple) -> bool:
+        return a < b if self.reverse else a > b
+
+    def _position(self, k: tuple) -> int:
+        from bisect import bisect_left
+
+        if not self.reverse:
+            return bisect_left(self._keys, k)
+        lo, hi = 0, len(self._keys)  # descending list: first index whose key < k
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._keys[mid] > k:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def _merge(self, r1, k1, r2, k2):
+        pairs = list(zip(k1, r1, strict=True))
+        pairs.extend(zip(k2, r2, strict=True))
+        pairs.sort(key=_first, reverse=self.reverse)
+        return [r for _, r in pairs], [k for k, _ in pairs]
+
+    def replace(self, rows: list[AccountRow]) -> None:
+        self.rows, self._keys = self._ordered(rows)
+
+    def resort(self, key: str, reverse: bool) -> None:
+        self.sort_key, self.reverse = key, reverse
+        self._key = sort_key(key)
+        self.replace(self.rows)
+
+
+def _first(pair: tuple) -> object:
+    return pair[0]
 
 
 async def load_accounts(client: CcmClient) -> list[Account]:

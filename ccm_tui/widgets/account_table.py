@@ -174,21 +174,37 @@ class AccountTable(ScrollView, can_focus=True):
         return None
 
     def set_rows(self, rows: list[Any]) -> None:
-        """Show ``rows`` (already filtered and sorted); the cursor stays on the same account."""
+        """Show ``rows`` (already filtered and sorted); the cursor stays on the same account.
+        When the rows on screen, the cursor and the scroll position come out the same (a
+        filter keystroke that hides only rows further down, a page merged below the view),
+        nothing is repainted but the scrollbar."""
         current = self.current_row
+        top = int(self.scroll_y)
+        visible = self._visible_rows()
+        before = self.rows[top: top + visible]
+        old_cursor = self.cursor
         self.rows = rows
         index = 0
         if current is not None:
-            wanted = current.acct_id
-            for i, row in enumerate(rows):
-                if row.acct_id == wanted:
-                    index = i
-                    break
+            if old_cursor < len(rows) and rows[old_cursor] is current:
+                index = old_cursor
+            else:
+                try:
+                    index = rows.index(current)  # identity first: C speed
+                except ValueError:
+                    wanted = current.acct_id
+                    index = next((i for i, r in enumerate(rows) if r.acct_id == wanted), 0)
         self._update_size()
         self.set_reactive(AccountTable.cursor, min(index, max(0, len(rows) - 1)))
         self._scroll_cursor_into_view()
-        self.refresh()
-        self.post_message(self.CursorMoved(self.current_row))
+        top_after = int(self.scroll_y)
+        after = rows[top_after: top_after + visible]
+        same = (top_after == top and self.cursor == old_cursor and len(before) == len(after)
+                and all(a is b for a, b in zip(before, after, strict=True)))
+        if not same:
+            self.refresh()
+        if not same or (self.current_row is not current):
+            self.post_message(self.CursorMoved(self.current_row))
 
     def set_full_ids(self, full: bool) -> None:
         self.full_ids = full
