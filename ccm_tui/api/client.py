@@ -14,7 +14,8 @@ CONTRACT (screens and service code rely on these signatures; keep them):
     await client.select_account(acct_id) -> SessionInfo | None   # 404 -> older path
     await client.list_accounts(*, page_size=LIST_PAGE_SIZE (500), scope=None, sort_by=None) -> list[Account]
     client.iter_account_pages(...) -> AsyncIterator[list[Account]]
-    client.iter_account_items(...) -> AsyncIterator[list[tuple[dict, str]]]  # no models: (item, its JSON text)
+    client.iter_account_items(...) -> AsyncIterator[list[tuple[dict, bytes, int]]]  # no models
+    account_from_page(body, index) -> Account   # one item of a page, validated
     await client.get_account(acct_id, *, with_totals=False) -> Account
     await client.create_account(req: AccountRequest) -> Account   # NEVER retried
     await client.update_account(acct_id, req: AccountUpdateRequest) -> Account
@@ -44,7 +45,6 @@ import asyncio
 import base64
 import json as _json
 import logging
-import re
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -155,32 +155,34 @@ class _Raw:
             )
         return data
 
-    def items(self) -> list[tuple[dict[str, Any], str]]:
-        """A list answer ``{"items": [...]}`` as (object, its exact JSON text) pairs; each
-        object must carry a string ``acct_id``. The texts are slices of the body (nothing
-        re-encoded); an answer laid out otherwise is parsed whole and re-encoded."""
-        pairs = _item_slices(self.resp.content)
-        if pairs is None:
-            data = self.json()
-            items = data.get("items", []) if isinstance(data, dict) else None
-            if not isinstance(items, list):
-                raise errmap.malformed(self.resp, method=self.method, path=self.path,
-                                       what="JSON of the wrong shape")
-            pairs = [(i, _json.dumps(i, ensure_ascii=False)) for i in items]
-        for item, _ in pairs:
-            if not isinstance(item, dict) or not isinstance(item.get("acct_id"), str):
+    def items(self) -> list[dict[str, Any]]:
+        """The objects of a list answer ``{"items": [...]}``; each must carry a string
+        ``acct_id``. Only the top level is looked at: the depth bound is checked when one
+        item becomes a model (account_from_page)."""
+        try:
+            data = _json.loads(self.resp.content) if self.resp.content else None
+        except RecursionError:
+            data = _DEEP
+        except ValueError:
+            raise errmap.malformed(self.resp, method=self.method, path=self.path) from None
+        if data is _DEEP:
+            raise MalformedResponse(
+                f"the server sent an unreadable answer (JSON nested more than {self.max_depth} "
+                f"levels deep) to {self.method} {self.path.split('?')[0]}",
+                status=self.resp.status_code, method=self.method, path=self.path,
+            )
+        items = data.get("items", []) if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise errmap.malformed(self.resp, method=self.method, path=self.path,
+                                   what="JSON of the wrong shape")
+        for item in items:
+            if type(item) is not dict or type(item.get("acct_id")) is not str:
                 raise MalformedResponse(
                     f"the server sent an unreadable answer (JSON of the wrong shape: an item "
                     f"without a string acct_id) to {self.method} {self.path.split('?')[0]}",
                     status=self.resp.status_code, method=self.method, path=self.path,
                 )
-            if _too_deep(item, self.max_depth - 2):
-                raise MalformedResponse(
-                    f"the server sent an unreadable answer (JSON nested more than "
-                    f"{self.max_depth} levels deep) to {self.method} {self.path.split('?')[0]}",
-                    status=self.resp.status_code, method=self.method, path=self.path,
-                )
-        return pairs
+        return items
 
     def model(self, cls: type[M]) -> M:
         data = self.json()
@@ -202,44 +204,31 @@ class _Raw:
 
 _DEEP = object()  # marker: json.loads gave up (RecursionError)
 
-_HEAD = re.compile(r'\s*\{\s*"items"\s*:\s*\[\s*')
-_NEXT = re.compile(r'\s*([,\]])\s*')
-_TAIL = re.compile(r'\s*\}\s*')
-_DECODER = _json.JSONDecoder()
 
-
-def _item_slices(body: bytes) -> list[tuple[dict[str, Any], str]] | None:
-    """``{"items": [obj, ...]}`` -> [(obj, its text)], or None when the body is laid out
-    any other way (the caller then parses it whole). Each object is read by the C scanner
-    (``raw_decode``) where it starts, so its text is an exact slice of the answer."""
+def account_from_page(body: bytes, index: int, *, max_depth: int = 64,
+                      status: int = 200) -> Account:
+    """Item ``index`` of a list answer's body as an Account (see iter_account_items): the
+    depth bound and the model's validation, for the one account that is opened."""
+    where = "GET /v1/accounts"
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    head = _HEAD.match(text)
-    if head is None:
-        return None
-    pos = head.end()
-    out: list[tuple[dict[str, Any], str]] = []
-    if text.startswith("]", pos):
-        pos += 1
-    else:
-        while True:
-            try:
-                obj, end = _DECODER.raw_decode(text, pos)
-            except (ValueError, RecursionError):
-                return None
-            out.append((obj, text[pos:end]))
-            sep = _NEXT.match(text, end)
-            if sep is None:
-                return None
-            pos = sep.end()
-            if sep.group(1) == "]":
-                break
-    tail = _TAIL.match(text, pos)
-    if tail is None or tail.end() != len(text):
-        return None  # more keys after the list: parse the whole answer
-    return out
+        item = _json.loads(body)["items"][index]
+    except (ValueError, RecursionError, KeyError, IndexError, TypeError):
+        raise MalformedResponse(f"the server sent an unreadable answer to {where}",
+                                status=status, method="GET", path="/v1/accounts") from None
+    if _too_deep(item, max_depth - 2):
+        raise MalformedResponse(
+            f"the server sent an unreadable answer (JSON nested more than {max_depth} levels "
+            f"deep) to {where}", status=status, method="GET", path="/v1/accounts")
+    try:
+        return Account.model_validate(item)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        loc = ".".join(str(p) for p in first.get("loc", ())) or "item"
+        raise MalformedResponse(
+            f"the server sent an unreadable answer (JSON of the wrong shape: items.{loc} "
+            f"{first.get('msg', 'invalid')}) to {where}", status=status, method="GET",
+            path="/v1/accounts",
+        ) from None
 
 
 class CcmClient:
@@ -466,38 +455,38 @@ class CcmClient:
         sort_by: str | None = None,
     ) -> AsyncIterator[list[Account]]:
         """Every account, page after page, as validated Account models."""
+        depth = self.limits.max_json_depth
         async for page in self.iter_account_items(page_size=page_size, scope=scope,
                                                   sort_by=sort_by):
-            yield [self._account_item(item, text) for item, text in page]
-
-    def _account_item(self, item: dict[str, Any], text: str) -> Account:
-        try:
-            return Account.model_validate(item)
-        except ValidationError as exc:
-            first = exc.errors(include_url=False, include_input=False)[0]
-            where = ".".join(str(p) for p in first.get("loc", ())) or "item"
-            raise MalformedResponse(
-                f"the server sent an unreadable answer (JSON of the wrong shape: items.{where} "
-                f"{first.get('msg', 'invalid')}) to GET /v1/accounts",
-                method="GET", path="/v1/accounts",
-            ) from None
+            out = []
+            for item, body, index in page:
+                if _too_deep(item, depth - 2):
+                    account_from_page(body, index, max_depth=depth)  # raises, naming the bound
+                try:
+                    out.append(Account.model_validate(item))
+                except ValidationError:
+                    account_from_page(body, index, max_depth=depth)  # raises, naming the field
+                    raise
+            yield out
 
     async def iter_account_items(
         self, *, page_size: int = LIST_PAGE_SIZE, scope: str | None = None,
         sort_by: str | None = None,
-    ) -> AsyncIterator[list[tuple[dict[str, Any], str]]]:
-        """Every account, page after page, as ``(item, text)``: the JSON object as parsed and
-        its exact text in the answer — no model built. A table of 50,000 accounts keeps what
-        it shows plus the text, and builds an Account only for the one the operator opens
-        (``Account.model_validate_json(text)``). The same bounds as every answer: the item
-        cap (max_list_items), the nesting depth, repeated ids dropped, a server that ignores
-        the cursor stopped."""
-        previous: str | None = None
+    ) -> AsyncIterator[list[tuple[dict[str, Any], bytes, int]]]:
+        """Every account, page after page, as ``(item, body, index)``: the JSON object as
+        parsed, the answer's body it came from and its place in ``items`` — no model built.
+        A table of 50,000 accounts keeps its columns and the (shared) page bodies, and builds
+        an Account only for the one the operator opens (``account_from_page``).
+
+        The next page is requested as soon as this one is parsed, so the caller's work on a
+        page overlaps the server's on the next. Same bounds as every answer: the item cap
+        (max_list_items), repeated ids dropped, a server that ignores the cursor stopped."""
         seen: set[str] = set()
         received = 0
         pages = 0
         cap = self.limits.max_list_items
-        while True:
+
+        def request(previous: str | None) -> Awaitable[_Raw]:
             params: dict[str, Any] = {"limit": page_size}
             if scope:
                 params["scope"] = str(scope)
@@ -505,32 +494,49 @@ class CcmClient:
                 params["sort_by"] = sort_by
             if previous:
                 params["previous_id"] = previous
-            raw = await self._call("GET", "/v1/accounts", params=params)
-            page = raw.items()
-            received += len(page)
-            pages += 1
-            if received > cap:
-                # Counted as received, not as new: a server that mixes repeats into full
-                # pages cannot keep the loop going either.
-                raise TooManyItems(
-                    f"stopped reading the account list after {pages:,} page(s): the server sent "
-                    f"more than {cap:,} accounts (max_list_items; raise it in the profile if "
-                    "this server really holds that many)",
-                    method="GET", path="/v1/accounts",
-                )
-            fresh = []
-            for pair in page:
-                acct_id = pair[0]["acct_id"]
-                if acct_id not in seen:
-                    seen.add(acct_id)
-                    fresh.append(pair)
-            if fresh:
-                yield fresh
-            # A short page ends the list; a page with nothing new means the server ignores
-            # the cursor — stop rather than loop forever.
-            if len(page) < page_size or not fresh:
-                return
-            previous = page[-1][0]["acct_id"]
+            return self._call("GET", "/v1/accounts", params=params)
+
+        pending: asyncio.Future[_Raw] | None = None
+        try:
+            raw = await request(None)
+            while True:
+                page = raw.items()
+                received += len(page)
+                pages += 1
+                if received > cap:
+                    # Counted as received, not as new: a server that mixes repeats into full
+                    # pages cannot keep the loop going either.
+                    raise TooManyItems(
+                        f"stopped reading the account list after {pages:,} page(s): the server "
+                        f"sent more than {cap:,} accounts (max_list_items; raise it in the "
+                        "profile if this server really holds that many)",
+                        method="GET", path="/v1/accounts",
+                    )
+                body = raw.resp.content
+                fresh = []
+                for index, item in enumerate(page):
+                    acct_id = item["acct_id"]
+                    if acct_id not in seen:
+                        seen.add(acct_id)
+                        fresh.append((item, body, index))
+                # A short page ends the list; a page with nothing new means the server
+                # ignores the cursor — stop rather than loop forever.
+                more = len(page) >= page_size and bool(fresh)
+                if more:
+                    pending = asyncio.ensure_future(request(page[-1]["acct_id"]))
+                if fresh:
+                    yield fresh
+                if not more:
+                    return
+                assert pending is not None
+                raw, pending = await pending, None
+        finally:
+            if pending is not None:  # the caller stopped early: no request left behind
+                pending.cancel()
+                try:
+                    await pending
+                except BaseException:  # noqa: BLE001 - its outcome no longer matters
+                    pass
 
     async def list_accounts(
         self, *, page_size: int = LIST_PAGE_SIZE, scope: str | None = None, sort_by: str | None = None

@@ -61,11 +61,51 @@ def _share(value):
     return got
 
 
-def _role_tuple(raw: object) -> tuple[str, ...]:
+def _ordered_roles(raw: object) -> tuple[str, ...]:
     if not isinstance(raw, list | tuple):
         return ()
     names = [_text(r) for r in raw]
     return _share(tuple(sorted(dict.fromkeys(names), key=lambda r: (_RANK.get(r, len(_RANK)), r))))
+
+
+_role_cache: dict[tuple, tuple[str, ...]] = {}
+
+
+def _role_tuple(raw: object) -> tuple[str, ...]:
+    """The roles deduplicated in MANAGER, WRITER, READER order (others after, by name);
+    the few distinct lists a server sends are worked out once."""
+    if type(raw) is list:
+        try:
+            key = tuple(raw)
+            got = _role_cache.get(key)
+        except TypeError:  # an unhashable role: not cached
+            return _ordered_roles(raw)
+        if got is None:
+            got = _ordered_roles(raw)
+            if len(_role_cache) < 4096:
+                _role_cache[key] = got
+        return got
+    return _ordered_roles(raw)
+
+
+_column_cache: dict[tuple, tuple] = {}
+
+
+def _columns(roles: tuple[str, ...], status: str, account_status: str,
+             component: str) -> tuple:
+    """(roles, status, account_status, component, search suffix) as objects shared by every
+    row with the same values: a few combinations for 50,000 accounts."""
+    key = (roles, status, account_status, component)
+    got = _column_cache.get(key)
+    if got is None:
+        suffix = " ".join((" ".join(roles),
+                           ", ".join(CONSOLE_ROLE.get(r, r.title()) for r in roles),
+                           status, account_status, component)).casefold()
+        got = (_share(roles), _share(status), _share(account_status), _share(component),
+               _share(suffix))
+        if len(_column_cache) < 4096:
+            _column_cache[key] = got
+    return got
 
 
 def _roles(account: Account) -> tuple[str, ...]:
@@ -74,31 +114,28 @@ def _roles(account: Account) -> tuple[str, ...]:
 
 class AccountRow:
     """One account as the table shows it: its columns, nothing else held per row but the
-    account's JSON text (``account`` parses it when details or an edit need the full model).
+    account's page (``account`` builds the model when details or an edit need it).
 
     ``__slots__`` and shared values (roles, statuses, the search text of everything but name
-    and id) keep 50,000 rows near 1 KB each; the pydantic model with its raw dict and a
-    per-row search string took ~4 KB."""
+    and id) keep 50,000 rows near 1 KB each (most of it the page bodies); the pydantic model
+    with its raw dict and a per-row search string took ~4 KB."""
 
     __slots__ = ("acct_id", "name", "roles", "status", "account_status", "component",
-                 "created_at", "folded_name", "_suffix", "_text", "_account")
+                 "created_at", "folded_name", "_suffix", "_body", "_account")
 
     def __init__(self, acct_id: str, name: str, roles: tuple[str, ...], status: str,
                  account_status: str, component: str, created_at: int | None,
-                 text: str | None = None, account: Account | None = None) -> None:
+                 body: bytes | None = None, index: int = 0,
+                 account: Account | None = None) -> None:
         self.acct_id = acct_id
         self.name = name
-        self.roles = roles
-        self.status = _share(status)
-        self.account_status = _share(account_status)
-        self.component = _share(component)
+        self.roles, self.status, self.account_status, self.component, self._suffix = _columns(
+            roles, status, account_status, component)
         self.created_at = created_at
         folded = name.casefold()
         self.folded_name = name if folded == name else folded
-        self._suffix = _share(" ".join((self.roles_text, self.console_roles, self.status,
-                                        self.account_status, self.component)).casefold())
-        self._text = text
-        self._account = account
+        self._body = body  # the list answer's body (shared by its page's rows)
+        self._account = account if account is not None else index
 
     def __repr__(self) -> str:
         return f"AccountRow(acct_id={self.acct_id!r}, name={self.name!r})"
@@ -117,10 +154,15 @@ class AccountRow:
 
     @property
     def account(self) -> Account:
-        """The full model, parsed from the account's JSON text on first use."""
-        if self._account is None:
-            self._account = Account.model_validate_json(self._text or "{}")
-        return self._account
+        """The full model, built from the page the row came from on first use (MalformedResponse
+        when that item does not validate)."""
+        held = self._account
+        if isinstance(held, int):
+            from ccm_tui.api.client import account_from_page
+
+            held = self._account = account_from_page(self._body or b"", held)
+            self._body = None
+        return held
 
     @property
     def roles_text(self) -> str:
@@ -170,14 +212,20 @@ def _created(value: object) -> int | None:
         return None
 
 
-def row_from_item(item: dict, text: str) -> AccountRow:
+def _str(value: object) -> str:
+    return value if type(value) is str else _text(value)
+
+
+def row_from_item(item: dict, body: bytes, index: int) -> AccountRow:
     """A row from one item of a list answer (see CcmClient.iter_account_items): the same
     columns row_from_account gives, without building the model."""
-    name = item.get("name")
+    get = item.get
+    name = get("name")
+    created = get("created_at")
     return AccountRow(
-        item["acct_id"], "" if name is None else str(name), _role_tuple(item.get("roles")),
-        _text(item.get("status")), _text(item.get("account_status")),
-        _text(item.get("component")), _created(item.get("created_at")), text=text,
+        item["acct_id"], _str(name) if name is not None else "", _role_tuple(get("roles")),
+        _str(get("status")), _str(get("account_status")), _str(get("component")),
+        created if type(created) is int else _created(created), body, index,
     )
 
 
@@ -185,8 +233,8 @@ def rows_from_accounts(accounts: Iterable[Account]) -> list[AccountRow]:
     return [row_from_account(a) for a in accounts]
 
 
-def rows_from_items(items: Iterable[tuple[dict, str]]) -> list[AccountRow]:
-    return [row_from_item(item, text) for item, text in items]
+def rows_from_items(items: Iterable[tuple[dict, bytes, int]]) -> list[AccountRow]:
+    return [row_from_item(item, body, index) for item, body, index in items]
 
 
 def _terms(query: str) -> list[str]:
