@@ -105,13 +105,34 @@ async def _with_session(args, settings, transport, handler, *extra) -> int:
 async def _list(args, client) -> int:
     from ccm_tui.service.accounts import load_accounts
 
-    accounts = await load_accounts(client)
     if args.json:
-        print_json([account_json(a) for a in accounts])
-    elif not accounts:
+        return await _list_json(client)
+    accounts = await load_accounts(client)
+    if not accounts:
         print("no accounts")
     else:
         print(account_table(accounts))
+    return EXIT_OK
+
+
+async def _list_json(client) -> int:
+    """The JSON list encoded page by page as it arrives (the same text print_json gives for
+    the whole list): 50,000 accounts never sit in memory as models, dicts or one string at
+    once. The text goes to a spooled file (memory up to 4 MiB, then disk) and reaches
+    stdout only when the whole list was read: a failure part way still prints nothing but
+    the error, as before."""
+    import shutil
+    import tempfile
+
+    from ccm_tui.cli.output import JsonArrayWriter
+
+    with tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8") as spool:
+        with JsonArrayWriter(spool) as out:
+            async for page in client.iter_account_pages():
+                out.write_all(account_json(a) for a in page)
+        spool.seek(0)
+        shutil.copyfileobj(spool, sys.stdout, 1 << 20)
+    sys.stdout.flush()
     return EXIT_OK
 
 

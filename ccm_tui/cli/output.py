@@ -22,6 +22,35 @@ def print_json(data: Any, out: TextIO | None = None) -> None:
     out.write(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
 
 
+class JsonArrayWriter:
+    """Writes a JSON array element by element, in exactly the text ``print_json(list)``
+    gives (indent 2): ``with JsonArrayWriter(out) as w: w.write_all(items)``. The closing
+    bracket is written only when the block ends without an exception."""
+
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out or sys.stdout
+        self.count = 0
+
+    def __enter__(self) -> JsonArrayWriter:
+        self.out.write("[")
+        return self
+
+    def write_all(self, items: Any) -> None:
+        parts = []
+        for item in items:
+            text = json.dumps(item, indent=2, ensure_ascii=False, sort_keys=False)
+            parts.append(("\n  " if self.count == 0 else ",\n  ") + text.replace("\n", "\n  "))
+            self.count += 1
+        self.out.write("".join(parts))
+
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        if exc_type is None:
+            self.out.write("\n]\n" if self.count else "]\n")
+        else:
+            self.out.write("\n")
+        self.out.flush()
+
+
 def _cell(value: Any) -> str:
     text = "" if value is None else str(value)
     # One line per account, whatever the server sent (names may hold odd characters).
