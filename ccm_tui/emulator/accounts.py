@@ -118,9 +118,16 @@ def to_response(
     status: str | None,
     *,
     with_totals: bool = False,
+    fresh: bool = False,
 ) -> dict[str, Any]:
-    """The Account as CCM returns it to a user with ``roles``/``status`` in it."""
-    out = {k: copy.deepcopy(account[k]) for k in RESPONSE_KEYS if account.get(k) is not None}
+    """The Account as CCM returns it to a user with ``roles``/``status`` in it. ``fresh``:
+    ``account`` was just parsed from the store and is used by nobody else, so its values are
+    taken as they are (the deep copies were most of a page's time: ~35 of ~53 ms CPU for 500
+    accounts)."""
+    if fresh:
+        out = {k: account[k] for k in RESPONSE_KEYS if account.get(k) is not None}
+    else:
+        out = {k: copy.deepcopy(account[k]) for k in RESPONSE_KEYS if account.get(k) is not None}
     if roles is not None:
         out["roles"] = list(roles)
     if status is not None:

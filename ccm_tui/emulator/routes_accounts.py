@@ -84,7 +84,8 @@ async def list_accounts(request: Request) -> Response:
         )
     except LookupError:
         raise _query_error("previous_id", "the UUID of an existing account (none has this id)") from None
-    return JSONResponse({"items": [to_response(a, roles, status) for a, roles, status in rows]})
+    return JSONResponse({"items": [to_response(a, roles, status, fresh=True)
+                                   for a, roles, status in rows]})
 
 
 def _duplicate(emu: Emulator, name: str) -> HttpError:
