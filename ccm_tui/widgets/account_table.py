@@ -166,6 +166,9 @@ class AccountTable(ScrollView, can_focus=True):
             self._columns = columns
             self._update_size()
             self.refresh()
+        # A shorter table (the filter box opened) keeps the cursor row in view now, not at
+        # the next keystroke.
+        self._scroll_cursor_into_view()
 
     @property
     def current_row(self) -> Any | None:
