@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ccm_tui import __version__
 
@@ -15,23 +14,41 @@ EXIT_FAILURE = 1  # server, network or auth failure
 EXIT_USAGE = 2  # invalid input or usage
 
 
-@dataclass(frozen=True)
 class TuiOptions:
     """What the CLI hands to ``ccm_tui.app.run_app`` when no subcommand is given.
 
     ``None`` means "not given on the command line or in the environment": the app falls back
     to the profile (``ccm_tui.config``) and then to its defaults.
-    """
 
-    demo: bool = False
-    profile: str | None = None
-    server: str | None = None
-    email: str | None = None
-    token: str | None = None
-    ca_bundle: str | None = None
-    insecure: bool = False
-    no_mouse: bool = False
-    theme: str | None = None
+    A plain class, not a dataclass: ``dataclasses`` imports ``inspect`` (~15 ms before the
+    first byte of ``--help``/``--version``)."""
+
+    __slots__ = ("demo", "profile", "server", "email", "token", "ca_bundle", "insecure",
+                 "no_mouse", "theme")
+
+    def __init__(self, *, demo: bool = False, profile: str | None = None,
+                 server: str | None = None, email: str | None = None, token: str | None = None,
+                 ca_bundle: str | None = None, insecure: bool = False, no_mouse: bool = False,
+                 theme: str | None = None) -> None:
+        values = (demo, profile, server, email, token, ca_bundle, insecure, no_mouse, theme)
+        for name, value in zip(self.__slots__, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"TuiOptions is read-only ({name})")
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, n) for n in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TuiOptions) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
+        return f"TuiOptions({fields})"
 
 
 TOKEN_REFUSED = ("a token on the command line shows in `ps` and in shell history; set "
@@ -85,9 +102,30 @@ def _add_connection_options(parser: argparse.ArgumentParser, *, top: bool) -> No
                         "(DANGEROUS: credentials can be read or changed in transit)")
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, with the width worked out the way shutil.get_terminal_size does
+    (COLUMNS, then the terminal, then 80) — without importing shutil, which brings bz2, lzma
+    and zlib with it (~10 ms of ``--help``)."""
+
+    def __init__(self, prog: str, **kwargs) -> None:
+        if kwargs.get("width") is None:
+            try:
+                columns = int(os.environ.get("COLUMNS", "0"))
+            except ValueError:
+                columns = 0
+            if columns <= 0:
+                try:
+                    columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+                except (AttributeError, ValueError, OSError):
+                    columns = 0
+            kwargs["width"] = (columns or 80) - 2
+        super().__init__(prog, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ccm-tui",
+        formatter_class=_HelpFormatter,
         description="A keyboard-driven console for Fortanix Confidential Computing Manager "
                     "accounts. Without a subcommand it starts the terminal UI.",
         epilog="Exit codes: 0 success, 1 server/network/auth failure, 2 invalid input or usage.",
@@ -185,6 +223,9 @@ def _attach_emulator_args(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--version"]:  # what argparse's version action prints, without building it
+        print(f"ccm-tui {__version__}")
+        return EXIT_OK
     try:
         args = _parse(argv)
         if isinstance(args, int):
