@@ -73,7 +73,8 @@ class RequestModel(BaseModel):
 
     # hide_input_in_errors: str(ValidationError) must never echo a secret the operator typed.
     model_config = ConfigDict(
-        extra="forbid", frozen=False, validate_assignment=False, hide_input_in_errors=True
+        extra="forbid", frozen=False, validate_assignment=False, hide_input_in_errors=True,
+        defer_build=True,
     )
 
     @model_validator(mode="before")
@@ -95,7 +96,8 @@ class RequestModel(BaseModel):
 class ResponseModel(BaseModel):
     """What we receive: unknown fields kept (for the raw view), nothing required but ids."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, hide_input_in_errors=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, hide_input_in_errors=True,
+                              defer_build=True)
 
 
 def enum_or_raw(enum: type, value: Any) -> Any:
