@@ -143,6 +143,9 @@ class AccountsScreen(CcmScreen):
                     first = False
                     self.error = None
                     self.loaded = True
+                    # From here the title counts the accounts: the spinner would only add an
+                    # animation frame every few milliseconds to what goes to the terminal.
+                    busy.display = False
                     self._note_selected_name(self._store.rows)
                     self._paint_loaded()
                 else:
