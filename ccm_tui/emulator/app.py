@@ -49,8 +49,21 @@ async def control_faults(request: Request) -> Response:
     ``{"action": "latency", "seconds": 0.2}``,
     ``{"action": "fail_next", "route": "GET /v1/accounts", "status": 503, "retry_after": 1}``,
     ``{"action": "settings", "duplicate_status": 400, "select_account_v2": false}``,
-    ``{"action": "clear"}``."""
+    ``{"action": "clear"}``.
+
+    Only for a logged-in client: it needs ``Authorization: Bearer <access_token>`` (the header;
+    the session cookie is not enough) and ``Content-Type: application/json``. A web page the
+    operator happens to visit can send neither without the browser asking (CORS preflight),
+    which the emulator never grants, so it cannot reconfigure a running emulator."""
     emu = emulator_of(request)
+    scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or emu.authenticate(token.strip()) is None:
+        raise HttpError(401, "the fault control endpoint needs Authorization: Bearer "
+                             "<access_token> of a live session (log in with POST /v1/sys/auth)")
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";", 1)[0].strip().lower() != "application/json":
+        raise HttpError(415, "the fault control endpoint accepts only Content-Type: "
+                             "application/json")
     body = await json_body(request)
     commands = body if isinstance(body, list) else [body]
     for command in commands:
@@ -66,7 +79,7 @@ async def control_faults(request: Request) -> Response:
 
 def _apply_settings(emu: Emulator, command: dict[str, Any]) -> None:
     if "duplicate_status" in command:
-        if command["duplicate_status"] not in (400, 409):
+        if type(command["duplicate_status"]) is not int or command["duplicate_status"] not in (400, 409):
             raise ValueError("`duplicate_status` must be 400 or 409")
         emu.duplicate_status = command["duplicate_status"]
     if "select_account_v2" in command:

@@ -19,8 +19,13 @@ EMULATOR_VERSION = "2.0.0-ccm-tui-emulator"
 SESSION_COOKIE = "ccm_session"
 #: Page size of GET /v1/accounts when the request names no ``limit``.
 DEFAULT_PAGE_SIZE = 100
+#: Largest ``limit`` GET /v1/accounts accepts (CCM publishes none; ours asks for 500).
+MAX_PAGE_SIZE = 1000
 #: How many request records ``Emulator.received`` keeps (oldest dropped first).
 RECEIVED_MAX = 1000
+#: Request bodies above this many bytes are refused with 413 (a create with a 128 KiB logo
+#: and a few pinned CAs is well below). ``Emulator.max_body_bytes`` may change it.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,8 @@ class Emulator:
       ``duplicate_status``: 409 (default) or 400 for a duplicate account name;
       ``select_account_v2``: False makes ``POST /v1/sys/session/select_account/{id}`` answer 404
       as older servers do, so a client's fallback to ``POST /v1/accounts/select_account/{id}``
-      can be tested.
+      can be tested;
+      ``max_body_bytes``: request bodies larger than this are answered 413 (MAX_BODY_BYTES).
     """
 
     def __init__(
@@ -74,6 +80,7 @@ class Emulator:
         self._password = password
         self.duplicate_status = 409
         self.select_account_v2 = True
+        self.max_body_bytes = MAX_BODY_BYTES
         self.received: deque[Received] = deque(maxlen=RECEIVED_MAX)
         self.user = self.store.ensure_user(
             {

@@ -30,18 +30,93 @@ def emulator_of(request: Request) -> Emulator:
     return request.app.state.emulator
 
 
+#: Deepest nesting of arrays/objects a body may have (serde_json's own limit is 128; no CCM
+#: request is deeper than 8).
+MAX_JSON_DEPTH = 64
+
+
+def _is_json_type(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:20]}{'...' if len(text) > 20 else ''} is out of range")
+    return value
+
+
+def parse_json(raw: bytes) -> Any:
+    """Strict JSON as CCM's parser reads it; HttpError 400 naming the problem.
+
+    Refused: invalid UTF-8 or syntax, NaN/Infinity, numbers out of range (floats that overflow,
+    integers of more than 4300 digits), nesting deeper than MAX_JSON_DEPTH, and strings (or
+    keys) holding a lone surrogate such as "\\ud800", which is not Unicode text."""
+    try:
+        body = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite)
+    except json.JSONDecodeError as exc:
+        raise HttpError(400, f"the request body is not valid JSON: {exc.msg} "
+                             f"(line {exc.lineno}, column {exc.colno})") from None
+    except UnicodeDecodeError:
+        raise HttpError(400, "the request body is not valid JSON: it is not UTF-8 text") from None
+    except RecursionError:
+        raise HttpError(400, "the request body is not valid JSON: it is nested too deeply "
+                             f"(at most {MAX_JSON_DEPTH} levels)") from None
+    except ValueError as exc:  # our hooks, or int() refusing a very long integer
+        what = str(exc) if "JSON number" in str(exc) or "out of range" in str(exc) else (
+            "a number has too many digits")
+        raise HttpError(400, f"the request body is not valid JSON: {what}") from None
+    _check_tree(body)
+    return body
+
+
+def _check_tree(body: Any) -> None:
+    """Depth and lone surrogates, iteratively (no recursion however deep the body)."""
+    stack: list[tuple[Any, int, str]] = [(body, 1, "body")]
+    while stack:
+        value, depth, where = stack.pop()
+        if isinstance(value, str):
+            _check_text(value, where)
+            continue
+        if not isinstance(value, (dict, list)):
+            continue
+        if depth > MAX_JSON_DEPTH:
+            raise HttpError(400, f"the request body is nested too deeply at `{where[:200]}`; at most "
+                                 f"{MAX_JSON_DEPTH} levels of arrays and objects are accepted")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                _check_text(key, f"{where} (a key)")
+                stack.append((item, depth + 1, key if where == "body" else f"{where}.{key}"))
+        else:
+            stack.extend((item, depth + 1, f"{where}[{i}]") for i, item in enumerate(value))
+
+
+def _check_text(text: str, where: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise HttpError(400, f"invalid value for field `{where[:200]}`: holds a lone surrogate "
+                             f"(U+{ord(text[exc.start]):04X}), which is not Unicode text") from None
+
+
 async def json_body(request: Request, *, required: bool = True) -> Any:
-    """The parsed JSON body (recorded in ``emulator.received``); 400 if it is not JSON."""
+    """The parsed JSON body; 400 if it is not (strict) JSON, 415 if it is declared as another
+    media type. A body without a Content-Type is read as JSON."""
     raw = await request.body()
     if not raw.strip():
         if required:
             raise HttpError(400, "the request body is missing; a JSON object is expected")
         return None
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise HttpError(400, f"the request body is not valid JSON: {exc.msg if hasattr(exc, 'msg') else exc}") from None
-    return body
+    content_type = request.headers.get("content-type")
+    if content_type is not None and not _is_json_type(content_type):
+        raise HttpError(415, f"the request body is sent as {content_type[:80]!r}; "
+                             "send it as application/json")
+    return parse_json(raw)
 
 
 def bearer_token(request: Request) -> str | None:
