@@ -360,13 +360,15 @@ _ATTRIBUTES = frozenset(
 _XLINK_ATTRIBUTES = frozenset({"href", "title"})
 _XML_ATTRIBUTES = frozenset({"space", "lang"})
 _REFERENCE_ATTRIBUTES = frozenset({"href"})
+#: Attributes that are names, never CSS values (an "@" in an id is harmless).
+_NOT_CSS = frozenset({"id", "class", "lang"})
 
 
 def _svg_info(data: bytes) -> LogoInfo:
     root = _parse_svg(data)
     ns, local = _name(root.tag) if isinstance(root.tag, str) else ("", "")
     if local != "svg" or ns not in ("", SVG_NS):
-        shown = local or "?"
+        shown = _shown(root.tag) if isinstance(root.tag, str) else "?"
         raise LogoError(
             "wrong_type",
             f"is XML with a <{shown}> root, not an SVG image (root must be <svg>); {_ALLOWED}",
@@ -451,7 +453,7 @@ def _check_attribute(tag: str, qualified: str, value: str, *, inert: bool) -> No
         return
     if local == "style" and ns == "":
         _check_css(value, f"style= on <{tag}>", rules=False)
-    else:
+    elif not inert and ns == "" and local not in _NOT_CSS:
         # presentation attributes are CSS values: fill="u\72l(https://...)" is a url()
         _check_css_value(_css_plain(value), where)
 

@@ -109,6 +109,8 @@ STYLED_LOGO = b"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">
   </style>
   <linearGradient id="g"><stop offset="0" style="stop-color:#FFF;stop-opacity:1"/></linearGradient>
   <rect class="st0" style="fill: #123456; stroke: url( '#g' ); stroke-width: 2px;" width="5" height="5"/>
+  <rect id="brand@2x" class="st0" style="font: 12px/1.5 Helvetica; fill: red !important"/>
+  <style><![CDATA[ .st1 { fill: #fff } ]]></style>
 </svg>"""
 
 INKSCAPE_LOGO = b"""<svg xmlns="http://www.w3.org/2000/svg"
@@ -207,6 +209,11 @@ UNSAFE = [
     ("css-expression", svg('<rect style="width: expression(alert(1))"/>'), "expression("),
     ("css-expression-escaped", svg(r'<rect style="width: expr\65 ssion(alert(1))"/>'),
      "expression("),
+    ("css-url-char-reference", svg('<rect style="fill:u&#x72;l(https://evil.example/f)"/>'),
+     "external resource with url()"),
+    ("css-url-unclosed", svg('<rect fill="url(https://evil.example/f"/>'), "not a plain url(#id)"),
+    ("xml-base", svg('<g xml:base="https://evil.example/"><use href="#a"/></g>'),
+     "attribute xml:base= on <g>"),
     ("css-image-set", svg('<rect style="fill: image-set(&quot;x.png&quot; 1x)"/>'), "image-set("),
     ("css-style-hidden-in-child", svg("<style>.a{fill:red}<tspan/>@import 'https://e.example/';"
                                       "</style>"), "at-rule"),
