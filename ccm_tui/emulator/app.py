@@ -56,6 +56,11 @@ async def control_faults(request: Request) -> Response:
     operator happens to visit can send neither without the browser asking (CORS preflight),
     which the emulator never grants, so it cannot reconfigure a running emulator."""
     emu = emulator_of(request)
+    host = _host_name(request.headers.get("host", ""))
+    if emu.control_hosts is not None and host not in emu.control_hosts:
+        raise HttpError(403, "the fault control endpoint answers only requests addressed to the "
+                             "emulator's loopback address (127.0.0.1, ::1 or localhost), not "
+                             f"{host[:100]!r}")
     scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
     if scheme.lower() != "bearer" or emu.authenticate(token.strip()) is None:
         raise HttpError(401, "the fault control endpoint needs Authorization: Bearer "
@@ -75,6 +80,14 @@ async def control_faults(request: Request) -> Response:
         except ValueError as exc:
             raise HttpError(400, str(exc)) from None
     return JSONResponse({"active": emu.faults.active})
+
+
+def _host_name(host: str) -> str:
+    """``"127.0.0.1:8080"`` -> ``"127.0.0.1"``, ``"[::1]:80"`` -> ``"::1"``, lower case."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
 
 
 def _apply_settings(emu: Emulator, command: dict[str, Any]) -> None:

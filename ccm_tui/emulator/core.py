@@ -56,7 +56,10 @@ class Emulator:
       ``select_account_v2``: False makes ``POST /v1/sys/session/select_account/{id}`` answer 404
       as older servers do, so a client's fallback to ``POST /v1/accounts/select_account/{id}``
       can be tested;
-      ``max_body_bytes``: request bodies larger than this are answered 413 (MAX_BODY_BYTES).
+      ``max_body_bytes``: request bodies larger than this are answered 413 (MAX_BODY_BYTES);
+      ``control_hosts``: the Host names ``POST /_emulator/faults`` answers to (None: any).
+      EmulatorServer sets the loopback names when it listens on loopback, so a web page
+      that rebinds its own DNS name to 127.0.0.1 cannot reach the control endpoint.
     """
 
     def __init__(
@@ -81,6 +84,7 @@ class Emulator:
         self.duplicate_status = 409
         self.select_account_v2 = True
         self.max_body_bytes = MAX_BODY_BYTES
+        self.control_hosts: frozenset[str] | None = None
         self.received: deque[Received] = deque(maxlen=RECEIVED_MAX)
         self.user = self.store.ensure_user(
             {

@@ -353,3 +353,19 @@ def test_emulator_server_refuses_names_like_the_client():
                        headers={"Authorization": f"Bearer {token}"})
             assert r.status_code == 400 and "`name`" in r.json()["message"], (name, r.text)
         assert server.emulator.store.count_accounts() == 0
+
+
+def test_faults_endpoint_refuses_a_rebound_host_name(live_emulator, demo_credentials):
+    """DNS rebinding: a page at evil.example re-pointed to 127.0.0.1 is same-origin with the
+    emulator and knows the demo password, so it could log in; its requests still carry
+    Host: evil.example, which the control endpoint refuses."""
+    with httpx.Client(base_url=live_emulator.url) as c:
+        token = c.post("/v1/sys/auth", auth=demo_credentials).json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        r = c.post("/_emulator/faults", json={"action": "latency", "seconds": 5},
+                   headers={**auth, "Host": f"evil.example:{live_emulator.port}"})
+        assert r.status_code == 403 and "evil.example" in r.json()["message"]
+        assert not live_emulator.emulator.faults.active
+        for host in (f"127.0.0.1:{live_emulator.port}", f"localhost:{live_emulator.port}"):
+            r = c.post("/_emulator/faults", json={"action": "clear"}, headers={**auth, "Host": host})
+            assert r.status_code == 200, r.text
