@@ -23,6 +23,8 @@ DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 #: How many request records ``Emulator.received`` keeps (oldest dropped first).
 RECEIVED_MAX = 1000
+#: ... and how many body bytes in all (1000 bodies of 1 MiB would otherwise be kept).
+RECEIVED_MAX_BYTES = 64 * 1024 * 1024
 #: Request bodies above this many bytes are refused with 413 (a create with a 128 KiB logo
 #: and a few pinned CAs is well below). ``Emulator.max_body_bytes`` may change it.
 MAX_BODY_BYTES = 1024 * 1024
@@ -86,6 +88,8 @@ class Emulator:
         self.max_body_bytes = MAX_BODY_BYTES
         self.control_hosts: frozenset[str] | None = None
         self.received: deque[Received] = deque(maxlen=RECEIVED_MAX)
+        self.received_max_bytes = RECEIVED_MAX_BYTES
+        self._received_sizes: deque[int] = deque()
         self.user = self.store.ensure_user(
             {
                 "user_id": self.ids.new(),
@@ -139,8 +143,18 @@ class Emulator:
         self.store.update_session(auth.token, token_expires_at=expires)
         return self.store.get_session(auth.token) or auth.session
 
-    def record(self, method: str, path: str, body: Any, query: str = "") -> None:
+    def record(self, method: str, path: str, body: Any, query: str = "", size: int = 0) -> None:
+        """Keep one request; ``size`` (its body's bytes) counts against received_max_bytes,
+        and the oldest records are dropped to stay within it (the newest is always kept)."""
+        if len(self._received_sizes) != len(self.received):  # a test cleared or edited it
+            self._received_sizes = deque([0] * len(self.received))
+        if len(self.received) == self.received.maxlen:
+            self._received_sizes.popleft()
         self.received.append(Received(method, path, body, query))
+        self._received_sizes.append(size)
+        while len(self.received) > 1 and sum(self._received_sizes) > self.received_max_bytes:
+            self.received.popleft()
+            self._received_sizes.popleft()
 
     def last_body(self, method: str, path: str) -> Any:
         """The JSON body of the latest ``method path`` request received (KeyError if none)."""

@@ -82,7 +82,8 @@ class FaultMiddleware:
         if path.startswith(CONTROL_PREFIX):  # not CCM traffic: neither recorded nor faulted
             await self.app(scope, replay, send)
             return
-        self.emulator.record(method, path, _parse(raw), scope.get("query_string", b"").decode("latin-1"))
+        self.emulator.record(method, path, _parse(raw),
+                             scope.get("query_string", b"").decode("latin-1"), size=len(raw))
         faults = self.emulator.faults
         delay = faults.latency_for(method, path)
         if delay:

@@ -369,3 +369,15 @@ def test_faults_endpoint_refuses_a_rebound_host_name(live_emulator, demo_credent
         for host in (f"127.0.0.1:{live_emulator.port}", f"localhost:{live_emulator.port}"):
             r = c.post("/_emulator/faults", json={"action": "clear"}, headers={**auth, "Host": host})
             assert r.status_code == 200, r.text
+
+
+async def test_recorded_bodies_are_bounded_in_bytes_too(client, emulator):
+    """emulator.received keeps at most received_max_bytes of bodies; the newest always."""
+    emulator.received_max_bytes = 10_000
+    for i in range(6):
+        r = await client.post("/v1/accounts", content=_raw({"name": f"n{i}", "pad": "x" * 3000}),
+                              headers=JSON)
+        assert r.status_code == 200
+    kept = [rec.body["name"] for rec in emulator.received if rec.path == "/v1/accounts"]
+    assert kept == ["n3", "n4", "n5"]  # three bodies of ~3 KB fit in 10 KB
+    assert emulator.last_body("POST", "/v1/accounts")["name"] == "n5"
