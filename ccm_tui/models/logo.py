@@ -266,7 +266,15 @@ def _parse_svg(data: bytes) -> Any:
         raise LogoError(
             "unsafe_svg", "refers to an external entity or DTD; SVG logos must be self-contained"
         ) from None
-    except Exception as exc:  # ParseError, unknown encodings
+    except (LookupError, ValueError) as exc:  # encodings expat cannot read (UTF-7, Shift_JIS)
+        if "encoding" not in str(exc):
+            raise LogoError("wrong_type", f"is not a well-formed SVG image; {_ALLOWED}") from None
+        raise LogoError(
+            "wrong_type",
+            f"declares an encoding the check cannot read ({exc}); save the SVG as UTF-8 or "
+            f"UTF-16; {_ALLOWED}",
+        ) from None
+    except Exception as exc:  # ParseError
         where = ""
         pos = getattr(exc, "position", None)
         if pos:

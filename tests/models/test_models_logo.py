@@ -271,8 +271,13 @@ def test_svg_refusal_names_the_field_in_the_model():
         (b"just some text", "not a PNG, JPEG or SVG image"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 40, "starts like a PNG image but cannot be read"),
         (b"\xff\xd8\xff\xe0garbage", "starts like a JPEG image but cannot be read"),
+        (b'<?xml version="1.0" encoding="UTF-7"?><svg>+ADw-script+AD4-alert(1)+ADw-/script+AD4-'
+         b"</svg>", "declares an encoding the check cannot read"),
+        ('<?xml version="1.0" encoding="UTF-32"?><svg/>'.encode("utf-32"),
+         "not a well-formed SVG image"),
     ],
-    ids=["html", "malformed-xml", "gif", "pdf", "svgz", "text", "fake-png", "fake-jpeg"],
+    ids=["html", "malformed-xml", "gif", "pdf", "svgz", "text", "fake-png", "fake-jpeg",
+         "utf7-script", "utf32"],
 )
 def test_wrong_or_damaged_content_refused(data, why):
     with pytest.raises(LogoError) as exc:
