@@ -76,32 +76,56 @@ def parse_json(raw: bytes) -> Any:
 
 
 def _check_tree(body: Any) -> None:
-    """Depth and lone surrogates, iteratively (no recursion however deep the body)."""
-    stack: list[tuple[Any, int, str]] = [(body, 1, "body")]
+    """Depth and lone surrogates, iteratively (no recursion however deep the body). Paths are
+    only spelled out for a message, so a 1 MiB array of numbers costs one quick pass."""
+    if isinstance(body, str) and _has_surrogate(body):
+        raise _surrogate("body", body)
+    if not isinstance(body, (dict, list)):
+        return
+    # (container, depth, parent entry, key in parent)
+    stack: list[tuple[Any, int, Any, Any]] = [(body, 1, None, None)]
     while stack:
-        value, depth, where = stack.pop()
-        if isinstance(value, str):
-            _check_text(value, where)
-            continue
-        if not isinstance(value, (dict, list)):
-            continue
+        entry = stack.pop()
+        value, depth = entry[0], entry[1]
         if depth > MAX_JSON_DEPTH:
-            raise HttpError(400, f"the request body is nested too deeply at `{where[:200]}`; at most "
-                                 f"{MAX_JSON_DEPTH} levels of arrays and objects are accepted")
-        if isinstance(value, dict):
-            for key, item in value.items():
-                _check_text(key, f"{where} (a key)")
-                stack.append((item, depth + 1, key if where == "body" else f"{where}.{key}"))
-        else:
-            stack.extend((item, depth + 1, f"{where}[{i}]") for i, item in enumerate(value))
+            raise HttpError(400, f"the request body is nested too deeply at `{_path(entry)[:200]}`"
+                                 f"; at most {MAX_JSON_DEPTH} levels of arrays and objects are "
+                                 "accepted")
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(key, str) and _has_surrogate(key):
+                raise _surrogate(f"{_path(entry)} (one of its keys)", key)
+            if isinstance(item, str):
+                if _has_surrogate(item):
+                    raise _surrogate(_path((None, 0, entry, key)), item)
+            elif isinstance(item, (dict, list)):
+                stack.append((item, depth + 1, entry, key))
 
 
-def _check_text(text: str, where: str) -> None:
+def _path(entry: Any) -> str:
+    """``auth_configs[0].oauth.client_id`` for a stack entry (walks up its parents)."""
+    parts: list[str] = []
+    while entry is not None and entry[2] is not None:
+        key = entry[3]
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+        entry = entry[2]
+    return "".join(reversed(parts)).lstrip(".") or "body"
+
+
+def _has_surrogate(text: str) -> bool:
+    if text.isascii():
+        return False
     try:
         text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise HttpError(400, f"invalid value for field `{where[:200]}`: holds a lone surrogate "
-                             f"(U+{ord(text[exc.start]):04X}), which is not Unicode text") from None
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _surrogate(where: str, text: str) -> HttpError:
+    code = next(ord(ch) for ch in text if 0xD800 <= ord(ch) <= 0xDFFF)
+    return HttpError(400, f"invalid value for field `{where[:200]}`: holds a lone surrogate "
+                          f"(U+{code:04X}), which is not Unicode text")
 
 
 async def json_body(request: Request, *, required: bool = True) -> Any:
