@@ -198,3 +198,20 @@ def test_an_endless_stdin_is_read_only_up_to_the_limit(monkeypatch, no_server, c
     assert main(["accounts", "create", "--from", "-", "--dry-run"]) == 2
     assert Endless.read_total == ACCOUNT_FILE_MAX_BYTES + 1
     assert "--from: <stdin> is more than 16777216 bytes" in capsys.readouterr().err
+
+
+def test_a_9000_by_9000_logo_is_refused_naming_the_flag_size_and_limit(tmp_path, no_server, capsys):
+    import io
+
+    from PIL import Image
+
+    f = tmp_path / "a.json"
+    f.write_text('{"name": "A"}')
+    buf = io.BytesIO()
+    Image.new("1", (9000, 9000)).save(buf, "PNG", optimize=True)
+    logo = tmp_path / "huge.png"
+    logo.write_bytes(buf.getvalue())  # about 10 KB on disk, 81 megapixels
+    assert main(["accounts", "create", "--from", str(f), "--logo", str(logo), "--dry-run"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"--logo: {logo} is a 9000×9000 PNG image (81.0 megapixels); at most 16 megapixels" in err
