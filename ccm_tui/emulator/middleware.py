@@ -82,8 +82,9 @@ class FaultMiddleware:
         if path.startswith(CONTROL_PREFIX):  # not CCM traffic: neither recorded nor faulted
             await self.app(scope, replay, send)
             return
+        # positional: tests wrap record(method, path, *rest)
         self.emulator.record(method, path, _parse(raw),
-                             scope.get("query_string", b"").decode("latin-1"), size=len(raw))
+                             scope.get("query_string", b"").decode("latin-1"), len(raw))
         faults = self.emulator.faults
         delay = faults.latency_for(method, path)
         if delay:
