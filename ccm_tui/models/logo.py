@@ -402,7 +402,8 @@ def _shown(qualified: str) -> str:
     prefix = {XLINK_NS: "xlink", XML_NS: "xml", **_INERT_NS}.get(ns)
     if prefix:
         return f"{prefix}:{local}"
-    return f"{{{ns}}}{local}" if ns else local
+    shown = f"{{{ns}}}{local}" if ns else local
+    return shown if len(shown) <= 80 else shown[:77] + "..."  # names come from the file
 
 
 def _check_element(qualified: str) -> str | None:
@@ -414,7 +415,7 @@ def _check_element(qualified: str) -> str | None:
         return local
     hint = _ELEMENT_HINTS.get(local) if ns in ("", SVG_NS) else None
     if ns not in ("", SVG_NS):
-        hint = f"elements of the {ns} namespace are not allowed in a logo"
+        hint = f"elements of the {ns[:80]} namespace are not allowed in a logo"
     raise LogoError(
         "unsafe_svg",
         f"contains a <{_shown(qualified)}> element, which is not allowed in a logo; "
