@@ -58,7 +58,8 @@ def parse_json(raw: bytes) -> Any:
     integers of more than 4300 digits), nesting deeper than MAX_JSON_DEPTH, and strings (or
     keys) holding a lone surrogate such as "\\ud800", which is not Unicode text."""
     try:
-        body = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite)
+        # decoded as UTF-8 first: json.loads(bytes) would also take UTF-16/32, CCM does not
+        body = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite)
     except json.JSONDecodeError as exc:
         raise HttpError(400, f"the request body is not valid JSON: {exc.msg} "
                              f"(line {exc.lineno}, column {exc.colno})") from None

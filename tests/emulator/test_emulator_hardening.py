@@ -85,6 +85,7 @@ MATRIX: list[Bad] = [
             "lone surrogate", label="lone surrogate deep inside"),
     _create(b'{"name": "a", "\\udc00": 1}', "lone surrogate", label="lone surrogate key"),
     _create(b'{"name": "\xff\xfe"}', "not UTF-8", label="invalid UTF-8"),
+    _create('{"name": "utf-16"}'.encode("utf-16"), "not UTF-8", label="UTF-16 JSON"),
     # -- wrong shapes and types
     _create([], "JSON object"),
     _create("a string", "JSON object"),
