@@ -193,10 +193,48 @@ class FaultInjector:
         }
         if action not in handlers:
             raise ValueError(f"`action` must be one of: {', '.join(handlers)}")
+        _check_args(action, args)
         try:
             handlers[action](**args)
         except TypeError as exc:
             raise ValueError(f"bad arguments for `{action}`: {exc}") from None
+
+
+#: Longest latency or delay a command may ask for (a typo of 1e9 would hang a test run).
+MAX_FAULT_SECONDS = 600.0
+
+
+def _printable(value: Any, limit: int = 200) -> bool:
+    return isinstance(value, str) and len(value) <= limit and all(" " <= c <= "~" for c in value)
+
+
+def _check_args(action: str, args: dict[str, Any]) -> None:
+    """Type-check a command's arguments, so a bad one is refused (400) instead of being stored
+    and breaking every later request."""
+    def bad(name: str, expected: str) -> ValueError:
+        return ValueError(f"bad arguments for `{action}`: `{name}` must be {expected}")
+
+    for name, value in args.items():
+        if name == "route":
+            if value is not None and not _printable(value):
+                raise bad(name, 'a route such as "GET /v1/accounts" (printable ASCII)')
+        elif name in ("seconds",):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                    0 <= value <= MAX_FAULT_SECONDS):
+                raise bad(name, f"a number of seconds from 0 to {MAX_FAULT_SECONDS:g}")
+        elif name in ("status", "count"):
+            if type(value) is not int or not 0 <= value <= 1_000_000:
+                raise bad(name, "a whole number")
+        elif name == "retry_after":
+            if value is not None and not (
+                    (type(value) in (int, float) and 0 <= value <= 10**9) or _printable(value, 100)):
+                raise bad(name, "a number of seconds or an HTTP date (printable ASCII)")
+        elif name == "content_type":
+            if not _printable(value):
+                raise bad(name, 'a media type such as "application/json" (printable ASCII)')
+        elif name == "kind":
+            if value not in MALFORMED_KINDS:
+                raise bad(name, f"one of {', '.join(MALFORMED_KINDS)}")
 
 
 def _take(rules: list[Any], method: str, path: str) -> Any:

@@ -12,7 +12,8 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,6 +100,24 @@ class Store:
         with self._lock:
             self._db.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``with store.transaction() as db:`` -- BEGIN ... COMMIT under the lock; ROLLBACK on
+        ANY exception (not only IntegrityError), which is then re-raised. A failed statement
+        never leaves the shared connection inside an open transaction, so the next operation
+        works as if the failed one had not been tried (a failing COMMIT included)."""
+        with self._lock:
+            if self._db.in_transaction:  # under the lock, any open transaction is a stale one
+                self._db.execute("ROLLBACK")
+            self._db.execute("BEGIN")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
     # -- users ------------------------------------------------------------------------------
     def ensure_user(self, user: dict[str, Any]) -> dict[str, Any]:
         """Insert the user unless one with this email exists; return the stored user."""
@@ -124,32 +143,24 @@ class Store:
     # -- accounts ---------------------------------------------------------------------------
     def insert_account(self, account: dict[str, Any], owner_id: str, roles: list[str] | None = None) -> None:
         """Insert an account and make ``owner_id`` an ACTIVE member; NameTakenError on a clash."""
-        with self._lock:
-            try:
-                self._db.execute("BEGIN")
-                self._db.execute(_INSERT_ACCOUNT, _account_row(account))
-                self._db.execute(
+        try:
+            with self.transaction() as db:
+                db.execute(_INSERT_ACCOUNT, _account_row(account))
+                db.execute(
                     _INSERT_MEMBERSHIP, (owner_id, account["acct_id"], json.dumps(roles or CREATOR_ROLES))
                 )
-                self._db.execute("COMMIT")
-            except sqlite3.IntegrityError:
-                self._db.execute("ROLLBACK")
-                raise NameTakenError(account["name"]) from None
+        except sqlite3.IntegrityError:
+            raise NameTakenError(account["name"]) from None
 
     def insert_many(self, accounts: list[dict[str, Any]], owner_id: str) -> None:
         """Bulk insert (seeding): one transaction, executemany."""
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                self._db.executemany(_INSERT_ACCOUNT, (_account_row(a) for a in accounts))
+        try:
+            with self.transaction() as db:
+                db.executemany(_INSERT_ACCOUNT, (_account_row(a) for a in accounts))
                 roles = json.dumps(CREATOR_ROLES)
-                self._db.executemany(
-                    _INSERT_MEMBERSHIP, ((owner_id, a["acct_id"], roles) for a in accounts)
-                )
-            except sqlite3.IntegrityError:
-                self._db.execute("ROLLBACK")
-                raise NameTakenError("seeded account name") from None
-            self._db.execute("COMMIT")
+                db.executemany(_INSERT_MEMBERSHIP, ((owner_id, a["acct_id"], roles) for a in accounts))
+        except sqlite3.IntegrityError:
+            raise NameTakenError("seeded account name") from None
 
     def get_account(self, acct_id: str) -> dict[str, Any] | None:
         with self._lock:
@@ -162,25 +173,23 @@ class Store:
         return json.loads(row["data"]) if row else None
 
     def update_account(self, account: dict[str, Any]) -> None:
-        with self._lock:
-            try:
-                self._db.execute(
+        try:
+            with self.transaction() as db:
+                db.execute(
                     "UPDATE accounts SET name = ?, account_status = ?, data = ? WHERE acct_id = ?",
                     (account["name"], account.get("account_status", "Active"), json.dumps(account),
                      account["acct_id"]),
                 )
-            except sqlite3.IntegrityError:
-                raise NameTakenError(account["name"]) from None
+        except sqlite3.IntegrityError:
+            raise NameTakenError(account["name"]) from None
 
     def delete_account(self, acct_id: str) -> bool:
-        with self._lock:
-            self._db.execute("BEGIN")
-            cur = self._db.execute("DELETE FROM accounts WHERE acct_id = ?", (acct_id,))
-            self._db.execute("DELETE FROM memberships WHERE acct_id = ?", (acct_id,))
-            self._db.execute(
+        with self.transaction() as db:
+            cur = db.execute("DELETE FROM accounts WHERE acct_id = ?", (acct_id,))
+            db.execute("DELETE FROM memberships WHERE acct_id = ?", (acct_id,))
+            db.execute(
                 "UPDATE sessions SET selected_account_id = NULL WHERE selected_account_id = ?", (acct_id,)
             )
-            self._db.execute("COMMIT")
             return cur.rowcount > 0
 
     def count_accounts(self) -> int:
