@@ -121,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     cfg_sub.add_parser("path", help="print where config.toml is read from (creates nothing)")
     cfg_sub.add_parser("check", help="validate config.toml and list its profiles")
+
+    p = sub.add_parser("completion", help="print a shell completion script (bash, zsh, fish)",
+                       description="Print a completion script for every subcommand and option. "
+                                   "Install: see README, \"Shell completion\".")
+    p.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
     return parser
 
 
@@ -198,6 +203,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from ccm_tui.cli.config_cmd import run_config
 
         return run_config(args)
+    if args.command == "completion":
+        from ccm_tui.cli.completion import run_completion
+
+        return run_completion(args)
     return _run_tui(args)
 
 

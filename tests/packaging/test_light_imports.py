@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-HEAVY = ("textual", "httpx", "pydantic", "starlette", "uvicorn", "cryptography", "rich")
+HEAVY = ("textual", "httpx", "pydantic", "starlette", "uvicorn", "cryptography", "rich",
+         "keyring", "shtab")
 
 PROBE = """
 import io, json, runpy, sys
