@@ -13,6 +13,7 @@ from ccm_tui import __version__
 EXIT_OK = 0
 EXIT_FAILURE = 1  # server, network or auth failure
 EXIT_USAGE = 2  # invalid input or usage
+EXIT_INTERRUPTED = 130  # Ctrl+C (128 + SIGINT), as shells report it
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error worth a traceback.
         try:
