@@ -12,6 +12,7 @@ The file (every key optional; unknown keys are refused)::
 
     default_profile = "prod"
     theme = "ansi-dark"
+    token_store = "auto"          # "remember session": "auto" | "keyring" | "file"
 
     [profiles.prod]
     url = "https://ccm.example.com"
@@ -91,6 +92,7 @@ class Config:
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    token_store: str = "auto"  # see ccm_tui.service.token_store
 
 
 def config_path() -> Path:
@@ -185,7 +187,8 @@ def _refuse_unknown(table: Mapping[str, Any], allowed: set[str], prefix: str) ->
             )
 
 
-_TOP_KEYS = {"default_profile", "theme", "profiles", "keymap"}
+_TOP_KEYS = {"default_profile", "theme", "profiles", "keymap", "token_store"}
+TOKEN_STORES = ("auto", "keyring", "file")
 _PROFILE_KEYS = {"url", "email", "ca_bundle", "read_only", "insecure", "connect_timeout",
                  "read_timeout"}
 
@@ -233,6 +236,10 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Config
                     key="default_profile",
                 )
         theme = _str(data["theme"], "theme") if "theme" in data else None
+        token_store = data.get("token_store", "auto")
+        if token_store not in TOKEN_STORES:
+            raise ConfigError(f"must be one of {', '.join(repr(m) for m in TOKEN_STORES)} "
+                              f"(got {token_store!r})", key="token_store")
         keymap_raw = data.get("keymap", {})
         if not isinstance(keymap_raw, dict):
             raise ConfigError("must be a table of binding id = \"keys\"", key="keymap")
@@ -244,7 +251,7 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Config
             raise ConfigError(exc.reason, key=exc.key, path=path) from None
         raise
     return Config(profiles=profiles, default_profile=default, theme=theme, keymap=keymap,
-                  path=path)
+                  path=path, token_store=token_store)
 
 
 def load_config(path: Path | str | None = None) -> Config:

@@ -15,7 +15,7 @@ from ccm_tui.api.client import CcmClient
 from ccm_tui.models import AccountRequest
 from ccm_tui.service.accounts import CreateOutcome, create_account
 
-NOT_SENT_MESSAGE = "not sent: the batch was stopped before this account's turn"
+NOT_SENT_MESSAGE = "stopped (Ctrl+C) before it was sent; not created"
 
 
 class BatchControl:
