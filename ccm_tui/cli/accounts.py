@@ -232,7 +232,7 @@ async def _create_batch(args, client, requests) -> int:
                 progress.advance(failed=outcome.state != "created")
                 tag = f"[{index + 1:>{width}}/{total}]"
                 if outcome.state == "created" and outcome.account is not None:
-                    if args.json:  # the redacted JSON only when it is printed (it costs per account)
+                    if args.json:  # redacted JSON only when printed (it costs per account)
                         results[index] = {"index": index, "name": name, "state": "created",
                                           "account": account_json(outcome.account)}
                     line = f"{tag} created  {name}  {outcome.account.acct_id}"

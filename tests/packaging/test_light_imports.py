@@ -34,6 +34,7 @@ print(json.dumps({"code": code, "out": out.getvalue(), "heavy": heavy}))
 
 @pytest.mark.slow
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["accounts", "--help"],
+                                  ["accounts", "create", "--help"], ["completion", "--help"],
                                   ["config", "path"]])
 def test_help_and_version_import_nothing_heavy(argv, tmp_path):
     proc = subprocess.run(
