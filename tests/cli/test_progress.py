@@ -183,3 +183,34 @@ def test_ctrl_c_mid_batch_finishes_in_flight_creates_and_exits_130(server, tmp_p
                        f"{len(not_sent)} not created, 0 unknown ({len(not_sent)} never sent; "
                        "the others were finished and checked)")
     assert "interrupted: no new account will be sent" in err
+
+
+def test_ctrl_c_typed_on_the_terminal_ends_the_progress_line_with_the_summary(server, tmp_path):
+    """The key itself, on a pty (SIGINT to the foreground process group): the progress line
+    says it is stopping, then gives way to the summary; the terminal is left clean."""
+    from pty_harness import KEY_CTRL_C
+
+    emulator = server.app.state.emulator
+    emulator.faults.latency(2.0, "POST /v1/accounts")
+    names = [f"key-{i:02d}" for i in range(12)]
+    argv = [sys.executable, "-m", "ccm_tui", "accounts", "create", "--from",
+            _batch_file(tmp_path, names), "--concurrency", "2"]
+    with PtyApp(argv, env=_env(server, tmp_path), cwd=REPO, cols=120, rows=40) as app:
+        app.wait_for(lambda s: PROGRESS.search(s) is not None or "0/12" in s, 60,
+                     "the progress line")
+        deadline = time.monotonic() + 60
+        while len(_posted_names(emulator)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        app.send(KEY_CTRL_C)
+        app.wait_for(lambda s: "Stopping: finishing the requests in flight" in s, 30,
+                     "the progress line saying it is stopping")
+        app.wait_for(lambda s: "interrupted: 12 account(s):" in s, 60, "the summary")
+        assert app.proc.wait(timeout=30) == 130
+        screen = app.text()
+    assert "Stopping" not in screen and "Creating accounts" not in screen
+    lines = [line.rstrip() for line in screen.splitlines() if line.strip()]
+    created = sum(bool(CREATED.match(line)) for line in lines)
+    assert created == len(_posted_names(emulator)) >= 2
+    assert lines[-1] == (f"interrupted: 12 account(s): {created} created, {12 - created} not "
+                         f"created, 0 unknown ({12 - created} never sent; the others were "
+                         "finished and checked)")
