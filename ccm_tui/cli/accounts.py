@@ -203,17 +203,15 @@ async def _create_one(args, client, req) -> int:
 async def _create_batch(args, client, requests) -> int:
     from ccm_tui.cli.interrupt import sigint_calls
     from ccm_tui.cli.progress import batch_progress
-    from ccm_tui.service.batch import BatchControl, create_many
+    from ccm_tui.service.batch import BatchControl
 
     total = len(requests)
-    width = len(str(total))
     results: list[dict[str, Any]] = [{} for _ in requests]
-    counts = {"created": 0, "not_created": 0, "unknown": 0}
+    counts = {"created": 0, "not_created": 0, "unknown": 0, "not_sent": 0}
     control = BatchControl()
-    not_sent = 0
     with batch_progress(total) as progress:
 
-        def interrupted() -> None:
+        def interrupted() -> None:  # Ctrl+C: send nothing new, finish what is in flight
             first = not control.stopped
             control.stop()
             progress.describe("Stopping: finishing the requests in flight")
@@ -223,37 +221,45 @@ async def _create_batch(args, client, requests) -> int:
                 file=sys.stderr)
 
         with sigint_calls(interrupted):
-            async for index, outcome in create_many(client, requests,
-                                                    concurrency=args.concurrency,
-                                                    control=control):
-                name = requests[index].name
-                counts[outcome.state] = counts.get(outcome.state, 0) + 1
-                not_sent += outcome.not_sent
-                progress.advance(failed=outcome.state != "created")
-                tag = f"[{index + 1:>{width}}/{total}]"
-                if outcome.state == "created" and outcome.account is not None:
-                    if args.json:  # redacted JSON only when printed (it costs per account)
-                        results[index] = {"index": index, "name": name, "state": "created",
-                                          "account": account_json(outcome.account)}
-                    line = f"{tag} created  {name}  {outcome.account.acct_id}"
-                    progress.print(line, file=sys.stderr if args.json else sys.stdout)
-                else:
-                    text = (outcome.message if outcome.not_sent
-                            else _failure_text(name, outcome))
-                    results[index] = {"index": index, "name": name, "state": outcome.state,
-                                      "error": text}
-                    label = ("NOT SENT" if outcome.not_sent
-                             else "UNKNOWN" if outcome.state == "unknown" else "FAILED ")
-                    progress.print(f"{tag} {label} {name}: {text}", file=sys.stderr)
+            await _report_each(args, client, requests, results, counts, control, progress)
+    # The progress line is gone: what follows is printed as it always was.
     if args.json:
         print_json(results)
     failed = counts["not_created"] + counts["unknown"]
     summary = (f"{total} account(s): {counts['created']} created, "
                f"{counts['not_created']} not created, {counts['unknown']} unknown")
     if control.stopped:
-        summary = (f"interrupted: {summary} ({not_sent} never sent; the others were finished "
-                   "and checked)")
+        summary = (f"interrupted: {summary} ({counts['not_sent']} never sent; the others were "
+                   "finished and checked)")
         print(summary, file=sys.stderr)
         return EXIT_INTERRUPTED
     print(summary, file=sys.stderr if failed or args.json else sys.stdout)
     return EXIT_FAILURE if failed else EXIT_OK
+
+
+async def _report_each(args, client, requests, results, counts, control, progress) -> None:
+    """One line per account as its outcome arrives (above the progress line, if any)."""
+    from ccm_tui.service.batch import create_many
+
+    total = len(requests)
+    width = len(str(total))
+    async for index, outcome in create_many(client, requests, concurrency=args.concurrency,
+                                            control=control):
+        name = requests[index].name
+        counts[outcome.state] = counts.get(outcome.state, 0) + 1
+        counts["not_sent"] += outcome.not_sent
+        progress.advance(failed=outcome.state != "created")
+        tag = f"[{index + 1:>{width}}/{total}]"
+        if outcome.state == "created" and outcome.account is not None:
+            if args.json:  # the redacted JSON only when it is printed (it costs per account)
+                results[index] = {"index": index, "name": name, "state": "created",
+                                  "account": account_json(outcome.account)}
+            line = f"{tag} created  {name}  {outcome.account.acct_id}"
+            progress.print(line, file=sys.stderr if args.json else sys.stdout)
+        else:
+            text = outcome.message if outcome.not_sent else _failure_text(name, outcome)
+            results[index] = {"index": index, "name": name, "state": outcome.state,
+                              "error": text}
+            label = ("NOT SENT" if outcome.not_sent
+                     else "UNKNOWN" if outcome.state == "unknown" else "FAILED ")
+            progress.print(f"{tag} {label} {name}: {text}", file=sys.stderr)
