@@ -190,3 +190,16 @@ def test_credentials_in_a_url_are_refused_without_echoing_them():
         with pytest.raises(ConfigError, match="user name or password") as exc:
             resolve_settings(url, None, None, None, {}, config=Config())
         assert "hunter2" not in str(exc.value)
+
+
+def test_config_check_says_where_remembered_sessions_go(home, capsys, memory_keyring):
+    write_config(home, 'token_store = "auto"\n')
+    assert main(["config", "check"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "remembered sessions go to the OS keyring (conftest MemoryKeyring)")
+    write_config(home, 'token_store = "file"\n')
+    assert main(["config", "check"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith('(token_store = "file")')
+    write_config(home, 'token_store = "vault"\n')
+    assert main(["config", "check"]) == 2
+    assert "token_store: must be one of 'auto', 'keyring', 'file'" in capsys.readouterr().err
