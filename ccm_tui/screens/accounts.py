@@ -62,6 +62,7 @@ class AccountsScreen(CcmScreen):
         self.loaded = False
         self.fetching = False  # pages are still being fetched
         self.partial = False  # Esc stopped the fetching: all_rows is not the whole list
+        self._fetched = 0  # accounts received by the current load
         self.error: str | None = None
         self._reload_on_resume = False
         self._filtered_for: str | None = None  # the query self.table.rows were filtered by
@@ -127,13 +128,15 @@ class AccountsScreen(CcmScreen):
         busy.display = True
         rows: list[Any] = []
         first = True
-        self.fetching, self.partial = True, False
+        self.fetching, self._fetched = True, 0
         self._show_state()
         try:
             async for page in self.session.client.iter_account_pages(page_size=PAGE_SIZE):
                 rows.extend(rows_from_accounts(page))
+                self._fetched = len(rows)
                 if first:
                     first = False
+                    self.partial = False  # the rows shown from now on are this load's
                     self.error = None
                     self.loaded = True
                     self._note_selected_name(rows)
@@ -152,6 +155,7 @@ class AccountsScreen(CcmScreen):
         bench_marks.mark("data_received", str(len(rows)))
         if first:  # no account at all
             self.error = None
+            self.partial = False
             self.loaded = True
             self.all_rows = []
             self._filtered_for = None
@@ -194,10 +198,11 @@ class AccountsScreen(CcmScreen):
         if self.query_text:
             title_text = f"Accounts — {shown} of {total} match “{self.query_text}”"
         elif self.fetching:
-            title_text = f"Loading accounts… {total:,}" if self.loaded else "Loading accounts…"
+            title_text = (f"Loading accounts… {self._fetched:,}" if self._fetched
+                          else "Loading accounts…")
         else:
             title_text = f"Accounts ({total})" if self.loaded else "Accounts"
-        if self.fetching and self.loaded:
+        if self.fetching and self._fetched:
             title_text += " — Esc stops"
         elif self.partial:
             title_text += " — partial"
@@ -259,7 +264,9 @@ class AccountsScreen(CcmScreen):
     def stop_loading(self) -> None:
         self.workers.cancel_group(self, "accounts-load")
         self.fetching = False
-        self.partial = True
+        if self._fetched or not self.loaded:
+            # (Stopped before a reload's first page: the previous list stays as it was.)
+            self.partial = True
         self.query_one("#accounts-busy").display = False
         self._show_state()
 
