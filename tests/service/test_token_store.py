@@ -170,8 +170,17 @@ class _Chained(chainer.ChainerBackend):
         return [self._inner]
 
 
-@pytest.mark.parametrize("backend", [fail.Keyring(), null.Keyring(), _Empty()],
-                         ids=["fail", "null", "empty-chainer"])
+def _plaintext_file_keyring():
+    """Stands for keyrings.alt's PlaintextKeyring (not installed here): same module path."""
+    from conftest import MemoryKeyring
+
+    cls = type("PlaintextKeyring", (MemoryKeyring,), {"__module__": "keyrings.alt.file"})
+    return cls()
+
+
+@pytest.mark.parametrize("backend", [fail.Keyring(), null.Keyring(), _Empty(),
+                                     _plaintext_file_keyring()],
+                         ids=["fail", "null", "empty-chainer", "keyrings.alt-file"])
 def test_backends_that_store_nothing_are_not_a_keyring(backend):
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
