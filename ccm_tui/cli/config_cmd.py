@@ -1,4 +1,4 @@
-"""`ccm-tui config path|check`: stdlib only, creates nothing."""
+"""`ccm-tui config path|check`: creates nothing; `path` imports the standard library only."""
 
 from __future__ import annotations
 
@@ -21,9 +21,12 @@ def run_config(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if cfg.path is None or not cfg.path.exists():
         print(f"{config_path()}: no config file (defaults apply)")
-        return EXIT_OK
-    print(f"{cfg.path}: OK")
+    else:
+        print(f"{cfg.path}: OK")
     for name, prof in sorted(cfg.profiles.items()):
         mark = " (default)" if name == cfg.default_profile else ""
         print(f"  {name}{mark}: {prof.url or '-'} {prof.email or ''}".rstrip())
+    from ccm_tui.service.token_store import describe
+
+    print(f"remembered sessions go to {describe(cfg.token_store)}")
     return EXIT_OK

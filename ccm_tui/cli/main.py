@@ -13,6 +13,7 @@ from ccm_tui import __version__
 EXIT_OK = 0
 EXIT_FAILURE = 1  # server, network or auth failure
 EXIT_USAGE = 2  # invalid input or usage
+EXIT_INTERRUPTED = 130  # Ctrl+C (128 + SIGINT), as shells report it
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     cfg_sub.add_parser("path", help="print where config.toml is read from (creates nothing)")
     cfg_sub.add_parser("check", help="validate config.toml and list its profiles")
+
+    p = sub.add_parser("completion", help="print a shell completion script (bash, zsh, fish)",
+                       description="Print a completion script for every subcommand and option. "
+                                   "Install: see README, \"Shell completion\".")
+    p.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
     return parser
 
 
@@ -192,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error worth a traceback.
         try:
@@ -227,6 +233,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from ccm_tui.cli.config_cmd import run_config
 
         return run_config(args)
+    if args.command == "completion":
+        from ccm_tui.cli.completion import run_completion
+
+        return run_completion(args)
     return _run_tui(args)
 
 

@@ -60,6 +60,9 @@ class AccountsScreen(CcmScreen):
         self.sort_index = 0
         self.sort_reverse = False
         self.loaded = False
+        self.fetching = False  # pages are still being fetched
+        self.partial = False  # Esc stopped the fetching: all_rows is not the whole list
+        self._fetched = 0  # accounts received by the current load
         self.error: str | None = None
         self._reload_on_resume = False
         self._filtered_for: str | None = None  # the query self.table.rows were filtered by
@@ -125,11 +128,15 @@ class AccountsScreen(CcmScreen):
         busy.display = True
         rows: list[Any] = []
         first = True
+        self.fetching, self._fetched = True, 0
+        self._show_state()
         try:
             async for page in self.session.client.iter_account_pages(page_size=PAGE_SIZE):
                 rows.extend(rows_from_accounts(page))
+                self._fetched = len(rows)
                 if first:
                     first = False
+                    self.partial = False  # the rows shown from now on are this load's
                     self.error = None
                     self.loaded = True
                     self._note_selected_name(rows)
@@ -142,9 +149,13 @@ class AccountsScreen(CcmScreen):
             return
         finally:
             busy.display = False
+            if self.fetching:
+                self.fetching = False
+                self._show_state()
         bench_marks.mark("data_received", str(len(rows)))
         if first:  # no account at all
             self.error = None
+            self.partial = False
             self.loaded = True
             self.all_rows = []
             self._filtered_for = None
@@ -186,11 +197,21 @@ class AccountsScreen(CcmScreen):
         shown, total = len(self.table.rows), len(self.all_rows)
         if self.query_text:
             title_text = f"Accounts — {shown} of {total} match “{self.query_text}”"
+        elif self.fetching:
+            title_text = (f"Loading accounts… {self._fetched:,}" if self._fetched
+                          else "Loading accounts…")
         else:
             title_text = f"Accounts ({total})" if self.loaded else "Accounts"
+        if self.fetching and self._fetched:
+            title_text += " — Esc stops"
+        elif self.partial:
+            title_text += " — partial"
         text = ""
         if self.error:
             text = f"Could not load accounts: {self.error} — press r to retry"
+        elif self.partial:
+            text = (f"Partial list: loading stopped after {total:,} accounts — "
+                    "press r to load them all")
         elif self.loaded and not total:
             text = "No accounts yet — press n to create one"
         elif self.loaded and self.query_text and not shown:
@@ -231,11 +252,23 @@ class AccountsScreen(CcmScreen):
         self.table.focus()
 
     def action_clear_filter(self) -> None:
+        if self.fetching:  # Esc while pages arrive: stop fetching, keep what has arrived
+            self.stop_loading()
+            return
         box = self.query_one("#accounts-filter", QuietInput)
         if box.value:
             box.value = ""  # Changed re-applies the (empty) filter
         box.display = False
         self.table.focus()
+
+    def stop_loading(self) -> None:
+        self.workers.cancel_group(self, "accounts-load")
+        self.fetching = False
+        if self._fetched or not self.loaded:
+            # (Stopped before a reload's first page: the previous list stays as it was.)
+            self.partial = True
+        self.query_one("#accounts-busy").display = False
+        self._show_state()
 
     # -- sort ----------------------------------------------------------------------------
     def _resort(self) -> None:

@@ -160,7 +160,7 @@ class LoginScreen(CcmScreen):
 
     @work(exclusive=True, group="login", exit_on_error=False)
     async def resume(self) -> None:
-        """A remembered token (0600 cache) logs in without asking; a stale one is deleted by
+        """A remembered token (OS keyring or 0600 file) logs in without asking; a stale one is deleted by
         the service and the form stays. Typing and logging in meanwhile cancels this."""
         from ccm_tui.api.errors import CcmError
         from ccm_tui.service.session import resume_session
@@ -184,6 +184,10 @@ class LoginScreen(CcmScreen):
         app.settings = settings
         app.session = session
         app.session_changed()
+        note = getattr(session, "token_store_note", None)
+        if note:  # where "remember session" keeps the token (said once), or why it cannot
+            app.notify(note, timeout=8,
+                       severity="warning" if "could not" in note else "information")
         if app.demo and app.demo_credentials:
             email_, password_ = app.demo_credentials
             app.notify(f"Demo server. Log in as {email_} / {password_}", title="DEMO", timeout=15)

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-HEAVY = ("textual", "httpx", "pydantic", "starlette", "uvicorn", "cryptography", "rich")
+HEAVY = ("textual", "httpx", "pydantic", "starlette", "uvicorn", "cryptography", "rich",
+         "keyring", "shtab")
 
 PROBE = """
 import io, json, runpy, sys
@@ -33,6 +34,7 @@ print(json.dumps({"code": code, "out": out.getvalue(), "heavy": heavy}))
 
 @pytest.mark.slow
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["accounts", "--help"],
+                                  ["accounts", "create", "--help"], ["completion", "--help"],
                                   ["config", "path"]])
 def test_help_and_version_import_nothing_heavy(argv, tmp_path):
     proc = subprocess.run(
