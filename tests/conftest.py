@@ -28,9 +28,8 @@ from collections.abc import Iterator
 
 import httpx
 import keyring
+from memory_keyring import MemoryKeyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 
 os.environ["TZ"] = "UTC"
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
@@ -98,26 +97,6 @@ def _reads_only_inside_the_checkout(request):
     if outside:
         pytest.fail("read outside the checkout (a fresh clone has none of these):\n  "
                     + "\n  ".join(outside[:20]), pytrace=False)
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring backend that keeps secrets in a dict (``entries[(service, user)]``)."""
-
-    priority = 1  # type: ignore[assignment]  # a real, viable backend
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("no such entry")
 
 
 @pytest.fixture

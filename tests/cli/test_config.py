@@ -252,7 +252,7 @@ def test_config_check_says_where_remembered_sessions_go(home, capsys, memory_key
     write_config(home, 'token_store = "auto"\n')
     assert main(["config", "check"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == (
-        "remembered sessions go to the OS keyring (conftest MemoryKeyring)")
+        "remembered sessions go to the OS keyring (memory keyring MemoryKeyring)")
     write_config(home, 'token_store = "file"\n')
     assert main(["config", "check"]) == 0
     assert capsys.readouterr().out.splitlines()[-1].endswith('(token_store = "file")')

@@ -60,7 +60,7 @@ async def remembered_login(transport, credentials):
 async def test_keyring_keeps_the_token_and_no_file_does(asgi_transport, demo_credentials,
                                                         memory_keyring, private_home, emulator):
     settings, token, note = await remembered_login(asgi_transport, demo_credentials)
-    assert note == "Session remembered in the OS keyring (conftest MemoryKeyring)"
+    assert note == "Session remembered in the OS keyring (memory keyring MemoryKeyring)"
     [(service, user)] = [k for k, v in memory_keyring.entries.items() if token in v]
     assert service == "ccm-tui" and user == f"{settings.email} at {URL}"
     assert demo_credentials[1] not in json.dumps(list(memory_keyring.entries.values()))
@@ -172,7 +172,7 @@ class _Chained(chainer.ChainerBackend):
 
 def _plaintext_file_keyring():
     """Stands for keyrings.alt's PlaintextKeyring (not installed here): same module path."""
-    from conftest import MemoryKeyring
+    from memory_keyring import MemoryKeyring
 
     cls = type("PlaintextKeyring", (MemoryKeyring,), {"__module__": "keyrings.alt.file"})
     return cls()
