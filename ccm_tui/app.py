@@ -295,7 +295,9 @@ def run_app(options: Any) -> int:
             env=os.environ,
         )
     except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        from ccm_tui.safetext import visible
+
+        print(f"error: {visible(exc)}", file=sys.stderr)
         return 2
     start_request_log()
     try:
