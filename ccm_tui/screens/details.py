@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from ccm_tui.safetext import json_text, visible
+from ccm_tui.safetext import json_text, truncate, visible
 from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.widgets.account_view import (
     AuthTree,
@@ -95,7 +95,7 @@ class AccountDetailsScreen(CcmScreen):
         if account is None:
             title.update(safe(f"Account {self.account_id}"))
             return
-        title.update(safe(f"Account: {account.name or account.acct_id}"))
+        title.update(safe(f"Account: {truncate(account.name or account.acct_id, 1000)}"))
         self.query_one("#details-fields", Static).update(
             groups_table(field_groups(account, totals_loading=totals_loading))
         )
