@@ -5,20 +5,21 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from rich.text import Text, TextType
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from rich.text import Text, TextType
 from textual.widgets import Button, Checkbox, DirectoryTree, Footer, Input, Label, Static
 
 from ccm_tui.screens.wizard.form import KIND_LABEL, AuthEntry, check_auth_entry
 from ccm_tui.screens.wizard.ids import FieldErrorLabel, error_label_for, field_key
+from ccm_tui.widgets.inputs import PlainInput
 from ccm_tui.widgets.safe import plain_label, safe
 
 
-class DialogInput(Input):
+class DialogInput(PlainInput):
     """A dialog's text field: Enter moves to the next field (the footer says so)."""
 
     BINDINGS = [Binding("enter", "submit", "Next", id="wizard.dialog.next_field")]

@@ -8,9 +8,9 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import (
     Button,
     Checkbox,
@@ -24,6 +24,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from ccm_tui.safetext import json_text, visible
 from ccm_tui.screens.wizard.form import (
     COMPONENTS,
     CONFIRM_WORD,
@@ -32,13 +33,13 @@ from ccm_tui.screens.wizard.form import (
     read_cert,
     read_logo,
 )
-from ccm_tui.safetext import json_text, visible
 from ccm_tui.screens.wizard.ids import FieldErrorLabel, field_key
+from ccm_tui.widgets.inputs import PlainInput
 from ccm_tui.widgets.safe import safe, safe_markup
 from ccm_tui.widgets.wizard_logo import LogoPreview
 
 
-class StepInput(Input):
+class StepInput(PlainInput):
     """A wizard text field: Enter leaves the step forward (the screen handles Submitted), and
     the footer says so — a plain Input's hidden Enter binding would otherwise hide "Next"."""
 
