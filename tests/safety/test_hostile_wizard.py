@@ -183,6 +183,24 @@ def test_odd_values_in_a_draft_load_describe_and_resume(private_home, doc):
     WizardForm.from_draft(draft.form)
 
 
+async def test_the_relogin_dialog_shows_the_user_and_the_message_visibly(hostile):
+    from ccm_tui.screens.wizard.modals import Relogin
+
+    ccm, url = hostile
+    app = console(url)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await logged_in(pilot)
+        app.push_screen(Relogin(COMBO, ERROR_TEXT))
+        await until(pilot, lambda: isinstance(app.screen, Relogin)
+                    and "Enter the password of" in screen_text(app))
+        assert_clean_terminal(app)
+        message = str(app.screen.query_one("#err-relogin").render())
+        assert message == visible(ERROR_TEXT, newlines=True)  # plain, every character shown
+        texts = [str(w.render()) for w in app.screen.query("Static")]
+        assert any(t.startswith(f"Enter the password of {visible(COMBO)} to log in") for t in texts)
+        assert app.is_running
+
+
 async def test_file_names_in_the_file_picker_are_shown_visibly(hostile, tmp_path):
     from ccm_tui.screens.wizard.modals import FilePicker
 
