@@ -23,7 +23,7 @@ TITLE_KINDS = ("[@click=app.screenshot", "\x1b]52", "\u202e", "東京", "AAAAAAA
 MARKUP = "[@click=app.quit]"
 
 
-async def until(pilot: Any, condition: Callable[[], bool], timeout: float = 15.0) -> None:
+async def until(pilot: Any, condition: Callable[[], bool], timeout: float = 30.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
