@@ -292,7 +292,8 @@ class ResumeDraftScreen(ModalScreen[str]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#resume" if self.readable else "#discard", Button).focus()
+        # An unreadable draft: a stray Enter keeps it (Later); discarding takes d.
+        self.query_one("#resume" if self.readable else "#later", Button).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose" and parameters == ("resume",):
