@@ -118,6 +118,32 @@ async def test_a_resumed_hostile_draft_shows_its_fields_visibly_and_keeps_them(h
         assert app.is_running
 
 
+async def test_a_drafts_hostile_auth_config_shows_visibly_in_the_auth_list(hostile):
+    from ccm_tui.screens.wizard import ResumeDraftScreen, WizardScreen
+    from ccm_tui.service.drafts import save_draft
+
+    ccm, url = hostile
+    oauth = {"idp_name": COMBO, "client_id": COMBO, "idp_icon_url": COMBO,
+             "idp_authorization_endpoint": COMBO, "idp_token_endpoint": COMBO}
+    save_draft({"name": "plain", "auths": [{"kind": "oauth", "oauth": oauth},
+                                            {"kind": "cluster_auth_ref", "target_id": COMBO}]})
+    app = console(url)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ResumeDraftScreen))
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, WizardScreen))
+        wiz = app.screen
+        await wiz.action_jump(2)  # the Auth step lists the configs
+        await until(pilot, lambda: wiz.step == 2 and "Cluster auth ref →" in screen_text(app))
+        assert_clean_terminal(app)
+        assert MARKUP in screen_text(app)
+        await wiz.action_jump(3)  # leaving it checks them: the errors are listed beside them
+        await until(pilot, lambda: wiz.auth_errors)
+        await pilot.pause()
+        assert_clean_terminal(app)
+        assert app.is_running
+
+
 @pytest.mark.parametrize("content", [
     b"{not json",
     b"\xff\xfe\x00binary",
