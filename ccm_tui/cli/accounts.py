@@ -14,10 +14,12 @@ from typing import Any
 from ccm_tui.cli.account_files import InputError, build_requests, load_account_file
 from ccm_tui.cli.main import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from ccm_tui.cli.output import account_details, account_json, account_table, print_json
+from ccm_tui.safetext import visible
 
 
 def _err(line: str) -> None:
-    print(f"error: {line}", file=sys.stderr)
+    # Server messages, names and ids are outside text: made visible, never printed raw.
+    print(f"error: {visible(line)}", file=sys.stderr)
 
 
 def run_accounts(args: argparse.Namespace, *, transport: Any = None) -> int:
@@ -140,7 +142,7 @@ async def _delete(args, client) -> int:
     except NotFound:
         _err(f"no account with id {args.acct_id}")
         return EXIT_FAILURE
-    print(f"deleted account {args.acct_id}")
+    print(f"deleted account {visible(args.acct_id)}")
     return EXIT_OK
 
 
@@ -195,7 +197,8 @@ async def _create_one(args, client, req) -> int:
             print_json(account_json(outcome.account))
         else:
             note = " (confirmed by listing after an unclear answer)" if outcome.reconciled else ""
-            print(f"created account {outcome.account.name} ({outcome.account.acct_id}){note}")
+            print(f"created account {visible(outcome.account.name)} "
+                  f"({visible(outcome.account.acct_id)}){note}")
             print(account_table([outcome.account]))
         return EXIT_OK
     _err(_failure_text(req.name, outcome))
@@ -256,7 +259,7 @@ async def _report_each(args, client, requests, results, counts, control, progres
             if args.json:  # the redacted JSON only when it is printed (it costs per account)
                 results[index] = {"index": index, "name": name, "state": "created",
                                   "account": account_json(outcome.account)}
-            line = f"{tag} created  {name}  {outcome.account.acct_id}"
+            line = f"{tag} created  {visible(name)}  {visible(outcome.account.acct_id)}"
             progress.print(line, file=sys.stderr if args.json else sys.stdout)
         else:
             text = outcome.message if outcome.not_sent else _failure_text(name, outcome)
@@ -264,4 +267,4 @@ async def _report_each(args, client, requests, results, counts, control, progres
                               "error": text}
             label = ("NOT SENT" if outcome.not_sent
                      else "UNKNOWN" if outcome.state == "unknown" else "FAILED ")
-            progress.print(f"{tag} {label} {name}: {text}", file=sys.stderr)
+            progress.print(f"{tag} {label} {visible(name)}: {visible(text)}", file=sys.stderr)

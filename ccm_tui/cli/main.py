@@ -207,7 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return EXIT_OK
     except Exception as exc:  # last resort: one clear line, never a traceback
-        print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+        from ccm_tui.safetext import visible
+
+        print(f"error: unexpected {type(exc).__name__}: {visible(exc)}", file=sys.stderr)
         return EXIT_FAILURE
 
 

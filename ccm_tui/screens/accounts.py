@@ -18,6 +18,7 @@ from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.widgets.account_table import COLUMNS, AccountTable
 from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.inputs import QuietInput
+from ccm_tui.widgets.safe import safe
 
 SORT_KEYS = [c.key for c in COLUMNS]
 #: Accounts per GET /v1/accounts: 10,000 accounts in 20 requests, not 100 (CCM and the
@@ -224,10 +225,11 @@ class AccountsScreen(CcmScreen):
         if previous is None or previous[0] != title_text:
             # The title's box is fixed (width 1fr in a one-line bar): no layout pass, which
             # would also repaint the table's scrollbars one frame later.
-            self.query_one("#accounts-title", Static).update(title_text, layout=False)
+            # Plain text: the filter is what the operator typed, the message the server's.
+            self.query_one("#accounts-title", Static).update(safe(title_text), layout=False)
         if previous is None or previous[1:] != state[1:]:
             message = self.query_one("#accounts-message", Static)
-            message.update(text)
+            message.update(safe(text))
             message.display = bool(text)
             message.set_class(bool(self.error), "error")
 

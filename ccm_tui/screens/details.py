@@ -3,17 +3,18 @@ a raw JSON view (redacted). Requests go through the session's client from a work
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Footer, Static
 
+from ccm_tui.safetext import json_text, truncate, visible
 from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.widgets.account_view import (
+    AuthTree,
     account_json,
     field_groups,
     fill_auth_tree,
@@ -22,6 +23,7 @@ from ccm_tui.widgets.account_view import (
     redact,
 )
 from ccm_tui.widgets.header import SessionHeader
+from ccm_tui.widgets.safe import safe
 
 
 class AccountDetailsScreen(CcmScreen):
@@ -56,14 +58,14 @@ class AccountDetailsScreen(CcmScreen):
         with VerticalScroll(id="details-body"):
             yield Static("", id="details-fields")
             yield Static("Authentication configs", id="auth-title", classes="section-title")
-            yield Tree("auth configs", id="auth-tree")
+            yield AuthTree("auth configs", id="auth-tree")
         # The JSON pane is built on first use (v), not at first paint.
         yield VerticalScroll(id="details-json")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#details-json").display = False
-        tree = self.query_one("#auth-tree", Tree)
+        tree = self.query_one("#auth-tree", AuthTree)
         tree.show_root = False
         self._render_account(totals_loading=True)
         self.load()
@@ -79,7 +81,7 @@ class AccountDetailsScreen(CcmScreen):
         try:
             account = await self.session.client.get_account(self.account_id, with_totals=True)
         except CcmError as exc:
-            status.update(f"Could not load the account: {describe_error(exc)} — press r to retry")
+            status.update(safe(f"Could not load the account: {describe_error(exc)} — press r to retry"))
             status.set_class(True, "error")
             self._render_account(totals_loading=False)
             return
@@ -91,13 +93,13 @@ class AccountDetailsScreen(CcmScreen):
         account = self.account
         title = self.query_one("#details-title", Static)
         if account is None:
-            title.update(f"Account {self.account_id}")
+            title.update(safe(f"Account {self.account_id}"))
             return
-        title.update(f"Account: {account.name or account.acct_id}")
+        title.update(safe(f"Account: {truncate(account.name or account.acct_id, 1000)}"))
         self.query_one("#details-fields", Static).update(
             groups_table(field_groups(account, totals_loading=totals_loading))
         )
-        fill_auth_tree(self.query_one("#auth-tree", Tree), account.auth_configs)
+        fill_auth_tree(self.query_one("#auth-tree", AuthTree), account.auth_configs)
         if self._json_built:
             self._fill_json()
 
@@ -106,7 +108,7 @@ class AccountDetailsScreen(CcmScreen):
         raw = redact(self.account.raw()) if self.account is not None else {}
         if raw.get("custom_logo"):
             raw["custom_logo"] = f"<{logo_summary(self.account.custom_logo)}; base64 not shown here>"
-        text = json.dumps(raw, indent=2, sort_keys=True, ensure_ascii=False)
+        text = json_text(raw, indent=2, sort_keys=True)
         if not pane.children:
             pane.mount(Static(text, id="json-text", markup=False))
         else:
@@ -132,7 +134,7 @@ class AccountDetailsScreen(CcmScreen):
 
     def action_copy_id(self) -> None:
         self.app.copy_to_clipboard(self.account_id)
-        self.notify(f"Copied the account id {self.account_id}", timeout=3)
+        self.notify(f"Copied the account id {visible(self.account_id)}", timeout=3, markup=False)
 
     def action_copy_json(self) -> None:
         if self.account is None:

@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, Footer, LoadingIndicator, Static
 from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.inputs import QuietInput
+from ccm_tui.widgets.safe import safe
 
 
 class LoginScreen(CcmScreen):
@@ -112,7 +113,7 @@ class LoginScreen(CcmScreen):
 
     def show_error(self, message: str, focus: str | None = None) -> None:
         error = self.query_one("#login-error", Static)
-        error.update(message)
+        error.update(safe(message))  # the server's message: plain text, never markup
         error.set_class(bool(message), "error")
         if focus:
             self.query_one(focus).focus()

@@ -142,7 +142,8 @@ class WizardForm:
             disable_attestation=b(data, "disable_attestation"),
             logo_path=s(data, "logo_path"),
         )
-        for raw in data.get("auths") or []:
+        auths = data.get("auths")
+        for raw in auths if isinstance(auths, list) else []:
             if not isinstance(raw, dict) or raw.get("kind") not in KINDS:
                 continue
             entry = AuthEntry(kind=raw["kind"])
