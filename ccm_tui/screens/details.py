@@ -35,6 +35,7 @@ class AccountDetailsScreen(CcmScreen):
         Binding("c", "copy_id", "Copy id", id="details.copy_id"),
         Binding("y", "copy_json", "Copy JSON", id="details.copy_json"),
         Binding("r", "reload", "Refresh", id="details.refresh"),
+        Binding("m", "members", "Members", id="details.members"),
         Binding("question_mark", "app.help", "Help", show=False, id="details.help"),
     ]
 
@@ -141,8 +142,15 @@ class AccountDetailsScreen(CcmScreen):
         self.app.copy_to_clipboard(account_json(self.account))
         self.notify("Copied the account JSON (secrets redacted)", timeout=3)
 
+    def action_members(self) -> None:
+        from ccm_tui.screens.members import open_members
+
+        name = self.account.name if self.account is not None else None
+        open_members(self, self.session, self.account_id, name)
+
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         return [
+            ("Members", "Who is in this account; invite, change roles, remove", self.action_members),
             ("Toggle JSON view", "Show the raw account JSON (redacted)", self.action_toggle_json),
             ("Copy account id", "Copy the full id (OSC 52)", self.action_copy_id),
             ("Copy account JSON", "Copy the redacted JSON", self.action_copy_json),

@@ -42,8 +42,8 @@ ROLE_ORDER = ("MANAGER", "WRITER", "READER")
 CONSOLE_ROLE = {"MANAGER": "Administrator", "WRITER": "Editor", "READER": "Viewer"}
 #: What each role may do, in one line (the invite and change-roles checklists show it).
 ROLE_HELP = {
-    "MANAGER": "invite, change and remove members; change the account's settings",
-    "WRITER": "create and change the account's apps, images, datasets and workflows",
+    "MANAGER": "manage members and the account's settings",
+    "WRITER": "create and change apps, images, datasets, workflows",
     "READER": "see the account and its objects; change nothing",
 }
 STATUS_WORDS = {"ACTIVE": "active", "PENDING": "invitation pending", "DISABLED": "disabled"}
