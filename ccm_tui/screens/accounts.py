@@ -42,7 +42,7 @@ class AccountsScreen(CcmScreen):
         Binding("enter", "details", "Details", id="accounts.details"),
         Binding("n", "new_account", "New", id="accounts.new"),
         Binding("s", "select_account", "Select", id="accounts.select"),
-        Binding("m", "members", "Members", id="accounts.members"),
+        Binding("m", "members", "Members", show=False, id="accounts.members"),
         Binding("r", "refresh", "Refresh", id="accounts.refresh"),
         Binding("o", "cycle_sort", "Sort", id="accounts.sort"),
         Binding("O", "reverse_sort", "Reverse", show=False, id="accounts.reverse"),

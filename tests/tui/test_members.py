@@ -373,3 +373,24 @@ async def test_pending_membership_cannot_list(make_app, det_emulator, demo_roles
         await pilot.press("m")
         await until(pilot, lambda: isinstance(app.screen, MembersScreen) and app.screen.error)
         assert "Could not load members: HTTP 403" in note(app.screen)
+
+
+async def test_details_count_members_and_pending_invitations(make_app, det_emulator):
+    seed_team(det_emulator)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        from ccm_tui.screens.details import AccountDetailsScreen
+
+        await until(pilot, lambda: accounts_ready(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, AccountDetailsScreen))
+        details = app.screen
+        line = details.query_one("#details-members")
+        await pilot.pause()
+        assert not line.display  # not the selected account: nothing read, nothing shown
+        assert not any(r.path == "/v1/users" for r in det_emulator.received)
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, MembersScreen) and app.screen.loaded)
+        await pilot.press("escape")
+        await until(pilot, lambda: line.display and str(line.render())
+                    == "Members: 3 members, 1 invitation pending — m lists them")
