@@ -20,6 +20,11 @@ CONTRACT (screens and service code rely on these signatures; keep them):
     await client.delete_account(acct_id) -> None
     await client.current_user() -> User
     await client.user_accounts(user_id) -> dict[str, UserAccountInfo]
+    # members of the SELECTED account (select_account first); reads retried, writes never:
+    await client.list_users(*, all_search=None, limit=100, offset=0, sort_by=None) -> UserListResponse
+    await client.invite_user(req: InviteUserRequest) -> User
+    await client.update_user(user_id, req: UpdateUserRequest) -> User
+    await client.remove_user_from_account(user_id) -> None
     await client.aclose()
     client.session_info: SessionInfo | None ; client.token_expires_at: int | None
     client.base_url: str ; client.is_authenticated: bool
