@@ -200,6 +200,19 @@ class RolesDialog(ModalScreen[Any]):
     def _field_submitted(self) -> None:
         self.action_next()
 
+    def on_worker_state_changed(self, event: Any) -> None:
+        """A send that failed in an unexpected way: say so in the dialog, never hang."""
+        from ccm_tui.screens.base import describe_error, report_worker_failure
+
+        if report_worker_failure(self, event) and self.stage == "sending":
+            self.stage = "done"
+            self._status(safe(f"not sent or unknown — {describe_error(event.worker.error)}; "
+                              "refresh the member list before trying again"), error=True)
+            button = self.query_one("#dialog-next", Button)
+            button.label = "Close"
+            button.disabled = False
+            button.focus()
+
     @work(exclusive=True, group="members-dialog-send", exit_on_error=False)
     async def _send(self) -> None:
         def on_phase(phase: str) -> None:
