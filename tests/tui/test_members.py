@@ -7,12 +7,18 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from tui_helpers import SERVER, START, accounts_ready, add_account, screen_text, until
+from tui_helpers import SERVER, START, accounts_ready, add_account, screen_text, until as _until
 
 from ccm_tui.screens.members import MembersScreen
 from ccm_tui.screens.members_dialogs import ConfirmDialog, MemberDetails, RolesDialog
 
 SIZE = (100, 30)
+
+
+async def until(pilot, condition, timeout: float = 20.0) -> None:
+    """tui_helpers.until with more room: these walks make several requests per step and the
+    test machines are shared."""
+    await _until(pilot, condition, timeout)
 
 
 def person(emulator, email, first=None, last=None, *, verified=True, login=True):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from tui_helpers import SERVER, START, accounts_ready, until
+from tui_helpers import SERVER, START, accounts_ready, until as _until
 
 from ccm_tui.app import create_app
 from ccm_tui.config import ConnectionSettings
@@ -17,6 +17,12 @@ from ccm_tui.emulator import create_app as create_emulator
 from ccm_tui.screens.accounts import AccountsScreen
 from ccm_tui.screens.members import MembersScreen
 from ccm_tui.screens.members_dialogs import ConfirmDialog, RolesDialog
+
+
+async def until(pilot, condition, timeout: float = 20.0) -> None:
+    """tui_helpers.until with more room: these walks make several requests per step and the
+    test machines are shared."""
+    await _until(pilot, condition, timeout)
 
 
 async def test_done_when_walkthrough_on_the_demo_data(capsys, monkeypatch):

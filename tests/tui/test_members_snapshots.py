@@ -4,8 +4,7 @@ uv run pytest tests/tui/test_members_snapshots.py --snapshot-update"""
 
 from __future__ import annotations
 
-from test_members import open_members, seed_team
-from tui_helpers import until
+from test_members import open_members, seed_team, until
 
 from ccm_tui.screens.members_dialogs import RolesDialog
 
