@@ -55,6 +55,9 @@ class MembersScreen(CcmScreen):
         Binding("question_mark", "app.help", "Help", show=False, id="members.help"),
     ]
 
+    #: Members read at most before the list counts as "paged" (then / searches the server).
+    max_members: int | None = None  # None: service.members.MAX_MEMBERS
+
     def __init__(self, session: Any, acct_id: str, account_name: str | None = None) -> None:
         super().__init__()
         self.session = session
@@ -122,7 +125,10 @@ class MembersScreen(CcmScreen):
             try:
                 me_id = svc.my_user_id(self.session.client) or getattr(
                     getattr(self.session, "user", None), "user_id", None)
-                self.listing = await svc.load_members(self.session.client, me_id=me_id, search=search)
+                self.listing = await svc.load_members(
+                    self.session.client, me_id=me_id, search=search,
+                    max_members=self.max_members or svc.MAX_MEMBERS)
+                self.listing.truncated = self.listing.truncated or bool(search)
             except CcmError as exc:
                 self.error = describe_error(exc)
                 self._show()
@@ -141,11 +147,15 @@ class MembersScreen(CcmScreen):
         text = "Members of $account"
         extra = ""
         if self.loaded:
-            extra = f" — {summary(self.all_rows)}"
-            if self.query_text and not (self.listing and self.listing.truncated):
-                extra += f"; {len(self.shown)} match “{self.query_text}”"
-            elif self.listing and self.listing.truncated:
-                extra += " (first ones only: / searches the server)"
+            paged = bool(self.listing and self.listing.truncated)
+            if paged and self.query_text:
+                extra = f" — {len(self.shown)} match “{self.query_text}” (searched on the server)"
+            else:
+                extra = f" — {summary(self.all_rows)}"
+                if self.query_text:
+                    extra += f"; {len(self.shown)} match “{self.query_text}”"
+                elif paged:
+                    extra += " (the first ones only: / searches the server)"
         self.query_one("#members-title", Static).update(
             safe_markup(f"[b]{text}[/b]$extra", account=self.account_name, extra=extra))
 

@@ -400,3 +400,22 @@ async def test_details_count_members_and_pending_invitations(make_app, det_emula
         await pilot.press("escape")
         await until(pilot, lambda: line.display and str(line.render())
                     == "Members: 3 members, 1 invitation pending — m lists them")
+
+
+async def test_filter_searches_the_server_when_the_list_is_paged(make_app, det_emulator, monkeypatch):
+    seed_team(det_emulator)
+    monkeypatch.setattr(MembersScreen, "max_members", 2)  # 4 members: only 2 are read
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_members(pilot)
+        assert len(screen.shown) == 2 and screen.listing.truncated
+        assert "the first ones only" in str(screen.query_one("#members-title").render())
+        await pilot.press("slash", *"rex")
+        await until(pilot, lambda: [r.email for r in screen.shown] == ["rex@example.com"]
+                    and not screen.query_one("#members-busy").display)
+        searches = [r.query for r in det_emulator.received if r.path == "/v1/users"]
+        assert searches[-1].endswith("all_search=rex")
+        assert "(searched on the server)" in str(screen.query_one("#members-title").render())
+        await pilot.press("escape")  # clears the filter: the first page again
+        await until(pilot, lambda: len(screen.shown) == 2 and "all_search" not in [
+            r.query for r in det_emulator.received if r.path == "/v1/users"][-1])
