@@ -417,17 +417,16 @@ class Store:
                 _is_active_manager(new_roles, new_status)
             ):
                 self._check_other_manager(acct_id, user_id, current)
-            self._db.execute("BEGIN")
-            self._db.execute(
-                "UPDATE memberships SET roles = ?, status = ? WHERE acct_id = ? AND user_id = ?",
-                (json.dumps(new_roles), new_status, acct_id, user_id),
-            )
+            statements: list[tuple[str, tuple[Any, ...]]] = [
+                ("UPDATE memberships SET roles = ?, status = ? WHERE acct_id = ? AND user_id = ?",
+                 (json.dumps(new_roles), new_status, acct_id, user_id)),
+            ]
             if profile:
-                user = {k: v for k, v in current.items() if k not in ("roles", "user_account_status")}
+                user = self.get_user(user_id) or {}
                 user.update(profile)
-                self._db.execute("UPDATE users SET data = ? WHERE user_id = ?",
-                                 (json.dumps(user), user_id))
-            self._db.execute("COMMIT")
+                statements.append(("UPDATE users SET data = ? WHERE user_id = ?",
+                                   (json.dumps(user), user_id)))
+            self._write_all(statements)
             updated = self.member(acct_id, user_id)
         assert updated is not None
         return updated
@@ -440,14 +439,22 @@ class Store:
                 raise LookupError(user_id)
             if _is_active_manager(current["roles"], current["user_account_status"]):
                 self._check_other_manager(acct_id, user_id, current)
-            self._db.execute("BEGIN")
-            self._db.execute("DELETE FROM memberships WHERE acct_id = ? AND user_id = ?",
-                             (acct_id, user_id))
-            self._db.execute(
-                "UPDATE sessions SET selected_account_id = NULL "
-                "WHERE selected_account_id = ? AND user_id = ?", (acct_id, user_id)
-            )
-            self._db.execute("COMMIT")
+            self._write_all([
+                ("DELETE FROM memberships WHERE acct_id = ? AND user_id = ?", (acct_id, user_id)),
+                ("UPDATE sessions SET selected_account_id = NULL "
+                 "WHERE selected_account_id = ? AND user_id = ?", (acct_id, user_id)),
+            ])
+
+    def _write_all(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """Run ``statements`` in one transaction: all of them or (on any error) none."""
+        self._db.execute("BEGIN")
+        try:
+            for sql, params in statements:
+                self._db.execute(sql, params)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def _check_other_manager(self, acct_id: str, user_id: str, current: dict[str, Any]) -> None:
         rows = self._db.execute(
