@@ -200,3 +200,30 @@ def test_members_list_as_a_subprocess(demo_server, demo_credentials, tmp_path):
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "Members of Payments (staging)" in proc.stdout and "fatima.haddad" in proc.stdout
+
+
+def test_enable_a_disabled_member(emu, capsys):
+    erik = member(emu, PROD, "erik.lindqvist@acme.example")
+    assert erik["user_account_status"] == "DISABLED"
+    code, out, _ = run(capsys, "members", "enable", "ERIK.lindqvist@acme.example", "--account", PROD)
+    assert code == 0 and "Erik Lindqvist <erik.lindqvist@acme.example> is now enabled" in out
+    assert writes(emu) == [("PATCH", f"/v1/users/{erik['user_id']}", {"user_account_status": "ACTIVE"})]
+    code, _, err = run(capsys, "members", "enable", "erik.lindqvist@acme.example", "--account", PROD)
+    assert code == 0 and "already active" in err  # nothing to do: said, nothing sent
+    assert len(writes(emu)) == 1
+
+
+def test_remove_asks_on_a_terminal(emu, capsys, monkeypatch):
+    from ccm_tui.cli import members as cli_members
+
+    answers = iter(["n", "y"])
+    questions = []
+    monkeypatch.setattr(cli_members, "_interactive", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda q: questions.append(q) or next(answers))
+    code, _, err = run(capsys, "members", "remove", "dana.kowalski@acme.example", "--account", PROD)
+    assert code == 2 and "not removed" in err
+    assert questions[0].startswith("Remove Dana Kowalski <dana.kowalski@acme.example> from Payments (prod) (")
+    assert writes(emu) == []
+    code, out, _ = run(capsys, "members", "remove", "dana.kowalski@acme.example", "--account", PROD)
+    assert code == 0 and "removed Dana Kowalski" in out
+    assert [w[0] for w in writes(emu)] == ["DELETE"]
