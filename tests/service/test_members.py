@@ -224,3 +224,21 @@ def test_resolve_account_by_id_prefix_and_name():
     assert svc.resolve_account(accounts, "Prod")[0].acct_id == "aaaa1111-0000"  # exact name first
     assert "give more of the id" in svc.resolve_account(accounts, "aaaa")[1]
     assert svc.resolve_account(accounts, "nope")[0] is None
+
+
+async def test_invite_that_times_out_after_the_commit_is_found_not_resent(live_session, live_emulator):
+    """Over a real socket: the server commits, then answers after the client's read timeout."""
+    emulator = live_emulator.emulator
+    client = live_session.client
+    acct = (await client.create_account(AccountRequest(name="Slow"))).acct_id
+    await svc.select_account(client, acct)
+    rows = (await svc.load_members(client)).rows
+    emulator.faults.delay_after_commit(1.5, route="POST /v1/users/invite")
+    phases = []
+    out = await svc.invite_member(client, rows, InviteUserRequest(user_email="slow@example.com",
+                                                                  roles=["READER"]),
+                                  on_phase=phases.append)
+    assert out.state == "created" and out.reconciled
+    assert "did not answer in time" in out.message
+    assert "checking" in phases
+    assert len([r for r in emulator.received if r.path == "/v1/users/invite"]) == 1
