@@ -142,6 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("acct_id", metavar="ID", help="the account id")
     p.add_argument("--yes", action="store_true", help="confirm the deletion")
 
+    from ccm_tui.cli.members import add_members_parser  # stdlib only, like this module
+
+    add_members_parser(sub, _add_connection_options)
+
     cfg = sub.add_parser("config", help="configuration file")
     cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     cfg_sub.add_parser("path", help="print where config.toml is read from (creates nothing)")
@@ -231,6 +235,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from ccm_tui.cli.accounts import run_accounts
 
         return run_accounts(args)
+    if args.command == "members":
+        from ccm_tui.cli.members import run_members
+
+        return run_members(args)
     if args.command == "config":
         from ccm_tui.cli.config_cmd import run_config
 

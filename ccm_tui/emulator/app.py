@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ccm_tui.emulator import routes_accounts, routes_session
+from ccm_tui.emulator import routes_accounts, routes_session, routes_users
 from ccm_tui.emulator.accounts import seed_accounts as build_seed_accounts
 from ccm_tui.emulator.clock import Clock
 from ccm_tui.emulator.core import DEMO_EMAIL, DEMO_PASSWORD, Emulator
@@ -135,7 +135,7 @@ def create_app(
             build_seed_accounts(int(seed_accounts), ids=emulator.ids, now=emulator.now()),
             emulator.user["user_id"],
         )
-    routes = [*routes_session.routes, *routes_accounts.routes]
+    routes = [*routes_session.routes, *routes_accounts.routes, *routes_users.routes]
     if control:
         routes.append(Route("/_emulator/faults", control_faults, methods=["POST"]))
     app = Starlette(

@@ -43,6 +43,7 @@ class AccountsScreen(CcmScreen):
         Binding("enter", "details", "Details", id="accounts.details"),
         Binding("n", "new_account", "New", id="accounts.new"),
         Binding("s", "select_account", "Select", id="accounts.select"),
+        Binding("m", "members", "Members", show=False, id="accounts.members"),
         Binding("r", "refresh", "Refresh", id="accounts.refresh"),
         Binding("o", "cycle_sort", "Sort", id="accounts.sort"),
         Binding("O", "reverse_sort", "Reverse", show=False, id="accounts.reverse"),
@@ -326,6 +327,13 @@ class AccountsScreen(CcmScreen):
     def _row_activated(self) -> None:
         self.action_details()
 
+    def action_members(self) -> None:
+        row = self._current()
+        if row is not None:
+            from ccm_tui.screens.members import open_members
+
+            open_members(self, self.session, row.acct_id, row.name)
+
     def action_copy_id(self) -> None:
         row = self._current()
         if row is not None:
@@ -381,6 +389,8 @@ class AccountsScreen(CcmScreen):
             ("Account details", "Open the highlighted account", self.action_details),
             ("Select account", "Make the highlighted account the session's account",
              self.action_select_account),
+            ("Members", "Who is in the highlighted account; invite, change roles, remove",
+             self.action_members),
             ("Copy account id", "Copy the highlighted id (OSC 52)", self.action_copy_id),
             ("Toggle role words", "Roles as API names (MANAGER) or console words (Administrator)",
              self.action_toggle_role_words),

@@ -37,6 +37,7 @@ class AccountDetailsScreen(CcmScreen):
         Binding("c", "copy_id", "Copy id", id="details.copy_id"),
         Binding("y", "copy_json", "Copy JSON", id="details.copy_json"),
         Binding("r", "reload", "Refresh", id="details.refresh"),
+        Binding("m", "members", "Members", show=False, id="details.members"),
         Binding("question_mark", "app.help", "Help", show=False, id="details.help"),
     ]
 
@@ -55,6 +56,7 @@ class AccountDetailsScreen(CcmScreen):
         yield SessionHeader(id="header")
         yield Static("", id="details-title")
         yield Static("", id="details-status")
+        yield Static("", id="details-members")
         with VerticalScroll(id="details-body"):
             yield Static("", id="details-fields")
             yield Static("Authentication configs", id="auth-title", classes="section-title")
@@ -69,6 +71,32 @@ class AccountDetailsScreen(CcmScreen):
         tree.show_root = False
         self._render_account(totals_loading=True)
         self.load()
+        self.count_members()
+
+    def on_screen_resume(self) -> None:
+        self.count_members()  # back from the Members screen: the counts may have changed
+
+    @work(exclusive=True, group="details-members", exit_on_error=False)
+    async def count_members(self) -> None:
+        """"Members: 3 members, 1 invitation pending" — read only when this account is the
+        session's selected one (CCM lists members of the selected account; selecting it just
+        to count would change the session behind the operator's back)."""
+        from ccm_tui.api.errors import CcmError
+        from ccm_tui.service import members as svc
+
+        line = self.query_one("#details-members", Static)
+        if getattr(self.session, "selected_account_id", None) != self.account_id:
+            line.display = False  # `m` lists them (and selects the account)
+            return
+        try:
+            listing = await svc.load_members(self.session.client)
+        except CcmError as exc:
+            line.update(f"Members: could not be read ({describe_error(exc)})")
+            line.display = True
+            return
+        more = "+" if listing.truncated else ""
+        line.update(f"Members: {svc.summary(listing.rows)}{more} — m lists them")
+        line.display = True
 
     # -- loading -------------------------------------------------------------------------
     @work(exclusive=True, group="details-load", exit_on_error=False)
@@ -143,8 +171,15 @@ class AccountDetailsScreen(CcmScreen):
         self.app.copy_to_clipboard(account_json(self.account))
         self.notify("Copied the account JSON (secrets redacted)", timeout=3)
 
+    def action_members(self) -> None:
+        from ccm_tui.screens.members import open_members
+
+        name = self.account.name if self.account is not None else None
+        open_members(self, self.session, self.account_id, name)
+
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         return [
+            ("Members", "Who is in this account; invite, change roles, remove", self.action_members),
             ("Toggle JSON view", "Show the raw account JSON (redacted)", self.action_toggle_json),
             ("Copy account id", "Copy the full id (OSC 52)", self.action_copy_id),
             ("Copy account JSON", "Copy the redacted JSON", self.action_copy_json),

@@ -35,7 +35,8 @@ print(json.dumps({"code": code, "out": out.getvalue(), "heavy": heavy}))
 @pytest.mark.slow
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["accounts", "--help"],
                                   ["accounts", "create", "--help"], ["completion", "--help"],
-                                  ["config", "path"]])
+                                  ["config", "path"], ["members", "--help"],
+                                  ["members", "invite", "--help"]])
 def test_help_and_version_import_nothing_heavy(argv, tmp_path):
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(HEAVY)],
