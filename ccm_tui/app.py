@@ -126,6 +126,30 @@ class CcmApp(App):
             for header in screen.query(SessionHeader):
                 header.refresh_info()
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,  # noqa: ARG002 - accepted for Textual's callers, never honoured
+    ) -> None:
+        """Every toast is plain text through the safe-text boundary.
+
+        Textual parses a toast as markup by default, and toasts carry server messages, account
+        names and file names (``[@click=app.quit]`` in an error would be a button that quits).
+        The console writes no markup in toasts, so none is parsed here, for any caller."""
+        from ccm_tui.safetext import visible
+
+        super().notify(
+            visible(message, newlines=True),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     # -- lifecycle -----------------------------------------------------------------------
     def on_mount(self) -> None:
         if self._keymap_config:
@@ -271,7 +295,9 @@ def run_app(options: Any) -> int:
             env=os.environ,
         )
     except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        from ccm_tui.safetext import visible
+
+        print(f"error: {visible(exc)}", file=sys.stderr)
         return 2
     start_request_log()
     try:

@@ -13,6 +13,7 @@ The file (every key optional; unknown keys are refused)::
 
     default_profile = "prod"
     theme = "ansi-dark"
+    token_store = "auto"          # "remember session": "auto" | "keyring" | "file"
 
     [profiles.prod]
     url = "https://ccm.example.com"
@@ -105,6 +106,7 @@ class Config:
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    token_store: str = "auto"  # see ccm_tui.service.token_store
 
 
 def config_path() -> Path:
@@ -205,7 +207,8 @@ def _refuse_unknown(table: Mapping[str, Any], allowed: set[str], prefix: str) ->
             )
 
 
-_TOP_KEYS = {"default_profile", "theme", "profiles", "keymap"}
+_TOP_KEYS = {"default_profile", "theme", "profiles", "keymap", "token_store"}
+TOKEN_STORES = ("auto", "keyring", "file")
 _PROFILE_KEYS = {"url", "email", "ca_bundle", "read_only", "insecure", "connect_timeout",
                  "read_timeout", "request_deadline", "max_list_items", "max_response_mb"}
 
@@ -259,6 +262,10 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Config
                     key="default_profile",
                 )
         theme = _str(data["theme"], "theme") if "theme" in data else None
+        token_store = data.get("token_store", "auto")
+        if token_store not in TOKEN_STORES:
+            raise ConfigError(f"must be one of {', '.join(repr(m) for m in TOKEN_STORES)} "
+                              f"(got {token_store!r})", key="token_store")
         keymap_raw = data.get("keymap", {})
         if not isinstance(keymap_raw, dict):
             raise ConfigError("must be a table of binding id = \"keys\"", key="keymap")
@@ -270,7 +277,7 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Config
             raise ConfigError(exc.reason, key=exc.key, path=path) from None
         raise
     return Config(profiles=profiles, default_profile=default, theme=theme, keymap=keymap,
-                  path=path)
+                  path=path, token_store=token_store)
 
 
 def check_not_writable_by_others(path: Path, *, key: str | None = None) -> None:

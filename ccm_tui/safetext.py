@@ -62,6 +62,19 @@ def visible(value: object, *, newlines: bool = False) -> str:
     return pattern.sub(_show, text)
 
 
+def visible_in_place(value: object) -> str:
+    """:func:`visible` one character for one, for an editable field whose cursor positions
+    index the text: C0 controls and DEL as their Control Pictures, every other unsafe
+    character as U+FFFD (``visible`` would widen it to a ``\\uXXXX`` escape)."""
+    text = "" if value is None else str(value)
+
+    def show(match: re.Match[str]) -> str:
+        code = ord(match.group(0))
+        return _show(match) if code < 0x20 or code == 0x7F else "\ufffd"
+
+    return _UNSAFE.sub(show, text)
+
+
 def is_clean(text: str) -> bool:
     """True when ``text`` holds nothing :func:`visible` would change."""
     return _UNSAFE.search(text) is None

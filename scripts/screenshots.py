@@ -62,6 +62,12 @@ CAPTIONS: dict[str, str] = {
     "12-created": "Submit succeeded: the new account's details open.",
     "13-accounts-after": "Back on the list: the new account with your roles and status.",
     "14-help": "`?` / F1: the keys of the current screen.",
+    "15-members": "`m`: the members of an account — roles, membership status (a pending "
+                  "invitation, a disabled member), email verified, last login; your row marked.",
+    "16-members-invite": "`a` invites: email, roles with what each may do, optional names.",
+    "17-members-review": "Invite review: the exact InviteUserRequest before it is sent.",
+    "18-members-last-manager": "Guard rail: the last active MANAGER cannot be demoted, disabled "
+                               "or removed — refused before anything is sent.",
 }
 
 
@@ -302,6 +308,55 @@ async def tour(shooter: Shooter, emulator_app: Any) -> list[str]:
     return secrets
 
 
+async def members_shots(shooter: Shooter, emulator_app: Any) -> None:
+    """The Members screen (issue 13) on "Payments (staging)", where the demo user is the only
+    active MANAGER: the list, the invite dialog and its review, and a refused demotion."""
+    import httpx
+
+    from ccm_tui.app import create_app
+    from ccm_tui.config import ConnectionSettings
+    from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
+    from ccm_tui.screens.accounts import AccountsScreen
+    from ccm_tui.screens.members import MembersScreen
+    from ccm_tui.screens.members_dialogs import RolesDialog
+
+    app = create_app(settings=ConnectionSettings(url=SERVER, email=DEMO_EMAIL),
+                     transport=httpx.ASGITransport(app=emulator_app), password=DEMO_PASSWORD,
+                     demo=True)
+
+    def members_loaded() -> bool:
+        s = app.screen
+        return isinstance(s, MembersScreen) and s.loaded and not s.query_one("#members-busy").display
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, AccountsScreen) and app.screen.loaded)
+        rows = [r.name for r in app.screen.table.rows]
+        await pilot.press(*["down"] * rows.index("Payments (prod)"), "m")
+        await settle(pilot, members_loaded)
+        await shooter.shot(pilot, "15-members")
+        await pilot.press("a")
+        await settle(pilot, lambda: isinstance(app.screen, RolesDialog))
+        await type_text(pilot, "new.person@example.com")
+        await pilot.press("tab", "tab", "space")
+        await settle(pilot)
+        await shooter.shot(pilot, "16-members-invite")
+        await pilot.press("ctrl+o")
+        await settle(pilot, lambda: app.screen.stage == "review")
+        await shooter.shot(pilot, "17-members-review")
+        await pilot.press("escape", "escape", "escape")  # review -> form -> closed -> accounts
+        await settle(pilot, lambda: isinstance(app.screen, AccountsScreen))
+        rows = [r.name for r in app.screen.table.rows]
+        cursor = app.screen.table.cursor
+        steps = rows.index("Payments (staging)") - cursor
+        await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "m")
+        await settle(pilot, members_loaded)
+        await pilot.press("slash")
+        await type_text(pilot, "demo@")
+        await pilot.press("enter", "d")  # your own row: the last active MANAGER
+        await settle(pilot)
+        await shooter.shot(pilot, "18-members-last-manager")
+
+
 # ---- checks and PNG ---------------------------------------------------------------------------
 def check_no_secrets(files: list[Path], secrets: list[str]) -> None:
     from ccm_tui.emulator import DEMO_PASSWORD
@@ -377,6 +432,7 @@ def main(argv: list[str] | None = None) -> int:
         emulator_app = create_app(demo_data=True, clock=ManualClock(CLOCK_START), id_seed=ID_SEED)
         asyncio.run(login_shot(shooter, emulator_app))
         secrets = asyncio.run(tour(shooter, emulator_app))
+        asyncio.run(members_shots(shooter, emulator_app))
     check_no_secrets(shooter.files, secrets)
 
     if args.no_png:

@@ -7,6 +7,11 @@
                        httpx timeouts do NOT apply in-process: use live_emulator for those)
     live_emulator      EmulatorServer on a free 127.0.0.1 port (.url, .app, .emulator)
     demo_credentials   (email, password) of the seeded user
+    memory_keyring     an in-memory OS keyring installed as keyring's backend (.entries)
+
+No test reaches the real OS keyring: PYTHON_KEYRING_BACKEND names keyring's "fail" backend
+for this process and every subprocess it starts (so "remember session" uses the 0600 file,
+as over SSH), unless a test installs ``memory_keyring``.
 
 The test session runs with TZ=UTC so local-time rendering is deterministic.
 """
@@ -22,9 +27,12 @@ import time
 from collections.abc import Iterator
 
 import httpx
+import keyring
+from memory_keyring import MemoryKeyring
 import pytest
 
 os.environ["TZ"] = "UTC"
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 if hasattr(time, "tzset"):
     time.tzset()
 
@@ -89,3 +97,14 @@ def _reads_only_inside_the_checkout(request):
     if outside:
         pytest.fail("read outside the checkout (a fresh clone has none of these):\n  "
                     + "\n  ".join(outside[:20]), pytrace=False)
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)

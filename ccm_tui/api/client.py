@@ -22,6 +22,11 @@ CONTRACT (screens and service code rely on these signatures; keep them):
     await client.delete_account(acct_id) -> None
     await client.current_user() -> User
     await client.user_accounts(user_id) -> dict[str, UserAccountInfo]
+    # members of the SELECTED account (select_account first); reads retried, writes never:
+    await client.list_users(*, all_search=None, limit=100, offset=0, sort_by=None) -> UserListResponse
+    await client.invite_user(req: InviteUserRequest) -> User
+    await client.update_user(user_id, req: UpdateUserRequest) -> User
+    await client.remove_user_from_account(user_id) -> None
     await client.aclose()
     client.session_info: SessionInfo | None ; client.token_expires_at: int | None
     client.base_url: str ; client.is_authenticated: bool
@@ -45,10 +50,11 @@ import asyncio
 import base64
 import json as _json
 import logging
+import re
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 # httpx imports its command-line client (click, pygments, rich.syntax: ~30 ms, ~1 MB) at
@@ -90,6 +96,9 @@ from ccm_tui.api.errors import (
 from ccm_tui.api.policy import Limits, RetryPolicy, Timeouts
 from ccm_tui.api.records import AuthKind, RequestHistory, RequestRecord
 from ccm_tui.api.tls import VerifyType, check_url, plain_http_context, ssl_context
+if TYPE_CHECKING:
+    from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest, UserListResponse
+
 from ccm_tui.models import (
     Account,
     AccountRequest,
@@ -175,6 +184,14 @@ class _Raw:
         if not isinstance(items, list):
             raise errmap.malformed(self.resp, method=self.method, path=self.path,
                                    what="JSON of the wrong shape")
+        if _SURROGATE_HINT.search(self.resp.content) and _has_surrogate(items):
+            # What the models refuse (pydantic cannot hold a lone surrogate): the list is as
+            # unreadable here as in every other view of it.
+            raise MalformedResponse(
+                f"the server sent an unreadable answer (a string that is not valid Unicode: a "
+                f"lone surrogate) to {self.method} {self.path.split('?')[0]}",
+                status=self.resp.status_code, method=self.method, path=self.path,
+            )
         for item in items:
             if type(item) is not dict or type(item.get("acct_id")) is not str:
                 raise MalformedResponse(
@@ -203,6 +220,28 @@ class _Raw:
 
 
 _DEEP = object()  # marker: json.loads gave up (RecursionError)
+
+#: A surrogate escape or a UTF-8-encoded surrogate anywhere in a body (a cheap first look;
+#: valid pairs match too, and are then told apart by _has_surrogate).
+_SURROGATE_HINT = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+
+
+def _has_surrogate(data: Any) -> bool:
+    """True when a string in ``data`` (keys included) holds a lone surrogate."""
+    stack = [data]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, str):
+            try:
+                obj.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(obj, dict):
+            stack.extend(obj.keys())
+            stack.extend(obj.values())
+        elif isinstance(obj, list):
+            stack.extend(obj)
+    return False
 
 
 def account_from_page(body: bytes, index: int, *, max_depth: int = 64,
@@ -834,6 +873,52 @@ class CcmClient:
                 self.on_request(record)
             except Exception:  # a broken log hook must never break a request
                 log.debug("on_request hook failed", exc_info=False)
+
+    # ---------------------------------------------------------------- members (issue 13)
+    # All four act on the session's selected account (select_account first). Reads are
+    # retried like every GET; the writes never are (an invitation is not idempotent, and a
+    # change or removal after an unclear answer is for the caller to check by re-reading).
+
+    async def list_users(
+        self,
+        *,
+        all_search: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        sort_by: str | None = None,
+    ) -> UserListResponse:
+        """``GET /v1/users``: one page of the selected account's members."""
+        from ccm_tui.models.user import UserListResponse
+
+        params: dict[str, Any] = {"limit": int(limit), "offset": int(offset)}
+        if all_search:
+            params["all_search"] = all_search
+        if sort_by:
+            params["sort_by"] = sort_by
+        raw = await self._call("GET", "/v1/users", params=params)
+        return raw.model(UserListResponse)
+
+    async def invite_user(
+        self, req: InviteUserRequest, *, on_sent: Callable[[], None] | None = None
+    ) -> User:
+        """``POST /v1/users/invite``. Never retried, not even after a 401."""
+        raw = await self._call(
+            "POST", "/v1/users/invite", json=req.wire_body(), retry=False, reauth=False,
+            create=True, on_sent=on_sent,
+        )
+        return raw.model(User)
+
+    async def update_user(self, user_id: str, req: UpdateUserRequest) -> User:
+        """``PATCH /v1/users/{user-id}`` (roles, membership status, names). Never retried."""
+        raw = await self._call(
+            "PATCH", f"/v1/users/{quote(user_id, safe='')}", json=req.wire_body(), retry=False
+        )
+        return raw.model(User)
+
+    async def remove_user_from_account(self, user_id: str) -> None:
+        """``DELETE /v1/users/{user-id}/accounts``: the user leaves the selected account (the
+        user itself is not deleted). Never retried."""
+        await self._call("DELETE", f"/v1/users/{quote(user_id, safe='')}/accounts", retry=False)
 
 
 def _mib(n: int) -> str:

@@ -37,18 +37,36 @@ class AccountFile:
 
 
 def _read_text(path: str) -> tuple[str, str]:
+    """The file's text: its size is checked before reading, and at most the limit + 1 byte
+    is read (also from stdin), so a huge file costs no memory."""
+    from ccm_tui.models.files import (
+        ACCOUNT_FILE_MAX_BYTES,
+        read_limited,
+        read_user_file,
+        too_big_message,
+    )
+
     if path == "-":
-        return "<stdin>", sys.stdin.read()
-    from ccm_tui.models.files import read_user_file
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is not None:
+            data = read_limited(stream, ACCOUNT_FILE_MAX_BYTES)
+        else:  # a text-only stdin (tests, embedding): characters, at most limit + 1 of them
+            data = sys.stdin.read(ACCOUNT_FILE_MAX_BYTES + 1).encode("utf-8", "surrogateescape")
+        if len(data) > ACCOUNT_FILE_MAX_BYTES:
+            raise InputError(
+                [f"--from: <stdin> {too_big_message(None, ACCOUNT_FILE_MAX_BYTES)}"]
+            )
+        name = "<stdin>"
+    else:
+        def refuse(reason: str, message: str) -> InputError:
+            return InputError([f"--from: {message}"])
 
-    def refuse(reason: str, message: str) -> InputError:
-        return InputError([f"--from: {message}"])
-
-    _, data = read_user_file(path, "a JSON or TOML", refuse)
+        _, data = read_user_file(path, "a JSON or TOML", refuse, limit=ACCOUNT_FILE_MAX_BYTES)
+        name = path
     try:
-        return path, data.decode("utf-8")
+        return name, data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError([f"--from: {path} is not UTF-8 text"]) from None
+        raise InputError([f"--from: {name} is not UTF-8 text"]) from None
 
 
 def _load_toml(name: str, text: str) -> AccountFile:

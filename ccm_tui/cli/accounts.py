@@ -12,12 +12,14 @@ import sys
 from typing import Any
 
 from ccm_tui.cli.account_files import InputError, build_requests, load_account_file
-from ccm_tui.cli.main import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
+from ccm_tui.cli.main import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from ccm_tui.cli.output import account_details, account_json, account_table, print_json
+from ccm_tui.safetext import visible
 
 
 def _err(line: str) -> None:
-    print(f"error: {line}", file=sys.stderr)
+    # Server messages, names and ids are outside text: made visible, never printed raw.
+    print(f"error: {visible(line)}", file=sys.stderr)
 
 
 def run_accounts(args: argparse.Namespace, *, transport: Any = None) -> int:
@@ -103,11 +105,13 @@ async def _with_session(args, settings, transport, handler, *extra) -> int:
 # ---------------------------------------------------------------------------- read-only
 
 async def _list(args, client) -> int:
+    from ccm_tui.cli.progress import list_progress
     from ccm_tui.service.accounts import load_accounts
 
     if args.json:
         return await _list_json(client)
-    accounts = await load_accounts(client)
+    with list_progress() as progress:  # shown on a terminal once a few pages have arrived
+        accounts = await load_accounts(client, on_page=lambda page: progress.add(len(page)))
     if not accounts:
         print("no accounts")
     else:
@@ -125,11 +129,14 @@ async def _list_json(client) -> int:
     import tempfile
 
     from ccm_tui.cli.output import JsonArrayWriter
+    from ccm_tui.cli.progress import list_progress
 
     with tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8") as spool:
-        with JsonArrayWriter(spool) as out:
+        # The progress line (a terminal's stderr only) is gone before the list is printed.
+        with list_progress() as progress, JsonArrayWriter(spool) as out:
             async for page in client.iter_account_pages():
                 out.write_all(account_json(a) for a in page)
+                progress.add(len(page))
         spool.seek(0)
         shutil.copyfileobj(spool, sys.stdout, 1 << 20)
     sys.stdout.flush()
@@ -159,7 +166,7 @@ async def _delete(args, client) -> int:
     except NotFound:
         _err(f"no account with id {args.acct_id}")
         return EXIT_FAILURE
-    print(f"deleted account {args.acct_id}")
+    print(f"deleted account {visible(args.acct_id)}")
     return EXIT_OK
 
 
@@ -214,7 +221,8 @@ async def _create_one(args, client, req) -> int:
             print_json(account_json(outcome.account))
         else:
             note = " (confirmed by listing after an unclear answer)" if outcome.reconciled else ""
-            print(f"created account {outcome.account.name} ({outcome.account.acct_id}){note}")
+            print(f"created account {visible(outcome.account.name)} "
+                  f"({visible(outcome.account.acct_id)}){note}")
             print(account_table([outcome.account]))
         return EXIT_OK
     _err(_failure_text(req.name, outcome))
@@ -222,32 +230,65 @@ async def _create_one(args, client, req) -> int:
 
 
 async def _create_batch(args, client, requests) -> int:
-    from ccm_tui.service.batch import create_many
+    from ccm_tui.cli.interrupt import sigint_calls
+    from ccm_tui.cli.progress import batch_progress
+    from ccm_tui.service.batch import BatchControl
 
     total = len(requests)
-    width = len(str(total))
     results: list[dict[str, Any]] = [{} for _ in requests]
-    counts = {"created": 0, "not_created": 0, "unknown": 0}
-    async for index, outcome in create_many(client, requests, concurrency=args.concurrency):
-        name = requests[index].name
-        counts[outcome.state] = counts.get(outcome.state, 0) + 1
-        tag = f"[{index + 1:>{width}}/{total}]"
-        if outcome.state == "created" and outcome.account is not None:
-            if args.json:  # the redacted JSON only when it is printed (it costs per account)
-                results[index] = {"index": index, "name": name, "state": "created",
-                                  "account": account_json(outcome.account)}
-            line = f"{tag} created  {name}  {outcome.account.acct_id}"
-            print(line, file=sys.stderr if args.json else sys.stdout)
-        else:
-            text = _failure_text(name, outcome)
-            results[index] = {"index": index, "name": name, "state": outcome.state,
-                              "error": text}
-            label = "UNKNOWN" if outcome.state == "unknown" else "FAILED "
-            print(f"{tag} {label} {name}: {text}", file=sys.stderr)
+    counts = {"created": 0, "not_created": 0, "unknown": 0, "not_sent": 0}
+    control = BatchControl()
+    with batch_progress(total) as progress:
+
+        def interrupted() -> None:  # Ctrl+C: send nothing new, finish what is in flight
+            first = not control.stopped
+            control.stop()
+            progress.describe("Stopping: finishing the requests in flight")
+            progress.print(
+                f"interrupted: no new account will be sent; {control.in_flight} request(s) in "
+                "flight are finished and checked first" + ("" if first else " (still waiting)"),
+                file=sys.stderr)
+
+        with sigint_calls(interrupted):
+            await _report_each(args, client, requests, results, counts, control, progress)
+    # The progress line is gone: what follows is printed as it always was.
     if args.json:
         print_json(results)
     failed = counts["not_created"] + counts["unknown"]
     summary = (f"{total} account(s): {counts['created']} created, "
                f"{counts['not_created']} not created, {counts['unknown']} unknown")
+    if control.stopped:
+        summary = (f"interrupted: {summary} ({counts['not_sent']} never sent; the others were "
+                   "finished and checked)")
+        print(summary, file=sys.stderr)
+        return EXIT_INTERRUPTED
     print(summary, file=sys.stderr if failed or args.json else sys.stdout)
     return EXIT_FAILURE if failed else EXIT_OK
+
+
+async def _report_each(args, client, requests, results, counts, control, progress) -> None:
+    """One line per account as its outcome arrives (above the progress line, if any)."""
+    from ccm_tui.service.batch import create_many
+
+    total = len(requests)
+    width = len(str(total))
+    async for index, outcome in create_many(client, requests, concurrency=args.concurrency,
+                                            control=control):
+        name = requests[index].name
+        counts[outcome.state] = counts.get(outcome.state, 0) + 1
+        counts["not_sent"] += outcome.not_sent
+        progress.advance(failed=outcome.state != "created")
+        tag = f"[{index + 1:>{width}}/{total}]"
+        if outcome.state == "created" and outcome.account is not None:
+            if args.json:  # the redacted JSON only when it is printed (it costs per account)
+                results[index] = {"index": index, "name": name, "state": "created",
+                                  "account": account_json(outcome.account)}
+            line = f"{tag} created  {visible(name)}  {visible(outcome.account.acct_id)}"
+            progress.print(line, file=sys.stderr if args.json else sys.stdout)
+        else:
+            text = outcome.message if outcome.not_sent else _failure_text(name, outcome)
+            results[index] = {"index": index, "name": name, "state": outcome.state,
+                              "error": text}
+            label = ("NOT SENT" if outcome.not_sent
+                     else "UNKNOWN" if outcome.state == "unknown" else "FAILED ")
+            progress.print(f"{tag} {label} {visible(name)}: {visible(text)}", file=sys.stderr)

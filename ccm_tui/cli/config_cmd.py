@@ -1,4 +1,4 @@
-"""`ccm-tui config path|check`: stdlib only, creates nothing."""
+"""`ccm-tui config path|check`: creates nothing; `path` imports the standard library only."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ccm_tui.cli.main import EXIT_OK, EXIT_USAGE
+from ccm_tui.safetext import visible
 
 
 def run_config(args: argparse.Namespace) -> int:
@@ -17,13 +18,16 @@ def run_config(args: argparse.Namespace) -> int:
     try:
         cfg = load_config()
     except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {visible(exc)}", file=sys.stderr)
         return EXIT_USAGE
     if cfg.path is None or not cfg.path.exists():
         print(f"{config_path()}: no config file (defaults apply)")
-        return EXIT_OK
-    print(f"{cfg.path}: OK")
+    else:
+        print(visible(f"{cfg.path}: OK"))
     for name, prof in sorted(cfg.profiles.items()):
         mark = " (default)" if name == cfg.default_profile else ""
-        print(f"  {name}{mark}: {prof.url or '-'} {prof.email or ''}".rstrip())
+        print(visible(f"  {name}{mark}: {prof.url or '-'} {prof.email or ''}".rstrip()))
+    from ccm_tui.service.token_store import describe
+
+    print(f"remembered sessions go to {visible(describe(cfg.token_store))}")
     return EXIT_OK

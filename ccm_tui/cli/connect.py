@@ -56,7 +56,10 @@ def _password(settings: Any) -> str | None:
         import getpass
 
         try:
-            return getpass.getpass(f"Password for {settings.email} at {settings.url}: ") or None
+            from ccm_tui.safetext import visible
+
+            prompt = visible(f"Password for {settings.email} at {settings.url}: ")
+            return getpass.getpass(prompt) or None
         except EOFError:
             return None
     return None

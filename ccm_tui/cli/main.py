@@ -12,6 +12,7 @@ from ccm_tui import __version__
 EXIT_OK = 0
 EXIT_FAILURE = 1  # server, network or auth failure
 EXIT_USAGE = 2  # invalid input or usage
+EXIT_INTERRUPTED = 130  # Ctrl+C (128 + SIGINT), as shells report it
 
 
 class TuiOptions:
@@ -179,10 +180,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("acct_id", metavar="ID", help="the account id")
     p.add_argument("--yes", action="store_true", help="confirm the deletion")
 
+    from ccm_tui.cli.members import add_members_parser  # stdlib only, like this module
+
+    add_members_parser(sub, _add_connection_options)
+
     cfg = sub.add_parser("config", help="configuration file")
     cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     cfg_sub.add_parser("path", help="print where config.toml is read from (creates nothing)")
     cfg_sub.add_parser("check", help="validate config.toml and list its profiles")
+
+    p = sub.add_parser("completion", help="print a shell completion script (bash, zsh, fish)",
+                       description="Print a completion script for every subcommand and option. "
+                                   "Install: see README, \"Shell completion\".")
+    p.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
     return parser
 
 
@@ -233,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error worth a traceback.
         try:
@@ -242,7 +252,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return EXIT_OK
     except Exception as exc:  # last resort: one clear line, never a traceback
-        print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+        from ccm_tui.safetext import visible
+
+        print(f"error: unexpected {type(exc).__name__}: {visible(exc)}", file=sys.stderr)
         return EXIT_FAILURE
 
 
@@ -264,10 +276,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         from ccm_tui.cli.accounts import run_accounts
 
         return run_accounts(args)
+    if args.command == "members":
+        from ccm_tui.cli.members import run_members
+
+        return run_members(args)
     if args.command == "config":
         from ccm_tui.cli.config_cmd import run_config
 
         return run_config(args)
+    if args.command == "completion":
+        from ccm_tui.cli.completion import run_completion
+
+        return run_completion(args)
     return _run_tui(args)
 
 

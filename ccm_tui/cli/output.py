@@ -1,11 +1,17 @@
-"""How the headless CLI prints accounts: an aligned table, or JSON (secrets redacted)."""
+"""How the headless CLI prints accounts: an aligned table, or JSON (secrets redacted).
+
+Everything printed passes the safe-text boundary (:mod:`ccm_tui.safetext`): table cells and
+field names have their control, bidi and invisible characters made visible, JSON escapes them,
+and columns are measured in terminal cells, not characters.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
+
+from ccm_tui.safetext import cell_width, json_text, ljust_cells, visible
 
 TABLE_COLUMNS = ("NAME", "ID", "ROLES", "STATUS", "ACCOUNT STATUS", "COMPONENT", "CREATED")
 
@@ -19,13 +25,14 @@ def account_json(account: Any) -> dict[str, Any]:
 
 def print_json(data: Any, out: TextIO | None = None) -> None:
     out = out or sys.stdout
-    out.write(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+    out.write(json_text(data, indent=2) + "\n")
 
 
 class JsonArrayWriter:
     """Writes a JSON array element by element, in exactly the text ``print_json(list)``
-    gives (indent 2): ``with JsonArrayWriter(out) as w: w.write_all(items)``. The closing
-    bracket is written only when the block ends without an exception."""
+    gives (indent 2, through the safe-text boundary: ``json_text``):
+    ``with JsonArrayWriter(out) as w: w.write_all(items)``. The closing bracket is written
+    only when the block ends without an exception."""
 
     def __init__(self, out: TextIO | None = None) -> None:
         self.out = out or sys.stdout
@@ -38,7 +45,7 @@ class JsonArrayWriter:
     def write_all(self, items: Any) -> None:
         parts = []
         for item in items:
-            text = json.dumps(item, indent=2, ensure_ascii=False, sort_keys=False)
+            text = json_text(item, indent=2)
             parts.append(("\n  " if self.count == 0 else ",\n  ") + text.replace("\n", "\n  "))
             self.count += 1
         self.out.write("".join(parts))
@@ -52,19 +59,18 @@ class JsonArrayWriter:
 
 
 def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # One line per account, whatever the server sent (names may hold odd characters).
-    return "".join(ch if ch.isprintable() else " " for ch in text) or "-"
+    # One line per account, whatever the server sent: newlines and escapes made visible.
+    return visible(value) or "-"
 
 
 def format_table(rows: Sequence[Sequence[Any]], headers: Sequence[str] = TABLE_COLUMNS) -> str:
     cells = [[_cell(c) for c in row] for row in rows]
-    widths = [len(h) for h in headers]
+    widths = [cell_width(h) for h in headers]
     for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+        widths = [max(w, cell_width(c)) for w, c in zip(widths, row, strict=True)]
+    lines = ["  ".join(ljust_cells(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     for row in cells:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        lines.append("  ".join(ljust_cells(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines)
 
 
@@ -82,10 +88,12 @@ def account_table(accounts: Sequence[Any]) -> str:
 def account_details(account: Any) -> str:
     """`accounts show` without --json: one "key: value" line per top-level field."""
     data = account_json(account)
-    width = max((len(k) for k in data), default=0)
+    # Unknown fields are kept: their names come from the server too.
+    keys = {key: visible(key) for key in data}
+    width = max((cell_width(k) for k in keys.values()), default=0)
     lines = []
     for key, value in data.items():
         if isinstance(value, dict | list):
-            value = json.dumps(value, ensure_ascii=False)
-        lines.append(f"{key.ljust(width)}  {_cell(value)}")
+            value = json_text(value, indent=None)
+        lines.append(f"{ljust_cells(keys[key], width)}  {_cell(value)}")
     return "\n".join(lines)

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ccm_tui.emulator import routes_accounts, routes_session
+from ccm_tui.emulator import routes_accounts, routes_session, routes_users
 from ccm_tui.emulator.accounts import seed_accounts as build_seed_accounts
 from ccm_tui.emulator.clock import Clock
 from ccm_tui.emulator.core import DEMO_EMAIL, DEMO_PASSWORD, Emulator
@@ -49,8 +49,26 @@ async def control_faults(request: Request) -> Response:
     ``{"action": "latency", "seconds": 0.2}``,
     ``{"action": "fail_next", "route": "GET /v1/accounts", "status": 503, "retry_after": 1}``,
     ``{"action": "settings", "duplicate_status": 400, "select_account_v2": false}``,
-    ``{"action": "clear"}``."""
+    ``{"action": "clear"}``.
+
+    Only for a logged-in client: it needs ``Authorization: Bearer <access_token>`` (the header;
+    the session cookie is not enough) and ``Content-Type: application/json``. A web page the
+    operator happens to visit can send neither without the browser asking (CORS preflight),
+    which the emulator never grants, so it cannot reconfigure a running emulator."""
     emu = emulator_of(request)
+    host = _host_name(request.headers.get("host", ""))
+    if emu.control_hosts is not None and host not in emu.control_hosts:
+        raise HttpError(403, "the fault control endpoint answers only requests addressed to the "
+                             "emulator's loopback address (127.0.0.1, ::1 or localhost), not "
+                             f"{host[:100]!r}")
+    scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or emu.authenticate(token.strip()) is None:
+        raise HttpError(401, "the fault control endpoint needs Authorization: Bearer "
+                             "<access_token> of a live session (log in with POST /v1/sys/auth)")
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";", 1)[0].strip().lower() != "application/json":
+        raise HttpError(415, "the fault control endpoint accepts only Content-Type: "
+                             "application/json")
     body = await json_body(request)
     commands = body if isinstance(body, list) else [body]
     for command in commands:
@@ -64,9 +82,17 @@ async def control_faults(request: Request) -> Response:
     return JSONResponse({"active": emu.faults.active})
 
 
+def _host_name(host: str) -> str:
+    """``"127.0.0.1:8080"`` -> ``"127.0.0.1"``, ``"[::1]:80"`` -> ``"::1"``, lower case."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
 def _apply_settings(emu: Emulator, command: dict[str, Any]) -> None:
     if "duplicate_status" in command:
-        if command["duplicate_status"] not in (400, 409):
+        if type(command["duplicate_status"]) is not int or command["duplicate_status"] not in (400, 409):
             raise ValueError("`duplicate_status` must be 400 or 409")
         emu.duplicate_status = command["duplicate_status"]
     if "select_account_v2" in command:
@@ -109,7 +135,7 @@ def create_app(
             build_seed_accounts(int(seed_accounts), ids=emulator.ids, now=emulator.now()),
             emulator.user["user_id"],
         )
-    routes = [*routes_session.routes, *routes_accounts.routes]
+    routes = [*routes_session.routes, *routes_accounts.routes, *routes_users.routes]
     if control:
         routes.append(Route("/_emulator/faults", control_faults, methods=["POST"]))
     app = Starlette(

@@ -19,8 +19,15 @@ EMULATOR_VERSION = "2.0.0-ccm-tui-emulator"
 SESSION_COOKIE = "ccm_session"
 #: Page size of GET /v1/accounts when the request names no ``limit``.
 DEFAULT_PAGE_SIZE = 100
+#: Largest ``limit`` GET /v1/accounts accepts (CCM publishes none; ours asks for 500).
+MAX_PAGE_SIZE = 1000
 #: How many request records ``Emulator.received`` keeps (oldest dropped first).
 RECEIVED_MAX = 1000
+#: ... and how many body bytes in all (1000 bodies of 1 MiB would otherwise be kept).
+RECEIVED_MAX_BYTES = 64 * 1024 * 1024
+#: Request bodies above this many bytes are refused with 413 (a create with a 128 KiB logo
+#: and a few pinned CAs is well below). ``Emulator.max_body_bytes`` may change it.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,11 @@ class Emulator:
       ``duplicate_status``: 409 (default) or 400 for a duplicate account name;
       ``select_account_v2``: False makes ``POST /v1/sys/session/select_account/{id}`` answer 404
       as older servers do, so a client's fallback to ``POST /v1/accounts/select_account/{id}``
-      can be tested.
+      can be tested;
+      ``max_body_bytes``: request bodies larger than this are answered 413 (MAX_BODY_BYTES);
+      ``control_hosts``: the Host names ``POST /_emulator/faults`` answers to (None: any).
+      EmulatorServer sets the loopback names when it listens on loopback, so a web page
+      that rebinds its own DNS name to 127.0.0.1 cannot reach the control endpoint.
     """
 
     def __init__(
@@ -74,7 +85,11 @@ class Emulator:
         self._password = password
         self.duplicate_status = 409
         self.select_account_v2 = True
+        self.max_body_bytes = MAX_BODY_BYTES
+        self.control_hosts: frozenset[str] | None = None
         self.received: deque[Received] = deque(maxlen=RECEIVED_MAX)
+        self.received_max_bytes = RECEIVED_MAX_BYTES
+        self._received_sizes: deque[int] = deque()
         self.user = self.store.ensure_user(
             {
                 "user_id": self.ids.new(),
@@ -128,8 +143,18 @@ class Emulator:
         self.store.update_session(auth.token, token_expires_at=expires)
         return self.store.get_session(auth.token) or auth.session
 
-    def record(self, method: str, path: str, body: Any, query: str = "") -> None:
+    def record(self, method: str, path: str, body: Any, query: str = "", size: int = 0) -> None:
+        """Keep one request; ``size`` (its body's bytes) counts against received_max_bytes,
+        and the oldest records are dropped to stay within it (the newest is always kept)."""
+        if len(self._received_sizes) != len(self.received):  # a test cleared or edited it
+            self._received_sizes = deque([0] * len(self.received))
+        if len(self.received) == self.received.maxlen:
+            self._received_sizes.popleft()
         self.received.append(Received(method, path, body, query))
+        self._received_sizes.append(size)
+        while len(self.received) > 1 and sum(self._received_sizes) > self.received_max_bytes:
+            self.received.popleft()
+            self._received_sizes.popleft()
 
     def last_body(self, method: str, path: str) -> Any:
         """The JSON body of the latest ``method path`` request received (KeyError if none)."""

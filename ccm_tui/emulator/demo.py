@@ -5,6 +5,11 @@ roles (MANAGER / WRITER / READER), membership status (ACTIVE / PENDING), account
 (Active / Deactivated), component (DEFAULT / CONFIDENTIAL_AI), auth configs (password,
 OAuth with TLS required, a cluster auth reference), created over the past months.
 
+Each account also has other members (``DEMO_MEMBERS``): every role, an ACTIVE / PENDING
+(invitation not accepted) / DISABLED membership, people who never logged in, and one account
+("Payments (staging)") whose only ACTIVE MANAGER is the demo user, so the last-manager rule
+can be seen.
+
 No secret is written anywhere: the OAuth configs carry no ``client_secret`` (the store would
 drop it anyway). ``seed_accounts=N`` (bulk ``seed-account-0000N`` names) is separate and stays
 what perf tests and benchmarks use.
@@ -16,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ccm_tui.emulator.accounts import new_account
+from ccm_tui.emulator.ids import IdFactory
 
 DAY = 86_400
 
@@ -128,4 +134,91 @@ def seed_demo(emulator: Any, accounts: tuple[DemoAccount, ...] = DEMO_ACCOUNTS) 
         if demo.status != "ACTIVE":
             emulator.store.set_membership(user_id, account["acct_id"], list(demo.roles), demo.status)
         stored.append(account)
+    seed_demo_members(emulator, stored)
     return stored
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    first_name: str | None
+    last_name: str | None
+    days_ago: float  # when the user was created
+    last_login_days_ago: float | None  # None: never logged in
+    email_verified: bool = True
+
+
+DEMO_PEOPLE: dict[str, DemoPerson] = {
+    "alice": DemoPerson("alice.nguyen@acme.example", "Alice", "Nguyen", 300, 0.2),
+    "bob": DemoPerson("bob.martin@acme.example", "Bob", "Martin", 280, 1.5),
+    "chen": DemoPerson("wei.chen@acme.example", "Wei", "Chen", 250, 12),
+    "dana": DemoPerson("dana.kowalski@acme.example", "Dana", "Kowalski", 190, 3.1),
+    "erik": DemoPerson("erik.lindqvist@acme.example", "Erik", "Lindqvist", 170, 95),
+    "fatima": DemoPerson("fatima.haddad@partner.example", "Fatima", "Haddad", 150, 40),
+    "zoe": DemoPerson("zoe.angstrom@acme.example", "Zoë", "Ångström", 60, 0.9),
+    "grace": DemoPerson("grace.okafor@acme.example", "Grace", "Okafor", 30, None, email_verified=False),
+    "priya": DemoPerson("priya.raman@contractor.example", None, None, 4, None, email_verified=False),
+}
+
+#: account name -> (person, roles, membership status) besides the demo user.
+DEMO_MEMBERS: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
+    "Payments (prod)": (
+        ("alice", ("MANAGER",), "ACTIVE"), ("bob", ("WRITER",), "ACTIVE"),
+        ("chen", ("READER",), "ACTIVE"), ("dana", ("WRITER", "READER"), "ACTIVE"),
+        ("priya", ("READER",), "PENDING"), ("erik", ("WRITER",), "DISABLED"),
+    ),
+    "Payments (staging)": (
+        ("bob", ("WRITER",), "ACTIVE"), ("chen", ("READER",), "ACTIVE"),
+        ("fatima", ("MANAGER",), "DISABLED"), ("priya", ("WRITER",), "PENDING"),
+    ),
+    "Data science sandbox": (
+        ("alice", ("MANAGER",), "ACTIVE"), ("zoe", ("WRITER",), "ACTIVE"),
+        ("grace", ("READER",), "ACTIVE"),
+    ),
+    "Fraud detection models": (
+        ("alice", ("MANAGER",), "ACTIVE"), ("dana", ("READER",), "ACTIVE"),
+        ("grace", ("WRITER",), "PENDING"),
+    ),
+    "Confidential AI pilot": (
+        ("zoe", ("MANAGER", "WRITER"), "ACTIVE"), ("grace", ("READER",), "ACTIVE"),
+        ("erik", ("READER",), "DISABLED"),
+    ),
+    "Partner analytics (shared)": (
+        ("fatima", ("MANAGER",), "ACTIVE"), ("alice", ("READER",), "ACTIVE"),
+    ),
+    "Legacy billing": (("chen", ("READER",), "DISABLED"),),
+    "Edge lab (test nodes)": (
+        ("bob", ("WRITER",), "ACTIVE"), ("priya", ("READER",), "PENDING"),
+    ),
+}
+
+
+def seed_demo_members(emulator: Any, accounts: list[dict[str, Any]]) -> None:
+    """Store the other members of the demo accounts (``DEMO_MEMBERS``).
+
+    Their ids come from a factory of their own, so adding members does not shift the ids of
+    accounts created later with a fixed ``id_seed``."""
+    ids = IdFactory("demo-members") if emulator.ids.deterministic else IdFactory()
+    now = emulator.now()
+    users: dict[str, dict[str, Any]] = {}
+    for key, person in DEMO_PEOPLE.items():
+        user: dict[str, Any] = {
+            "user_id": ids.new(), "user_email": person.email,
+            "created_at": int(now - person.days_ago * DAY),
+            "email_verified": person.email_verified,
+            "status": "ACTIVE" if person.last_login_days_ago is not None else "PENDING",
+            "accepted_latest_terms_and_conditions": person.last_login_days_ago is not None,
+        }
+        if person.first_name:
+            user["first_name"] = person.first_name
+        if person.last_name:
+            user["last_name"] = person.last_name
+        if person.last_login_days_ago is not None:
+            user["last_logged_in_at"] = int(now - person.last_login_days_ago * DAY)
+        users[key] = emulator.store.ensure_user(user)
+    by_name = {a["name"]: a["acct_id"] for a in accounts}
+    for name, members in DEMO_MEMBERS.items():
+        if name not in by_name:
+            continue
+        for key, roles, status in members:
+            emulator.store.add_member(by_name[name], users[key], list(roles), status)

@@ -68,6 +68,7 @@ class MalformedRule:
 class CommitRule:
     count: int
     seconds: float = 0.0
+    route: str = CREATE_ROUTE
 
 
 class FaultInjector:
@@ -125,17 +126,19 @@ class FaultInjector:
         with self._lock:
             self._malformed.append(MalformedRule(route, int(count), kind))
 
-    def drop_after_commit(self, count: int = 1) -> None:
-        """The next ``count`` successful ``POST /v1/accounts`` commit, then the connection is
-        closed before a complete response is sent."""
+    def drop_after_commit(self, count: int = 1, route: str = CREATE_ROUTE) -> None:
+        """The next ``count`` successful calls of ``route`` (``POST /v1/accounts`` unless
+        told otherwise) commit, then the connection is closed before a complete response is
+        sent."""
         with self._lock:
-            self._drops.append(CommitRule(int(count)))
+            self._drops.append(CommitRule(int(count), route=route))
 
-    def delay_after_commit(self, seconds: float, count: int = 1) -> None:
-        """The next ``count`` successful ``POST /v1/accounts`` commit, then wait ``seconds``
-        before answering (lets a client time out after the server committed)."""
+    def delay_after_commit(self, seconds: float, count: int = 1, route: str = CREATE_ROUTE) -> None:
+        """The next ``count`` successful calls of ``route`` (``POST /v1/accounts`` unless told
+        otherwise) commit, then wait ``seconds`` before answering (lets a client time out
+        after the server committed)."""
         with self._lock:
-            self._delays.append(CommitRule(int(count), float(seconds)))
+            self._delays.append(CommitRule(int(count), float(seconds), route=route))
 
     # -- queries used by the middleware -----------------------------------------------------
     def latency_for(self, method: str, path: str) -> float:
@@ -151,22 +154,15 @@ class FaultInjector:
             return _take(self._malformed, method, path)
 
     def wants_commit_fault(self, method: str, path: str) -> bool:
-        if not route_matches(CREATE_ROUTE, method, path):
-            return False
         with self._lock:
-            return bool(self._drops or self._delays)
+            return any(route_matches(r.route, method, path) for r in (*self._drops, *self._delays))
 
-    def take_commit_fault(self) -> tuple[bool, float]:
-        """(drop, delay_seconds) for a create that has just committed; consumes the rules."""
+    def take_commit_fault(self, method: str = "POST", path: str = "/v1/accounts") -> tuple[bool, float]:
+        """(drop, delay_seconds) for a call that has just committed; consumes the rules."""
         with self._lock:
-            drop = bool(self._drops)
-            if drop:
-                _consume(self._drops, self._drops[0])
-            delay = 0.0
-            if self._delays:
-                delay = self._delays[0].seconds
-                _consume(self._delays, self._delays[0])
-            return drop, delay
+            drop = _take(self._drops, method, path) is not None
+            delay_rule = _take(self._delays, method, path)
+            return drop, delay_rule.seconds if delay_rule is not None else 0.0
 
     @property
     def active(self) -> bool:
@@ -193,10 +189,48 @@ class FaultInjector:
         }
         if action not in handlers:
             raise ValueError(f"`action` must be one of: {', '.join(handlers)}")
+        _check_args(action, args)
         try:
             handlers[action](**args)
         except TypeError as exc:
             raise ValueError(f"bad arguments for `{action}`: {exc}") from None
+
+
+#: Longest latency or delay a command may ask for (a typo of 1e9 would hang a test run).
+MAX_FAULT_SECONDS = 600.0
+
+
+def _printable(value: Any, limit: int = 200) -> bool:
+    return isinstance(value, str) and len(value) <= limit and all(" " <= c <= "~" for c in value)
+
+
+def _check_args(action: str, args: dict[str, Any]) -> None:
+    """Type-check a command's arguments, so a bad one is refused (400) instead of being stored
+    and breaking every later request."""
+    def bad(name: str, expected: str) -> ValueError:
+        return ValueError(f"bad arguments for `{action}`: `{name}` must be {expected}")
+
+    for name, value in args.items():
+        if name == "route":
+            if value is not None and not _printable(value):
+                raise bad(name, 'a route such as "GET /v1/accounts" (printable ASCII)')
+        elif name in ("seconds",):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                    0 <= value <= MAX_FAULT_SECONDS):
+                raise bad(name, f"a number of seconds from 0 to {MAX_FAULT_SECONDS:g}")
+        elif name in ("status", "count"):
+            if type(value) is not int or not 0 <= value <= 1_000_000:
+                raise bad(name, "a whole number")
+        elif name == "retry_after":
+            if value is not None and not (
+                    (type(value) in (int, float) and 0 <= value <= 10**9) or _printable(value, 100)):
+                raise bad(name, "a number of seconds or an HTTP date (printable ASCII)")
+        elif name == "content_type":
+            if not _printable(value):
+                raise bad(name, 'a media type such as "application/json" (printable ASCII)')
+        elif name == "kind":
+            if value not in MALFORMED_KINDS:
+                raise bad(name, f"one of {', '.join(MALFORMED_KINDS)}")
 
 
 def _take(rules: list[Any], method: str, path: str) -> Any:

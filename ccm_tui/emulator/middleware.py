@@ -1,4 +1,8 @@
-"""ASGI middleware: records every request body, then applies the injected faults."""
+"""ASGI middleware: bounds and records every request body, then applies the injected faults.
+
+A body larger than ``Emulator.max_body_bytes`` is answered 413 before any route runs: from
+its Content-Length when it declares one, else by counting while reading a chunked body (the
+rest of it is read and thrown away, up to a bound, so the client sees the answer)."""
 
 from __future__ import annotations
 
@@ -48,12 +52,24 @@ class FaultMiddleware:
         self.emulator = emulator
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         method, path = scope["method"], scope["path"]
-        raw = await _read_body(receive)
-        self.emulator.record(method, path, _parse(raw), scope.get("query_string", b"").decode("latin-1"))
+        limit = self.emulator.max_body_bytes
+        declared = _content_length(scope)
+        if declared == -1:
+            await _send_error(send, 400, "the Content-Length header is not a whole number")
+            return
+        if declared is not None and declared > limit:
+            if declared <= limit + _DRAIN_MAX:
+                await _read_body(receive, limit)  # read and drop: the client sees the 413
+            await _send_too_large(send, limit, declared)
+            return
+        raw = await _read_body(receive, limit)
+        if raw is None:
+            await _send_too_large(send, limit, None)
+            return
         replayed = False
 
         async def replay() -> dict:
@@ -63,6 +79,12 @@ class FaultMiddleware:
                 return {"type": "http.request", "body": raw, "more_body": False}
             return await receive()
 
+        if path.startswith(CONTROL_PREFIX):  # not CCM traffic: neither recorded nor faulted
+            await self.app(scope, replay, send)
+            return
+        # positional: tests wrap record(method, path, *rest)
+        self.emulator.record(method, path, _parse(raw),
+                             scope.get("query_string", b"").decode("latin-1"), len(raw))
         faults = self.emulator.faults
         delay = faults.latency_for(method, path)
         if delay:
@@ -79,23 +101,25 @@ class FaultMiddleware:
             await _send_simple(send, 200, body, ctype)
             return
         if faults.wants_commit_fault(method, path):
-            await self.app(scope, replay, _CommitFaultSend(send, faults))
+            await self.app(scope, replay, _CommitFaultSend(send, faults, method, path))
             return
         await self.app(scope, replay, send)
 
 
 class _CommitFaultSend:
-    """Holds back a 200 answer to a create; then delays it, or breaks the connection."""
+    """Holds back a 2xx answer to a committing call; then delays it, or breaks the connection."""
 
-    def __init__(self, send: Any, faults: Any) -> None:
+    def __init__(self, send: Any, faults: Any, method: str = "POST", path: str = "/v1/accounts") -> None:
         self.send = send
         self.faults = faults
+        self.method = method
+        self.path = path
         self.start: dict | None = None
         self.body = b""
 
     async def __call__(self, message: dict) -> None:
         if message["type"] == "http.response.start":
-            if message["status"] != 200:
+            if message["status"] // 100 != 2:
                 await self.send(message)
                 return
             self.start = message
@@ -106,7 +130,7 @@ class _CommitFaultSend:
         self.body += message.get("body", b"")
         if message.get("more_body"):
             return
-        drop, delay = self.faults.take_commit_fault()
+        drop, delay = self.faults.take_commit_fault(self.method, self.path)
         if delay:
             await asyncio.sleep(delay)
         if not drop:
@@ -116,27 +140,62 @@ class _CommitFaultSend:
         # Committed; now promise more bytes than we send and give up on the connection.
         headers = [(k, v) for k, v in self.start["headers"] if k.lower() != b"content-length"]
         headers.append((b"content-length", str(len(self.body) + 4096).encode()))
-        await self.send({"type": "http.response.start", "status": 200, "headers": headers})
+        await self.send({"type": "http.response.start", "status": self.start["status"], "headers": headers})
         await self.send({"type": "http.response.body", "body": self.body[: len(self.body) // 2], "more_body": True})
         raise ConnectionDropped("emulator fault: connection dropped after the account was committed")
 
 
-async def _read_body(receive: Any) -> bytes:
-    chunks = []
+#: A body over the limit is read on (and dropped) up to this many bytes, so the client, which
+#: sends its whole body before reading, gets the 413 instead of a reset connection.
+_DRAIN_MAX = 64 * 1024 * 1024
+
+
+def _content_length(scope: dict) -> int | None:
+    """The declared Content-Length; None when absent, -1 when it is not a number."""
+    for name, value in scope.get("headers", []):
+        if name.lower() == b"content-length":
+            text = value.decode("latin-1").strip()
+            if not text.isascii() or not text.isdigit() or len(text) > 18:
+                return -1
+            return int(text)
+    return None
+
+
+async def _read_body(receive: Any, limit: int) -> bytes | None:
+    """The whole body, or None (after draining up to _DRAIN_MAX) when it is over ``limit``."""
+    chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= limit:
+            chunks.append(chunk)
+        elif chunks:
+            chunks = []  # over the limit: keep counting, keep nothing
+        if not message.get("more_body") or size > limit + _DRAIN_MAX:
             break
-    return b"".join(chunks)
+    return b"".join(chunks) if size <= limit else None
+
+
+async def _send_error(send: Any, status: int, message: str) -> None:
+    body = json.dumps({"message": message}).encode()
+    await _send_simple(send, status, body, b"application/json",
+                       [(b"connection", b"close")] if status == 413 else None)
+
+
+async def _send_too_large(send: Any, limit: int, declared: int | None) -> None:
+    size = f"{declared} bytes" if declared is not None else f"more than {limit} bytes"
+    await _send_error(send, 413, f"the request body is {size}; at most {limit} bytes are accepted")
 
 
 def _parse(raw: bytes) -> Any:
+    """The body as recorded for tests: parsed JSON when it is JSON, else its text."""
     if not raw:
         return None
     try:
         return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, numbers too long, too deep
         return raw.decode("utf-8", errors="replace")

@@ -7,7 +7,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ccm_tui.emulator.accounts import UnknownConfigId, apply_update, new_account, to_response
-from ccm_tui.emulator.core import DEFAULT_PAGE_SIZE, Emulator
+from ccm_tui.emulator.core import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Emulator
 from ccm_tui.emulator.http import HttpError, emulator_of, json_body, no_content, require_auth
 from ccm_tui.emulator.ids import is_uuid
 from ccm_tui.emulator.store import SORT_KEYS, NameTakenError
@@ -26,10 +26,12 @@ def _query_error(name: str, expected: str) -> HttpError:
 
 
 def parse_sort(value: str | None) -> list[tuple[str, bool]]:
-    """``"name:ASC,created_at:DESC"`` -> [("name", False), ("created_at", True)]."""
+    """``"name:ASC,created_at:DESC"`` -> [("name", False), ("created_at", True)].
+
+    Each key at most once (so at most four terms, however long the query string is)."""
     if value is None or not value.strip():
         return []
-    out = []
+    out: list[tuple[str, bool]] = []
     for part in value.split(","):
         key, _, direction = part.strip().partition(":")
         direction = direction.strip().upper() or "ASC"
@@ -37,6 +39,8 @@ def parse_sort(value: str | None) -> list[tuple[str, bool]]:
             raise _query_error(
                 "sort_by", f"key:ASC or key:DESC pairs separated by commas, keys among {', '.join(SORT_KEYS)}"
             )
+        if any(key == seen for seen, _ in out):
+            raise _query_error("sort_by", f"each key at most once (`{key}` is repeated)")
         out.append((key, direction == "DESC"))
     return out
 
@@ -44,12 +48,13 @@ def parse_sort(value: str | None) -> list[tuple[str, bool]]:
 def _parse_limit(value: str | None) -> int:
     if value is None:
         return DEFAULT_PAGE_SIZE
-    try:
-        limit = int(value)
-    except ValueError:
-        raise _query_error("limit", "a whole number of at least 1") from None
-    if limit < 1:
-        raise _query_error("limit", "a whole number of at least 1")
+    expected = f"a whole number from 1 to {MAX_PAGE_SIZE}"
+    text = value.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 9:  # also: no 5000-digit int()
+        raise _query_error("limit", expected)
+    limit = int(text)
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise _query_error("limit", expected)
     return limit
 
 

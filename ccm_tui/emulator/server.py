@@ -89,6 +89,11 @@ class EmulatorServer:
         sock.set_inheritable(True)
         self._socket = sock
         self.port = sock.getsockname()[1]
+        emulator = getattr(self.app.state, "emulator", None)  # None: a foreign app served
+        if emulator is not None and is_loopback(self.host):
+            # DNS rebinding: the control endpoint answers loopback names only
+            emulator.control_hosts = frozenset(
+                {"127.0.0.1", "localhost", "::1", self.host.strip("[]").lower()})
         config = uvicorn.Config(
             self.app, log_level="warning", access_log=False, log_config=None, lifespan="off",
             http="h11", ws="none",  # nothing to probe for: no websockets, no httptools

@@ -12,7 +12,8 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,6 +100,24 @@ class Store:
         with self._lock:
             self._db.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``with store.transaction() as db:`` -- BEGIN ... COMMIT under the lock; ROLLBACK on
+        ANY exception (not only IntegrityError), which is then re-raised. A failed statement
+        never leaves the shared connection inside an open transaction, so the next operation
+        works as if the failed one had not been tried (a failing COMMIT included)."""
+        with self._lock:
+            if self._db.in_transaction:  # under the lock, any open transaction is a stale one
+                self._db.execute("ROLLBACK")
+            self._db.execute("BEGIN")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
     # -- users ------------------------------------------------------------------------------
     def ensure_user(self, user: dict[str, Any]) -> dict[str, Any]:
         """Insert the user unless one with this email exists; return the stored user."""
@@ -124,32 +143,24 @@ class Store:
     # -- accounts ---------------------------------------------------------------------------
     def insert_account(self, account: dict[str, Any], owner_id: str, roles: list[str] | None = None) -> None:
         """Insert an account and make ``owner_id`` an ACTIVE member; NameTakenError on a clash."""
-        with self._lock:
-            try:
-                self._db.execute("BEGIN")
-                self._db.execute(_INSERT_ACCOUNT, _account_row(account))
-                self._db.execute(
+        try:
+            with self.transaction() as db:
+                db.execute(_INSERT_ACCOUNT, _account_row(account))
+                db.execute(
                     _INSERT_MEMBERSHIP, (owner_id, account["acct_id"], json.dumps(roles or CREATOR_ROLES))
                 )
-                self._db.execute("COMMIT")
-            except sqlite3.IntegrityError:
-                self._db.execute("ROLLBACK")
-                raise NameTakenError(account["name"]) from None
+        except sqlite3.IntegrityError:
+            raise NameTakenError(account["name"]) from None
 
     def insert_many(self, accounts: list[dict[str, Any]], owner_id: str) -> None:
         """Bulk insert (seeding): one transaction, executemany."""
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                self._db.executemany(_INSERT_ACCOUNT, (_account_row(a) for a in accounts))
+        try:
+            with self.transaction() as db:
+                db.executemany(_INSERT_ACCOUNT, (_account_row(a) for a in accounts))
                 roles = json.dumps(CREATOR_ROLES)
-                self._db.executemany(
-                    _INSERT_MEMBERSHIP, ((owner_id, a["acct_id"], roles) for a in accounts)
-                )
-            except sqlite3.IntegrityError:
-                self._db.execute("ROLLBACK")
-                raise NameTakenError("seeded account name") from None
-            self._db.execute("COMMIT")
+                db.executemany(_INSERT_MEMBERSHIP, ((owner_id, a["acct_id"], roles) for a in accounts))
+        except sqlite3.IntegrityError:
+            raise NameTakenError("seeded account name") from None
 
     def get_account(self, acct_id: str) -> dict[str, Any] | None:
         with self._lock:
@@ -162,25 +173,23 @@ class Store:
         return json.loads(row["data"]) if row else None
 
     def update_account(self, account: dict[str, Any]) -> None:
-        with self._lock:
-            try:
-                self._db.execute(
+        try:
+            with self.transaction() as db:
+                db.execute(
                     "UPDATE accounts SET name = ?, account_status = ?, data = ? WHERE acct_id = ?",
                     (account["name"], account.get("account_status", "Active"), json.dumps(account),
                      account["acct_id"]),
                 )
-            except sqlite3.IntegrityError:
-                raise NameTakenError(account["name"]) from None
+        except sqlite3.IntegrityError:
+            raise NameTakenError(account["name"]) from None
 
     def delete_account(self, acct_id: str) -> bool:
-        with self._lock:
-            self._db.execute("BEGIN")
-            cur = self._db.execute("DELETE FROM accounts WHERE acct_id = ?", (acct_id,))
-            self._db.execute("DELETE FROM memberships WHERE acct_id = ?", (acct_id,))
-            self._db.execute(
+        with self.transaction() as db:
+            cur = db.execute("DELETE FROM accounts WHERE acct_id = ?", (acct_id,))
+            db.execute("DELETE FROM memberships WHERE acct_id = ?", (acct_id,))
+            db.execute(
                 "UPDATE sessions SET selected_account_id = NULL WHERE selected_account_id = ?", (acct_id,)
             )
-            self._db.execute("COMMIT")
             return cur.rowcount > 0
 
     def count_accounts(self) -> int:
@@ -313,3 +322,213 @@ class Store:
     def delete_session(self, token: str) -> None:
         with self._lock:
             self._db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_digest(token),))
+
+    # -- members of an account (GET/PATCH /v1/users, invite, remove) ----------------------------
+    # Grouped here so the users routes need nothing else from the store. The last-manager
+    # rule is checked inside the same lock as the change, so two concurrent demotions cannot
+    # both pass it.
+
+    def find_user_by_email(self, email: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT data FROM users WHERE email = ? COLLATE NOCASE", (email,)
+            ).fetchone()
+        return json.loads(row["data"]) if row else None
+
+    def member(self, acct_id: str, user_id: str) -> dict[str, Any] | None:
+        """The user as a member of ``acct_id`` (roles and user_account_status merged in)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT u.data, m.roles, m.status FROM memberships m JOIN users u "
+                "ON u.user_id = m.user_id WHERE m.acct_id = ? AND m.user_id = ?",
+                (acct_id, user_id),
+            ).fetchone()
+        return _member(row) if row else None
+
+    def list_members(
+        self,
+        acct_id: str,
+        *,
+        search: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        sort: Iterable[tuple[str, bool]] = (),
+    ) -> tuple[list[dict[str, Any]], int, int]:
+        """(one page of members, total members, members matching ``search``).
+
+        ``search`` matches the email, first or last name (case-insensitive substring);
+        ``sort`` is (key, descending) pairs with keys from MEMBER_SORT_KEYS."""
+        where = "m.acct_id = ?"
+        params: list[Any] = [acct_id]
+        if search:
+            like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where += (
+                " AND (u.email LIKE ? ESCAPE '\\' OR json_extract(u.data, '$.first_name') LIKE ? "
+                "ESCAPE '\\' OR json_extract(u.data, '$.last_name') LIKE ? ESCAPE '\\' OR "
+                "(COALESCE(json_extract(u.data, '$.first_name'), '') || ' ' || "
+                "COALESCE(json_extract(u.data, '$.last_name'), '')) LIKE ? ESCAPE '\\')"
+            )
+            params.extend([like, like, like, like])
+        order = [f"{MEMBER_SORT_KEYS[k]} {'DESC' if desc else 'ASC'}" for k, desc in sort]
+        order.append("u.email COLLATE NOCASE ASC")
+        base = "FROM memberships m JOIN users u ON u.user_id = m.user_id"
+        with self._lock:
+            total = self._db.execute(
+                f"SELECT COUNT(*) {base} WHERE m.acct_id = ?", (acct_id,)
+            ).fetchone()[0]
+            filtered = self._db.execute(f"SELECT COUNT(*) {base} WHERE {where}", params).fetchone()[0]
+            rows = self._db.execute(
+                f"SELECT u.data, m.roles, m.status {base} WHERE {where} "
+                f"ORDER BY {', '.join(order)} LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+        return [_member(r) for r in rows], total, filtered
+
+    def invite_member(
+        self, acct_id: str, new_user: dict[str, Any], roles: list[str]
+    ) -> tuple[dict[str, Any], bool]:
+        """Add a PENDING membership for the user with ``new_user["user_email"]`` (stored first
+        when the email is new) -> (member, user_was_created). AlreadyMemberError (carrying
+        the member) when the email already belongs to a member of the account."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                row = self._db.execute(
+                    "SELECT data FROM users WHERE email = ? COLLATE NOCASE", (new_user["user_email"],)
+                ).fetchone()
+                created = row is None
+                user = new_user if created else json.loads(row["data"])
+                if created:
+                    self._db.execute(
+                        "INSERT INTO users (user_id, email, data) VALUES (?, ?, ?)",
+                        (user["user_id"], user["user_email"], json.dumps(user)),
+                    )
+                existing = self._db.execute(
+                    "SELECT u.data, m.roles, m.status FROM memberships m JOIN users u "
+                    "ON u.user_id = m.user_id WHERE m.acct_id = ? AND m.user_id = ?",
+                    (acct_id, user["user_id"]),
+                ).fetchone()
+                if existing is not None:
+                    raise AlreadyMemberError(_member(existing))
+                self._db.execute(
+                    "INSERT INTO memberships (user_id, acct_id, roles, status) VALUES (?, ?, ?, 'PENDING')",
+                    (user["user_id"], acct_id, json.dumps(roles)),
+                )
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        return dict(user, roles=list(roles), user_account_status="PENDING"), created
+
+    def update_member(
+        self,
+        acct_id: str,
+        user_id: str,
+        *,
+        roles: list[str] | None = None,
+        status: str | None = None,
+        profile: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Change a member's roles / membership status / profile fields in one step.
+
+        LookupError when the user is not a member; LastManagerError (nothing changed) when
+        the account would be left without an ACTIVE MANAGER."""
+        with self._lock:
+            current = self.member(acct_id, user_id)
+            if current is None:
+                raise LookupError(user_id)
+            new_roles = roles if roles is not None else current["roles"]
+            new_status = status or current["user_account_status"]
+            if _is_active_manager(current["roles"], current["user_account_status"]) and not (
+                _is_active_manager(new_roles, new_status)
+            ):
+                self._check_other_manager(acct_id, user_id, current)
+            statements: list[tuple[str, tuple[Any, ...]]] = [
+                ("UPDATE memberships SET roles = ?, status = ? WHERE acct_id = ? AND user_id = ?",
+                 (json.dumps(new_roles), new_status, acct_id, user_id)),
+            ]
+            if profile:
+                user = self.get_user(user_id) or {}
+                user.update(profile)
+                statements.append(("UPDATE users SET data = ? WHERE user_id = ?",
+                                   (json.dumps(user), user_id)))
+            self._write_all(statements)
+            updated = self.member(acct_id, user_id)
+        assert updated is not None
+        return updated
+
+    def remove_member(self, acct_id: str, user_id: str) -> None:
+        """Remove the membership (the user itself stays). LookupError / LastManagerError."""
+        with self._lock:
+            current = self.member(acct_id, user_id)
+            if current is None:
+                raise LookupError(user_id)
+            if _is_active_manager(current["roles"], current["user_account_status"]):
+                self._check_other_manager(acct_id, user_id, current)
+            self._write_all([
+                ("DELETE FROM memberships WHERE acct_id = ? AND user_id = ?", (acct_id, user_id)),
+                ("UPDATE sessions SET selected_account_id = NULL "
+                 "WHERE selected_account_id = ? AND user_id = ?", (acct_id, user_id)),
+            ])
+
+    def _write_all(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """Run ``statements`` in one transaction: all of them or (on any error) none."""
+        self._db.execute("BEGIN")
+        try:
+            for sql, params in statements:
+                self._db.execute(sql, params)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _check_other_manager(self, acct_id: str, user_id: str, current: dict[str, Any]) -> None:
+        rows = self._db.execute(
+            "SELECT roles FROM memberships WHERE acct_id = ? AND user_id != ? AND status = 'ACTIVE'",
+            (acct_id, user_id),
+        ).fetchall()
+        if not any("MANAGER" in json.loads(r["roles"]) for r in rows):
+            raise LastManagerError(current)
+
+    def add_member(self, acct_id: str, user: dict[str, Any], roles: list[str],
+                   status: str = "ACTIVE") -> dict[str, Any]:
+        """Seeding and tests: store ``user`` (unless its email exists) as a member."""
+        stored = self.ensure_user(user)
+        self.set_membership(stored["user_id"], acct_id, list(roles), status)
+        member = self.member(acct_id, stored["user_id"])
+        assert member is not None
+        return member
+
+
+#: ``sort_by`` keys of GET /v1/users and the SQL they order by.
+MEMBER_SORT_KEYS = {
+    "user_email": "u.email COLLATE NOCASE",
+    "first_name": "json_extract(u.data, '$.first_name') COLLATE NOCASE",
+    "last_name": "json_extract(u.data, '$.last_name') COLLATE NOCASE",
+    "created_at": "json_extract(u.data, '$.created_at')",
+    "last_logged_in_at": "COALESCE(json_extract(u.data, '$.last_logged_in_at'), 0)",
+    "user_account_status": "m.status",
+}
+
+
+class AlreadyMemberError(Exception):
+    def __init__(self, member: dict[str, Any]) -> None:
+        super().__init__(member.get("user_email"))
+        self.member = member
+
+
+class LastManagerError(Exception):
+    def __init__(self, member: dict[str, Any]) -> None:
+        super().__init__(member.get("user_email"))
+        self.member = member
+
+
+def _is_active_manager(roles: list[str], status: str) -> bool:
+    return status == "ACTIVE" and "MANAGER" in roles
+
+
+def _member(row: Any) -> dict[str, Any]:
+    user = json.loads(row["data"])
+    user["roles"] = json.loads(row["roles"])
+    user["user_account_status"] = row["status"]
+    return user

@@ -4,7 +4,9 @@ The shapes mirror the published spec's definitions (AccountRequest, AccountUpdat
 AuthenticationConfig, TlsConfig, CaConfig, ...). On top of the schema, CCM's tagged unions
 (AuthenticationConfig, TlsConfig, CaConfig) must set exactly one member, ``custom_logo`` must be
 standard base64 of at most 128 KiB, ``azure_cvm_pcr_priority`` must hold exactly 0..22 (the
-spec's own description) and a name must not be blank. Unknown fields are ignored, as serde does
+spec's own description) and a name must pass the client's own name rule
+(:func:`ccm_tui.models.rules.check_name`: not blank, no control or invisible characters, at
+most 255 characters), so the emulator is never looser than the client it tests. Unknown fields are ignored, as serde does
 by default. Every failure names the field: "invalid value for field `component`: ...".
 """
 
@@ -109,6 +111,12 @@ def check(value: Any, shape: tuple, path: str) -> None:
             raise _fail(path, "a string")
         if not value.strip():
             raise ValidationFailed(path, f"invalid value for field `{path}`: must not be empty")
+        from ccm_tui.models.rules import check_name  # lazy: it brings pydantic along
+
+        try:
+            check_name(value)
+        except ValueError as exc:
+            raise ValidationFailed(path, f"invalid value for field `{path}`: {exc}") from None
     elif kind == "bool":
         if not isinstance(value, bool):
             raise _fail(path, _EXPECTED[kind])

@@ -34,7 +34,10 @@ _WHERE = {
     "field_errors": "errors",
     "AuthResponse": "session",
     "SessionInfo": "session",
-    "User": "session",
+    "InviteUserRequest": "user",
+    "UpdateUserRequest": "user",
+    "User": "user",
+    "UserListResponse": "user",
     "UserAccountInfo": "session",
     "FieldWarning": "warnings",
     "account_request_warnings": "warnings",
@@ -83,5 +86,6 @@ if TYPE_CHECKING:
         UserAccountStatus,
     )
     from ccm_tui.models.errors import FieldError, field_errors
-    from ccm_tui.models.session import AuthResponse, SessionInfo, User, UserAccountInfo
+    from ccm_tui.models.session import AuthResponse, SessionInfo, UserAccountInfo
+    from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest, User, UserListResponse
     from ccm_tui.models.warnings import FieldWarning, account_request_warnings

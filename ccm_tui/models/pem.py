@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ccm_tui.models.files import read_user_file
+from ccm_tui.models.files import PEM_MAX_BYTES, read_user_file
 
 _PEM = b"-----BEGIN"
 _PEM_KEY = b"PRIVATE KEY-----"
@@ -26,7 +26,7 @@ _PEM_CERT = b"-----BEGIN CERTIFICATE-----"
 class PemError(ValueError):
     """A certificate or key was refused. ``reason`` is a short code.
 
-    Reasons: missing, directory, unreadable, empty, not_base64, garbage, key_not_cert,
+    Reasons: missing, directory, unreadable, too_big, empty, not_base64, garbage, key_not_cert,
     cert_not_key, encrypted, mismatch.
     """
 
@@ -215,7 +215,7 @@ def check_key_matches_cert_b64(key_b64: str, cert_b64: str) -> None:
 
 
 def _read(path: str | Path, what: str) -> tuple[Path, bytes]:
-    p, data = read_user_file(path, f"a {what}", PemError)
+    p, data = read_user_file(path, f"a {what}", PemError, limit=PEM_MAX_BYTES)
     if not data.strip():
         raise PemError("empty", f"{p} is empty; expected a {what}")
     return p, data

@@ -8,6 +8,9 @@ from pydantic import SecretStr, field_validator, model_validator
 
 from ccm_tui.models.base import ResponseModel, enum_or_raw, shield_secrets
 from ccm_tui.models.enums import AccessRoles, UserAccountStatus
+from ccm_tui.models.user import User
+
+__all__ = ["AuthResponse", "SessionInfo", "User", "UserAccountInfo"]
 
 
 class SessionInfo(ResponseModel):
@@ -26,26 +29,6 @@ class AuthResponse(ResponseModel):
     def _shield(cls, data: Any) -> Any:
         # a malformed answer must not put the token into ValidationError.errors()
         return shield_secrets(data)
-
-
-class User(ResponseModel):
-    user_id: str
-    user_email: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    last_logged_in_at: int | None = None
-    created_at: int | None = None
-    email_verified: bool | None = None
-    status: str | None = None
-    roles: list[str] | None = None
-    user_account_status: str | None = None
-    accepted_latest_terms_and_conditions: bool | None = None
-    new_email: str | None = None
-
-    @property
-    def display_name(self) -> str:
-        full = " ".join(p for p in (self.first_name, self.last_name) if p)
-        return full or self.user_email or self.user_id
 
 
 class UserAccountInfo(ResponseModel):

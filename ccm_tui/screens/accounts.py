@@ -20,6 +20,7 @@ from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.widgets.account_table import COLUMNS, AccountTable
 from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.inputs import QuietInput
+from ccm_tui.widgets.safe import safe
 
 SORT_KEYS = [c.key for c in COLUMNS]
 #: Accounts per GET /v1/accounts: the client's LIST_PAGE_SIZE, the largest page CCM serves
@@ -47,6 +48,7 @@ class AccountsScreen(CcmScreen):
         Binding("enter", "details", "Details", id="accounts.details"),
         Binding("n", "new_account", "New", id="accounts.new"),
         Binding("s", "select_account", "Select", id="accounts.select"),
+        Binding("m", "members", "Members", show=False, id="accounts.members"),
         Binding("r", "refresh", "Refresh", id="accounts.refresh"),
         Binding("o", "cycle_sort", "Sort", id="accounts.sort"),
         Binding("O", "reverse_sort", "Reverse", show=False, id="accounts.reverse"),
@@ -65,6 +67,9 @@ class AccountsScreen(CcmScreen):
         self.sort_index = 0
         self.sort_reverse = False
         self.loaded = False
+        self.fetching = False  # pages are still being fetched
+        self.partial = False  # Esc stopped the fetching: all_rows is not the whole list
+        self._fetched = 0  # accounts received by the current load
         self.error: str | None = None
         self._reload_on_resume = False
         self._filtered_for: str | None = None  # the query self.table.rows were filtered by
@@ -136,11 +141,15 @@ class AccountsScreen(CcmScreen):
         self._store = SortedRows(SORT_KEYS[self.sort_index], self.sort_reverse)
         self._load_started = time.monotonic()
         first = True
+        self.fetching, self._fetched = True, 0
+        self._show_state()
         try:
             async for page in self.session.client.iter_account_items(page_size=PAGE_SIZE):
                 self._store.add(rows_from_items(page))
+                self._fetched = len(self._store)
                 if first:
                     first = False
+                    self.partial = False  # the rows shown from now on are this load's
                     self.error = None
                     self.loaded = True
                     # From here the title counts the accounts: the spinner would only add an
@@ -159,9 +168,17 @@ class AccountsScreen(CcmScreen):
             if self._paint_timer is not None:
                 self._paint_timer.stop()
                 self._paint_timer = None
+            if not first and self._store.rows is not self.all_rows:
+                # Stopped (Esc, an error) between two frames: show every account received.
+                self._paint_loaded()
+            if self.fetching:
+                self.fetching = False
+                self._show_state()
         bench_marks.mark("data_received", str(len(self._store)))
         self.error = None
         self.loaded = True
+        if first:  # no account at all
+            self.partial = False
         self._paint_loaded()
         self._note_selected_name(self.all_rows)
         if bench_marks.enabled():
@@ -221,11 +238,21 @@ class AccountsScreen(CcmScreen):
         shown, total = len(self.table.rows), len(self.all_rows)
         if self.query_text:
             title_text = f"Accounts — {shown} of {total} match “{self.query_text}”"
+        elif self.fetching:
+            title_text = (f"Loading accounts… {self._fetched:,}" if self._fetched
+                          else "Loading accounts…")
         else:
             title_text = f"Accounts ({total})" if self.loaded else "Accounts"
+        if self.fetching and self._fetched:
+            title_text += " — Esc stops"
+        elif self.partial:
+            title_text += " — partial"
         text = ""
         if self.error:
             text = f"Could not load accounts: {self.error} — press r to retry"
+        elif self.partial:
+            text = (f"Partial list: loading stopped after {total:,} accounts — "
+                    "press r to load them all")
         elif self.loaded and not total:
             text = "No accounts yet — press n to create one"
         elif self.loaded and self.query_text and not shown:
@@ -238,10 +265,11 @@ class AccountsScreen(CcmScreen):
         if previous is None or previous[0] != title_text:
             # The title's box is fixed (width 1fr in a one-line bar): no layout pass, which
             # would also repaint the table's scrollbars one frame later.
-            self.query_one("#accounts-title", Static).update(title_text, layout=False)
+            # Plain text: the filter is what the operator typed, the message the server's.
+            self.query_one("#accounts-title", Static).update(safe(title_text), layout=False)
         if previous is None or previous[1:] != state[1:]:
             message = self.query_one("#accounts-message", Static)
-            message.update(text)
+            message.update(safe(text))
             message.display = bool(text)
             message.set_class(bool(self.error), "error")
 
@@ -266,16 +294,28 @@ class AccountsScreen(CcmScreen):
         self.table.focus()
 
     def action_clear_filter(self) -> None:
+        if self.fetching:  # Esc while pages arrive: stop fetching, keep what has arrived
+            self.stop_loading()
+            return
         box = self.query_one("#accounts-filter", QuietInput)
         if box.value:
             box.value = ""  # Changed re-applies the (empty) filter
         box.display = False
         self.table.focus()
 
+    def stop_loading(self) -> None:
+        self.workers.cancel_group(self, "accounts-load")
+        self.fetching = False
+        if self._fetched or not self.loaded:
+            # (Stopped before a reload's first page: the previous list stays as it was.)
+            self.partial = True
+        self.query_one("#accounts-busy").display = False
+        self._show_state()
+
     # -- sort ----------------------------------------------------------------------------
     def _resort(self) -> None:
         # While pages arrive, the rows merged so far may be ahead of the last frame.
-        loading = self._paint_timer is not None and self._store is not None
+        loading = self.fetching and self._store is not None
         self.all_rows = self._sorted(self._store.rows if loading else self.all_rows)
         self._filtered_for = None
         self.table.set_sort(SORT_KEYS[self.sort_index], self.sort_reverse)
@@ -327,6 +367,13 @@ class AccountsScreen(CcmScreen):
     @on(AccountTable.RowActivated)
     def _row_activated(self) -> None:
         self.action_details()
+
+    def action_members(self) -> None:
+        row = self._current()
+        if row is not None:
+            from ccm_tui.screens.members import open_members
+
+            open_members(self, self.session, row.acct_id, row.name)
 
     def action_copy_id(self) -> None:
         row = self._current()
@@ -383,6 +430,8 @@ class AccountsScreen(CcmScreen):
             ("Account details", "Open the highlighted account", self.action_details),
             ("Select account", "Make the highlighted account the session's account",
              self.action_select_account),
+            ("Members", "Who is in the highlighted account; invite, change roles, remove",
+             self.action_members),
             ("Copy account id", "Copy the highlighted id (OSC 52)", self.action_copy_id),
             ("Toggle role words", "Roles as API names (MANAGER) or console words (Administrator)",
              self.action_toggle_role_words),

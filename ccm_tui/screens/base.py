@@ -9,13 +9,16 @@ from textual.worker import Worker, WorkerState
 
 
 def describe_error(error: BaseException | None) -> str:
-    """One readable line for an operator; never a traceback, never a secret."""
+    """One readable line for an operator; never a traceback, never a secret. The server's
+    message is outside text: its controls are made visible here; show the line as plain
+    text (``safe``), never as markup."""
     from ccm_tui.api.errors import CcmError
+    from ccm_tui.safetext import visible
 
     if error is None:
         return "unknown error"
     if isinstance(error, CcmError):
-        return str(error)
+        return visible(str(error))
     return f"unexpected {type(error).__name__} — see the log file; the console keeps running"
 
 

@@ -50,8 +50,10 @@ class DemoStartScreen(CcmScreen):
         app.call_from_thread(self._started, settings, credentials)
 
     def _failed(self, message: str) -> None:
+        from ccm_tui.widgets.safe import safe
+
         self.query_one("#demo-start-status", Static).update(
-            f"Could not start the demo server: {message}\nPress escape to quit."
+            safe(f"Could not start the demo server: {message}") + "\nPress escape to quit."
         )
 
     def _started(self, settings: Any, credentials: tuple[str, str]) -> None:

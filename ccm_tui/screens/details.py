@@ -3,17 +3,18 @@ a raw JSON view (redacted). Requests go through the session's client from a work
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Footer, Static
 
+from ccm_tui.safetext import json_text, truncate, visible
 from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.widgets.account_view import (
+    AuthTree,
     account_json,
     field_groups,
     fill_auth_tree,
@@ -22,6 +23,7 @@ from ccm_tui.widgets.account_view import (
     redact,
 )
 from ccm_tui.widgets.header import SessionHeader
+from ccm_tui.widgets.safe import safe
 
 
 class AccountDetailsScreen(CcmScreen):
@@ -35,6 +37,7 @@ class AccountDetailsScreen(CcmScreen):
         Binding("c", "copy_id", "Copy id", id="details.copy_id"),
         Binding("y", "copy_json", "Copy JSON", id="details.copy_json"),
         Binding("r", "reload", "Refresh", id="details.refresh"),
+        Binding("m", "members", "Members", show=False, id="details.members"),
         Binding("question_mark", "app.help", "Help", show=False, id="details.help"),
     ]
 
@@ -53,20 +56,47 @@ class AccountDetailsScreen(CcmScreen):
         yield SessionHeader(id="header")
         yield Static("", id="details-title")
         yield Static("", id="details-status")
+        yield Static("", id="details-members")
         with VerticalScroll(id="details-body"):
             yield Static("", id="details-fields")
             yield Static("Authentication configs", id="auth-title", classes="section-title")
-            yield Tree("auth configs", id="auth-tree")
+            yield AuthTree("auth configs", id="auth-tree")
         # The JSON pane is built on first use (v), not at first paint.
         yield VerticalScroll(id="details-json")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#details-json").display = False
-        tree = self.query_one("#auth-tree", Tree)
+        tree = self.query_one("#auth-tree", AuthTree)
         tree.show_root = False
         self._render_account(totals_loading=True)
         self.load()
+        self.count_members()
+
+    def on_screen_resume(self) -> None:
+        self.count_members()  # back from the Members screen: the counts may have changed
+
+    @work(exclusive=True, group="details-members", exit_on_error=False)
+    async def count_members(self) -> None:
+        """"Members: 3 members, 1 invitation pending" — read only when this account is the
+        session's selected one (CCM lists members of the selected account; selecting it just
+        to count would change the session behind the operator's back)."""
+        from ccm_tui.api.errors import CcmError
+        from ccm_tui.service import members as svc
+
+        line = self.query_one("#details-members", Static)
+        if getattr(self.session, "selected_account_id", None) != self.account_id:
+            line.display = False  # `m` lists them (and selects the account)
+            return
+        try:
+            listing = await svc.load_members(self.session.client)
+        except CcmError as exc:
+            line.update(f"Members: could not be read ({describe_error(exc)})")
+            line.display = True
+            return
+        more = "+" if listing.truncated else ""
+        line.update(f"Members: {svc.summary(listing.rows)}{more} — m lists them")
+        line.display = True
 
     # -- loading -------------------------------------------------------------------------
     @work(exclusive=True, group="details-load", exit_on_error=False)
@@ -79,7 +109,7 @@ class AccountDetailsScreen(CcmScreen):
         try:
             account = await self.session.client.get_account(self.account_id, with_totals=True)
         except CcmError as exc:
-            status.update(f"Could not load the account: {describe_error(exc)} — press r to retry")
+            status.update(safe(f"Could not load the account: {describe_error(exc)} — press r to retry"))
             status.set_class(True, "error")
             self._render_account(totals_loading=False)
             return
@@ -91,13 +121,13 @@ class AccountDetailsScreen(CcmScreen):
         account = self.account
         title = self.query_one("#details-title", Static)
         if account is None:
-            title.update(f"Account {self.account_id}")
+            title.update(safe(f"Account {self.account_id}"))
             return
-        title.update(f"Account: {account.name or account.acct_id}")
+        title.update(safe(f"Account: {truncate(account.name or account.acct_id, 1000)}"))
         self.query_one("#details-fields", Static).update(
             groups_table(field_groups(account, totals_loading=totals_loading))
         )
-        fill_auth_tree(self.query_one("#auth-tree", Tree), account.auth_configs)
+        fill_auth_tree(self.query_one("#auth-tree", AuthTree), account.auth_configs)
         if self._json_built:
             self._fill_json()
 
@@ -106,7 +136,7 @@ class AccountDetailsScreen(CcmScreen):
         raw = redact(self.account.raw()) if self.account is not None else {}
         if raw.get("custom_logo"):
             raw["custom_logo"] = f"<{logo_summary(self.account.custom_logo)}; base64 not shown here>"
-        text = json.dumps(raw, indent=2, sort_keys=True, ensure_ascii=False)
+        text = json_text(raw, indent=2, sort_keys=True)
         if not pane.children:
             pane.mount(Static(text, id="json-text", markup=False))
         else:
@@ -132,7 +162,7 @@ class AccountDetailsScreen(CcmScreen):
 
     def action_copy_id(self) -> None:
         self.app.copy_to_clipboard(self.account_id)
-        self.notify(f"Copied the account id {self.account_id}", timeout=3)
+        self.notify(f"Copied the account id {visible(self.account_id)}", timeout=3, markup=False)
 
     def action_copy_json(self) -> None:
         if self.account is None:
@@ -141,8 +171,15 @@ class AccountDetailsScreen(CcmScreen):
         self.app.copy_to_clipboard(account_json(self.account))
         self.notify("Copied the account JSON (secrets redacted)", timeout=3)
 
+    def action_members(self) -> None:
+        from ccm_tui.screens.members import open_members
+
+        name = self.account.name if self.account is not None else None
+        open_members(self, self.session, self.account_id, name)
+
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         return [
+            ("Members", "Who is in this account; invite, change roles, remove", self.action_members),
             ("Toggle JSON view", "Show the raw account JSON (redacted)", self.action_toggle_json),
             ("Copy account id", "Copy the full id (OSC 52)", self.action_copy_id),
             ("Copy account JSON", "Copy the redacted JSON", self.action_copy_json),

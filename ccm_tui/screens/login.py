@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, Footer, LoadingIndicator, Static
 from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.inputs import QuietInput
+from ccm_tui.widgets.safe import safe
 
 
 class LoginScreen(CcmScreen):
@@ -112,7 +113,7 @@ class LoginScreen(CcmScreen):
 
     def show_error(self, message: str, focus: str | None = None) -> None:
         error = self.query_one("#login-error", Static)
-        error.update(message)
+        error.update(safe(message))  # the server's message: plain text, never markup
         error.set_class(bool(message), "error")
         if focus:
             self.query_one(focus).focus()
@@ -160,7 +161,7 @@ class LoginScreen(CcmScreen):
 
     @work(exclusive=True, group="login", exit_on_error=False)
     async def resume(self) -> None:
-        """A remembered token (0600 cache) logs in without asking; a stale one is deleted by
+        """A remembered token (OS keyring or 0600 file) logs in without asking; a stale one is deleted by
         the service and the form stays. Typing and logging in meanwhile cancels this."""
         from ccm_tui.api.errors import CcmError
         from ccm_tui.service.session import resume_session
@@ -184,6 +185,10 @@ class LoginScreen(CcmScreen):
         app.settings = settings
         app.session = session
         app.session_changed()
+        note = getattr(session, "token_store_note", None)
+        if note:  # where "remember session" keeps the token (said once), or why it cannot
+            app.notify(note, timeout=8,
+                       severity="warning" if "could not" in note else "information")
         if app.demo and app.demo_credentials:
             email_, password_ = app.demo_credentials
             app.notify(f"Demo server. Log in as {email_} / {password_}", title="DEMO", timeout=15)

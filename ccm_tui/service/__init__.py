@@ -29,6 +29,17 @@ service/accounts.py
         # never retries the POST; after an ambiguous failure lists accounts and matches the name
     async reconcile_create(client, name) -> Account | None
 
+service/members.py   members of the session's selected account (issue 13)
+    select_account(client, acct_id) -> bool; load_members(client, *, search=None) -> MemberList
+    MemberRow (name, email, roles, status, email_verified, last_login, is_me, ...),
+    filter_rows / sort_rows / find_member / summary ("3 members, 1 invitation pending")
+    check_action(rows, action, target, *, roles=None, confirmed_self=False) -> Refusal | None
+        # before sending: MANAGER only, last active MANAGER, own MANAGER role needs confirmation
+    async invite_member / set_roles / set_status / remove_member -> MemberOutcome
+        state: created updated removed already_member forbidden last_manager
+               needs_confirmation no_change not_found invalid failed unknown
+        # never repeated; unclear answers resolved by re-reading the member list
+
 service/batch.py     async create_many(client, requests, *, concurrency=8) -> AsyncIterator[(index, CreateOutcome)]
 service/drafts.py    (wizard drafts; non-secret fields only; 0600 file, 0700 dir)
 service/redact.py    redact(obj) -> copy with secret values masked (client_secret, client_key, password, access_token, ...)

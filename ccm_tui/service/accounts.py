@@ -351,8 +351,17 @@ def _first(pair: tuple) -> object:
     return pair[0]
 
 
-async def load_accounts(client: CcmClient) -> list[Account]:
-    return await client.list_accounts()
+async def load_accounts(
+    client: CcmClient, *, on_page: Callable[[list[Account]], object] | None = None
+) -> list[Account]:
+    """Every account, page after page; ``on_page`` sees each page as it arrives."""
+    if on_page is None:
+        return await client.list_accounts()
+    out: list[Account] = []
+    async for page in client.iter_account_pages():
+        out.extend(page)
+        on_page(page)
+    return out
 
 
 # ----------------------------------------------------------------------------- create
@@ -378,6 +387,7 @@ class CreateOutcome:
     reconciled: bool = False
     message: str = ""
     field: str | None = None
+    not_sent: bool = False  # a stopped batch never sent this request (so not created)
 
     @property
     def created(self) -> bool:

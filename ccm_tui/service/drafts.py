@@ -9,6 +9,7 @@ must type again on resume. No Textual imports here.
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -40,7 +41,12 @@ class Draft:
         return value if isinstance(value, str) else ""
 
     def describe(self) -> str:
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.saved_at))
+        """One line about the draft. Its name and server are outside text (the file may have
+        been edited): the caller shows this line as plain text through the safe-text boundary."""
+        try:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.saved_at))
+        except (OverflowError, OSError, ValueError):
+            when = "at an unknown time"
         name = self.name or "(no name yet)"
         where = f" for {self.server}" if self.server else ""
         return f"new account {name!r}{where}, saved {when}"
@@ -80,11 +86,12 @@ def save_draft(form: dict[str, Any], *, server: str | None = None, step: int = 0
 
 
 def load_draft() -> Draft | None:
-    """The saved draft, or None when there is none or it cannot be read."""
+    """The saved draft, or None when there is none or it cannot be read (then
+    :func:`draft_path` may still name a file: the console offers to discard it)."""
     p = draft_path()
     try:
         doc = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: absurdly nested JSON
         return None
     if not isinstance(doc, dict) or not isinstance(doc.get("form"), dict):
         return None
@@ -94,12 +101,23 @@ def load_draft() -> Draft | None:
     server = doc.get("server")
     return Draft(
         form=scrub(doc["form"]),
-        saved_at=float(saved_at) if isinstance(saved_at, (int, float)) else 0.0,
+        saved_at=_timestamp(saved_at),
         server=server if isinstance(server, str) else None,
         step=step if isinstance(step, int) and 0 <= step <= 4 else 0,
         secrets_to_ask=[s for s in ask if isinstance(s, str)] if isinstance(ask, list) else [],
         path=p,
     )
+
+
+def _timestamp(value: Any) -> float:
+    """A saved_at the clock functions accept (a huge, NaN or infinite number becomes 0)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0.0
+    try:
+        ts = float(value)
+    except OverflowError:
+        return 0.0
+    return ts if math.isfinite(ts) and 0 <= ts < 1e11 else 0.0
 
 
 def discard_draft() -> bool:

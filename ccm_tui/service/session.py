@@ -11,7 +11,7 @@ from ccm_tui.api.client import CcmClient
 from ccm_tui.api.errors import AuthRequired, CcmError
 from ccm_tui.api.policy import Limits, RetryPolicy, Timeouts
 from ccm_tui.models import SessionInfo, User
-from ccm_tui.service import token_cache
+from ccm_tui.service import token_store
 
 if TYPE_CHECKING:
     from ccm_tui.config import ConnectionSettings
@@ -65,6 +65,8 @@ class Session:
         self.user = user
         self.remember = remember
         self.email = email or settings.email or (user.user_email if user else None)
+        #: Set when "remember" was asked: which store keeps the token, or why none does.
+        self.token_store_note: str | None = None
 
     @property
     def session_info(self) -> SessionInfo | None:
@@ -79,13 +81,15 @@ class Session:
     def expires_at(self) -> int | None:
         return self.client.token_expires_at
 
-    def save_token(self) -> None:
-        """Write the current token (never the password) to the 0600 cache."""
+    def save_token(self) -> str | None:
+        """Remember the current token (never the password): the OS keyring or the 0600 file
+        (``token_store``). Returns where it went; raises token_store.KeyringUnavailable or
+        OSError when it could not be kept."""
         token = self.client.access_token
         if token is None:
-            return
+            return None
         info = self.client.session_info
-        token_cache.save_token(
+        return token_store.save_token(
             self.settings.url,
             self.email,
             token,
@@ -97,7 +101,7 @@ class Session:
 
     async def logout(self) -> None:
         """End the session on the server, forget the cached token, close the connection."""
-        token_cache.delete_token(self.settings.url, self.email)
+        token_store.delete_token(self.settings.url, self.email)
         try:
             await self.client.terminate()
         except CcmError:
@@ -110,7 +114,7 @@ class Session:
         if self.remember and self.client.is_authenticated:
             try:
                 self.save_token()
-            except OSError:
+            except (OSError, token_store.KeyringUnavailable):
                 pass
         await self.client.aclose()
 
@@ -145,7 +149,13 @@ async def open_session(
         raise
     session = Session(settings, client, user, remember=remember)
     if remember:
-        session.save_token()
+        try:
+            where = session.save_token()
+            session.token_store_note = token_store.announce_once(where)
+        except (OSError, token_store.KeyringUnavailable) as exc:
+            # Logged in all the same; say why it will not be remembered.
+            session.remember = False
+            session.token_store_note = f"The session could not be remembered: {exc}"
     return session
 
 
@@ -159,7 +169,7 @@ async def resume_session(
 ) -> Session | None:
     """A session from the remembered token, or None when there is none or it is no longer
     accepted (the stale entry is then deleted). Network problems raise CcmError."""
-    entry = token_cache.load_token(settings.url, settings.email)
+    entry = token_store.load_token(settings.url, settings.email)
     if entry is None:
         return None
     client = make_client(
@@ -175,7 +185,7 @@ async def resume_session(
         user = await client.login_with_token(entry.token, session_info=cached_info)
     except AuthRequired:
         await client.aclose()
-        token_cache.delete_token(settings.url, entry.email)
+        token_store.delete_token(settings.url, entry.email)
         return None
     except BaseException:
         await client.aclose()

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -22,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ccm_tui.models.enums import AccessRoles
+from ccm_tui.safetext import visible
 
 
 def role_words(roles: Sequence[Any], console: bool = False) -> str:
@@ -72,9 +74,11 @@ CONSOLE_ROLES_COLUMN = Column("roles", "My roles", 27, lambda r, f: role_words(r
 
 
 def _fit(text: str, width: int) -> str:
-    if len(text) <= width:
-        return text.ljust(width)
-    return text[: max(0, width - 1)] + "…"
+    """``text`` in exactly ``width`` terminal cells (wide characters count two, zero-width
+    none), cut with "…" when longer: a column stays aligned whatever the server sent."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, max(0, width - 1)) + "…"
 
 
 class AccountTable(ScrollView, can_focus=True):
@@ -183,8 +187,8 @@ class AccountTable(ScrollView, can_focus=True):
         nothing is repainted but the scrollbar."""
         current = self.current_row
         top = int(self.scroll_y)
-        visible = self._visible_rows()
-        before = self.rows[top: top + visible]
+        height = self._visible_rows()
+        before = self.rows[top: top + height]
         old_cursor = self.cursor
         self.rows = rows
         index = 0
@@ -201,7 +205,7 @@ class AccountTable(ScrollView, can_focus=True):
         self.set_reactive(AccountTable.cursor, min(index, max(0, len(rows) - 1)))
         self._scroll_cursor_into_view()
         top_after = int(self.scroll_y)
-        after = rows[top_after: top_after + visible]
+        after = rows[top_after: top_after + height]
         same = (top_after == top and self.cursor == old_cursor and len(before) == len(after)
                 and all(a is b for a, b in zip(before, after, strict=True)))
         if not same:
@@ -320,7 +324,8 @@ class AccountTable(ScrollView, can_focus=True):
         if index == self.cursor:
             style = base + self.get_component_rich_style("account-table--cursor")
         row = self.rows[index]
-        text = "".join(" " + _fit(c.cell(row, self.full_ids), c.width) for c in self.columns)
+        # Every cell is outside text: controls made visible (a raw ESC would reach the terminal).
+        text = "".join(" " + _fit(visible(c.cell(row, self.full_ids)), c.width) for c in self.columns)
         return Strip([Segment(text, style)]).crop_extend(scroll_x, scroll_x + width, style)
 
     def _header_strip(self, base: Style) -> Strip:

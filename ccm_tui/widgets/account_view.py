@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import time
 from typing import Any
 
 from rich.table import Table
-from rich.text import Text
+from rich.text import Text, TextType
 from textual.widgets import Tree
 
 from ccm_tui.models.enums import AccessRoles
+from ccm_tui.safetext import json_text
+from ccm_tui.widgets.safe import plain_label, safe_text
 
 SECRET_MASK = "••••••"
 _SECRET_KEYS = {"password", "client_secret", "client_key", "access_token", "token", "secret",
@@ -136,8 +137,17 @@ def groups_table(groups: list[tuple[str, list[tuple[str, Any]]]]) -> Table:
             table.add_row("", "")
         table.add_row(Text(title, style="bold underline"), "")
         for label, value in rows:
-            table.add_row(f"  {label}", value)
+            # A str cell of a rich Table is parsed as markup: every value is outside text.
+            table.add_row(f"  {label}", value if isinstance(value, Text) else safe_text(value))
     return table
+
+
+class AuthTree(Tree):
+    """The auth-config tree: its ``str`` labels hold server strings (IdP names, client ids,
+    endpoints, target ids, config ids) and are shown as plain text, never as markup."""
+
+    def process_label(self, label: TextType) -> Text:
+        return plain_label(label)
 
 
 def _describe_tls(node: Any, tls: dict[str, Any]) -> None:
@@ -201,4 +211,4 @@ def fill_auth_tree(tree: Tree, auth_configs: dict[str, Any] | None) -> None:
 
 def account_json(account: Any) -> str:
     """The raw account as received (unknown fields kept), secrets redacted."""
-    return json.dumps(redact(account.raw()), indent=2, sort_keys=True, ensure_ascii=False)
+    return json_text(redact(account.raw()), indent=2, sort_keys=True)

@@ -8,6 +8,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from ccm_tui.safetext import visible
+
 
 def expiry_text(expires_at: int | None) -> str:
     if not expires_at:
@@ -68,5 +70,6 @@ class SessionHeader(Static):
             expiry = expiry_text(getattr(session, "expires_at", None))
             if expiry:
                 parts.append(expiry)
-        text.append(" │ ".join(p for p in parts if p))
+        # Server, user e-mail and account name come from outside: plain text, made visible.
+        text.append(" │ ".join(visible(p) for p in parts if p))
         return text

@@ -9,6 +9,8 @@ import io
 from rich.text import Text
 from textual.widgets import Static
 
+from ccm_tui.safetext import visible
+
 PREVIEW_COLS = 24
 PREVIEW_ROWS = 6  # character rows, i.e. 12 pixel rows
 
@@ -55,4 +57,4 @@ class LogoPreview(Static):
         try:
             self.update(half_block_preview(data))
         except ValueError as exc:
-            self.update(Text(str(exc), style="italic"))
+            self.update(Text(visible(exc), style="italic"))  # may quote the file

@@ -246,3 +246,16 @@ def test_ca_bundle_others_can_write_is_refused(home, capsys, flag):
                               f"Fix: chmod go-w {ca}")
     ca.chmod(0o644)
     assert resolve_settings(*args).ca_bundle == str(ca)
+
+
+def test_config_check_says_where_remembered_sessions_go(home, capsys, memory_keyring):
+    write_config(home, 'token_store = "auto"\n')
+    assert main(["config", "check"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "remembered sessions go to the OS keyring (memory keyring MemoryKeyring)")
+    write_config(home, 'token_store = "file"\n')
+    assert main(["config", "check"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith('(token_store = "file")')
+    write_config(home, 'token_store = "vault"\n')
+    assert main(["config", "check"]) == 2
+    assert "token_store: must be one of 'auto', 'keyring', 'file'" in capsys.readouterr().err

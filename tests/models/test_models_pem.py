@@ -117,3 +117,48 @@ def _assert_no_key_material(message: str, pki) -> None:
         for i in range(0, len(body) - 16, 16):
             assert body[i : i + 16] not in message
     assert pki.client_key_pem_b64[:24] not in message
+
+
+@pytest.mark.parametrize("reader", [read_cert_file, read_key_file], ids=["cert", "key"])
+def test_oversized_cert_or_key_refused_by_size_before_reading(tmp_path, pki, reader, monkeypatch):
+    """A 1 GiB (sparse) file is refused from its stat; not one byte of it is read."""
+    from ccm_tui.models import files
+
+    big = tmp_path / "big.pem"
+    with open(big, "wb") as fh:
+        fh.write(pki.client_key_pem)
+        fh.truncate(1 << 30)
+    reads: list[int] = []
+    real = files.read_limited
+    monkeypatch.setattr(files, "read_limited", lambda s, n: reads.append(n) or real(s, n))
+    with pytest.raises(PemError) as exc:
+        reader(big)
+    assert exc.value.reason == "too_big" and reads == []
+    assert f"is {1 << 30} bytes; at most {files.PEM_MAX_BYTES} bytes (1 MiB)" in str(exc.value)
+    _assert_no_key_material(str(exc.value), pki)
+
+
+def test_a_file_that_grows_after_the_size_check_is_still_bounded(tmp_path, pki, monkeypatch):
+    """stat said small, the file then grew: at most limit + 1 bytes are read, then refused."""
+    import os
+
+    from ccm_tui.models import files
+
+    grows = tmp_path / "grows.pem"
+    grows.write_bytes(pki.client_cert_pem)
+    real_fstat = os.fstat
+
+    def fstat_then_grow(fd):
+        st = real_fstat(fd)
+        with open(grows, "ab") as fh:
+            fh.write(b"x" * (files.PEM_MAX_BYTES + 4096))
+        return st
+
+    monkeypatch.setattr(files.os, "fstat", fstat_then_grow)
+    got: list[int] = []
+    real = files.read_limited
+    monkeypatch.setattr(files, "read_limited", lambda s, n: got.append(len(d := real(s, n))) or d)
+    with pytest.raises(PemError) as exc:
+        read_cert_file(grows)
+    assert exc.value.reason == "too_big" and "is more than 1048576 bytes" in str(exc.value)
+    assert got == [files.PEM_MAX_BYTES + 1]

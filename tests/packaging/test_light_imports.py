@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-HEAVY = ("textual", "httpx", "pydantic", "starlette", "uvicorn", "cryptography", "rich")
+HEAVY = ("textual", "httpx", "pydantic", "starlette", "uvicorn", "cryptography", "rich",
+         "keyring", "shtab")
 
 PROBE = """
 import io, json, runpy, sys
@@ -33,7 +34,9 @@ print(json.dumps({"code": code, "out": out.getvalue(), "heavy": heavy}))
 
 @pytest.mark.slow
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["accounts", "--help"],
-                                  ["config", "path"]])
+                                  ["accounts", "create", "--help"], ["completion", "--help"],
+                                  ["config", "path"], ["members", "--help"],
+                                  ["members", "invite", "--help"]])
 def test_help_and_version_import_nothing_heavy(argv, tmp_path):
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(HEAVY)],

@@ -97,7 +97,7 @@ SVG_BOMB = (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
             + b']><svg xmlns="http://www.w3.org/2000/svg"><text>&i;</text></svg>')
 SVG_EXTERNAL_HREF = (b'<svg xmlns="http://www.w3.org/2000/svg" '
                      b'xmlns:xlink="http://www.w3.org/1999/xlink">'
-                     b'<image xlink:href="http://evil.example/x.png"/></svg>')
+                     b'<use xlink:href="http://evil.example/x.svg#logo"/></svg>')
 
 
 @dataclass(frozen=True)

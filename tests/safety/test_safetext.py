@@ -58,3 +58,12 @@ def test_cell_width_counts_wide_and_combining_characters() -> None:
     assert cell_width("東京") == 4
     assert cell_width("e\u0301") == 1
     assert ljust_cells("東", 4) == "東  "
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_visible_in_place_keeps_one_character_for_one(text: str) -> None:
+    from ccm_tui.safetext import visible_in_place
+
+    shown = visible_in_place(text)
+    assert len(shown) == len(text) and is_clean(shown)
+    assert visible_in_place("a\x1bb\u202ec") == "a␛b\ufffdc"

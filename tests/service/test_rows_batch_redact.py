@@ -101,3 +101,29 @@ def test_redact_recurses_into_structural_secret_named_members():
     assert out["auth_configs"]["id1"]["password"] == {"require_2fa": True, "administrators_only": False}
     assert out["auth_configs"]["id2"]["oauth"] == {"client_id": "c", "client_secret": MASK}
     assert out["secret"] == [MASK, {"token": MASK}]
+
+
+async def test_a_stopped_batch_sends_nothing_new_and_finishes_what_is_in_flight(
+        asgi_session, emulator):
+    from ccm_tui.service.batch import BatchControl
+
+    client = asgi_session.client
+    emulator.faults.latency(0.2, "POST /v1/accounts")
+    reqs = [AccountRequest(name=f"stop-{i}") for i in range(10)]
+    control = BatchControl()
+    results = {}
+    started_at_stop = None
+    async for i, out in create_many(client, reqs, concurrency=3, control=control):
+        results[i] = out
+        if started_at_stop is None:  # as Ctrl+C would, once the first account is done
+            control.stop()
+            started_at_stop = control.started
+    posted = {r.body["name"] for r in emulator.received
+              if (r.method, r.path) == ("POST", "/v1/accounts")}
+    assert len(results) == 10 and control.in_flight == 0
+    created = {reqs[i].name for i, o in results.items() if o.state == "created"}
+    not_sent = {reqs[i].name for i, o in results.items() if o.not_sent}
+    # Only the creates begun before the stop were sent, and each of them finished.
+    assert created == posted and len(posted) == started_at_stop < 10
+    assert not_sent == {r.name for r in reqs} - posted
+    assert all(o.state == "not_created" for o in results.values() if o.not_sent)

@@ -230,3 +230,44 @@ async def test_a_long_filter_stays_readable_while_typing(make_app, det_emulator)
         assert app.screen.query_one("#accounts-filter").value == query
         assert "xxtail" in screen_text(app)  # the box scrolled to the cursor
         assert "No account matches" in screen_text(app)
+
+
+async def test_long_list_counts_pages_in_the_title_and_esc_keeps_a_partial_list(
+        make_app, det_emulator):
+    from ccm_tui.emulator.accounts import seed_accounts
+    from ccm_tui.screens.accounts import PAGE_SIZE
+
+    total = PAGE_SIZE * 4 + 7
+    det_emulator.store.insert_many(
+        seed_accounts(total, ids=det_emulator.ids, now=det_emulator.now()),
+        det_emulator.user["user_id"])
+    # Slow pages (2 s each): the second page is on its way when Esc is pressed.
+    det_emulator.faults.latency(2.0, "GET /v1/accounts")
+
+    def pages_asked() -> int:
+        return sum(1 for r in det_emulator.received if (r.method, r.path) == ("GET", "/v1/accounts"))
+
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await until(pilot, lambda: f"Loading accounts… {PAGE_SIZE:,}" in screen_text(app),
+                    timeout=20)
+        assert "Esc stops" in screen_text(app)
+        screen = app.screen
+        await pilot.press("escape")
+        await until(pilot, lambda: not any(w.is_running for w in screen.workers
+                                           if w.group == "accounts-load"))
+        text = screen_text(app)
+        assert f"Accounts ({PAGE_SIZE}) — partial" in text
+        assert f"loading stopped after {PAGE_SIZE:,} accounts — press r to load them all" in text
+        assert len(screen.table.rows) == PAGE_SIZE  # what arrived is kept and shown
+        assert "Loading" not in text
+        # Nothing more is fetched: the page that was on its way was abandoned, and the
+        # fetching worker is over (so no later page can arrive).
+        assert pages_asked() == 2
+
+        det_emulator.faults.latency(0, "GET /v1/accounts")
+        await pilot.press("r")  # load it all
+        await until(pilot, lambda: f"Accounts ({total})" in screen_text(app))
+        text = screen_text(app)
+        assert "partial" not in text and "Partial" not in text
+        assert len(screen.table.rows) == total

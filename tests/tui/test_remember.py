@@ -157,3 +157,25 @@ async def test_token_expired_by_its_own_date_is_removed_without_asking_the_serve
         assert isinstance(app.screen, LoginScreen) and app.session is None
     assert token_files(private_home) == []
     assert len(emulator_app.state.emulator.received) == before
+
+
+async def test_with_an_os_keyring_the_console_keeps_the_token_there_and_says_so(
+        start, private_home, emulator_app, memory_keyring, monkeypatch):
+    from ccm_tui.service import token_store
+
+    monkeypatch.setattr(token_store, "_announced", set())
+    emulator = emulator_app.state.emulator
+    app = start()
+    async with app.run_test(size=SIZE) as pilot:
+        token = await log_in(pilot, remember=True)
+        await until(pilot, lambda: any("OS keyring" in str(n.message)
+                                       for n in app._notifications))  # noqa: SLF001
+    assert any(token in v for v in memory_keyring.entries.values())
+    assert token_files(private_home) == []
+    assert not [p for p in private_home.rglob("*") if p.is_file() and token.encode() in p.read_bytes()]
+
+    app = start()  # the next start resumes from the keyring, without the password
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        assert app.session.client.access_token.get_secret_value() == token
+    assert logins(emulator) == 1

@@ -142,7 +142,8 @@ class WizardForm:
             disable_attestation=b(data, "disable_attestation"),
             logo_path=s(data, "logo_path"),
         )
-        for raw in data.get("auths") or []:
+        auths = data.get("auths")
+        for raw in auths if isinstance(auths, list) else []:
             if not isinstance(raw, dict) or raw.get("kind") not in KINDS:
                 continue
             entry = AuthEntry(kind=raw["kind"])
@@ -175,36 +176,14 @@ class WizardForm:
 
 # ---- files ------------------------------------------------------------------------------
 def read_cert(path: str) -> tuple[str, list[pem.CertInfo]]:
-    """(base64 of the file's bytes, certificate infos); ValueError with a reason."""
-    reader = getattr(pem, "read_cert_file", None)
-    if reader is not None:
-        return reader(path)
-    data = _read_bytes(path)
-    infos = pem.parse_certificates(data)
-    return base64.b64encode(data).decode("ascii"), infos
+    """(base64 of the file's bytes, certificate infos); ValueError with a reason.
+
+    The size is checked before the file is read (models.files.read_user_file)."""
+    return pem.read_cert_file(path)
 
 
 def read_key(path: str) -> str:
-    reader = getattr(pem, "read_key_file", None)
-    if reader is not None:
-        return reader(path)
-    data = _read_bytes(path)
-    pem.check_private_key_bytes(data)
-    return base64.b64encode(data).decode("ascii")
-
-
-def _read_bytes(path: str) -> bytes:
-    p = Path(path).expanduser()
-    if p.is_dir():
-        raise ValueError(f"{p} is a directory, not a file")
-    try:
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise ValueError(f"{p} does not exist") from None
-    except PermissionError:
-        raise ValueError(f"{p} cannot be read (permission denied)") from None
-    except OSError as exc:
-        raise ValueError(f"{p} cannot be read ({exc.strerror or exc})") from None
+    return pem.read_key_file(path)
 
 
 def read_logo(path: str) -> tuple[str, LogoInfo]:

@@ -7,20 +7,25 @@ import re
 from textual.dom import DOMNode
 from textual.widgets import Label
 
+from ccm_tui.widgets.safe import safe
+
 _TRAIL = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
 
 
 class FieldErrorLabel(Label):
-    """An error line beside a field: hidden (no height) while it has nothing to say."""
+    """An error line beside a field: hidden (no height) while it has nothing to say.
+
+    Its text is always plain: messages quote what the operator typed and what the server
+    answered, so they pass the safe-text boundary and are never parsed as markup."""
 
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
-        super().__init__(text, id=id, classes="field-error")
+        super().__init__(safe(text, newlines=True), id=id, classes="field-error")
         self.text = text
         self.display = bool(text.strip())
 
     def update(self, content: object = "") -> None:  # type: ignore[override]
         self.text = str(content)
-        super().update(content)  # type: ignore[arg-type]
+        super().update(safe(self.text, newlines=True))
         self.display = bool(self.text.strip())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from rich.text import Text, TextType
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,9 +15,11 @@ from textual.widgets import Button, Checkbox, DirectoryTree, Footer, Input, Labe
 
 from ccm_tui.screens.wizard.form import KIND_LABEL, AuthEntry, check_auth_entry
 from ccm_tui.screens.wizard.ids import FieldErrorLabel, error_label_for, field_key
+from ccm_tui.widgets.inputs import PlainInput
+from ccm_tui.widgets.safe import plain_label, safe
 
 
-class DialogInput(Input):
+class DialogInput(PlainInput):
     """A dialog's text field: Enter moves to the next field (the footer says so)."""
 
     BINDINGS = [Binding("enter", "submit", "Next", id="wizard.dialog.next_field")]
@@ -140,6 +143,13 @@ class AuthEditor(ModalScreen[AuthEntry | None]):
         self.dismiss(None)
 
 
+class PlainDirectoryTree(DirectoryTree):
+    """File names are outside text: shown with their control characters made visible."""
+
+    def process_label(self, label: TextType) -> Text:
+        return plain_label(label)
+
+
 class FilePicker(ModalScreen[str | None]):
     """Choose a file from a directory tree; Enter on a file picks it."""
 
@@ -160,9 +170,10 @@ class FilePicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="file-picker", classes="wizard-dialog"):
-            yield Label(f"{self.title_text} — Enter picks, Backspace goes up, Esc cancels", classes="dialog-title")
-            yield Label(str(self.start), id="picker-dir")
-            yield DirectoryTree(self.start, id="picker-tree")
+            yield Label(safe(f"{self.title_text} — Enter picks, Backspace goes up, Esc cancels"),
+                        classes="dialog-title")
+            yield Label(safe(self.start), id="picker-dir")
+            yield PlainDirectoryTree(self.start, id="picker-tree")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -176,7 +187,7 @@ class FilePicker(ModalScreen[str | None]):
         tree = self.query_one(DirectoryTree)
         parent = Path(tree.path).parent
         tree.path = parent
-        self.query_one("#picker-dir", Label).update(str(parent))
+        self.query_one("#picker-dir", Label).update(safe(parent))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -222,10 +233,10 @@ class Relogin(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="wizard-dialog small"):
             yield Label("Your session has expired", classes="dialog-title")
-            yield Static(
+            yield Static(safe(
                 f"Enter the password of {self.email} to log in again; the account is then "
                 "created (after checking it was not created already)."
-            )
+            ))
             password = PasswordInput("", id="relogin-password", placeholder="password", password=True)
             password.cursor_blink = False
             yield password
@@ -256,25 +267,38 @@ class ResumeDraftScreen(ModalScreen[str]):
         Binding("escape", "choose('later')", "Later", id="wizard.draft.later"),
     ]
 
-    def __init__(self, description: str, secrets: int = 0) -> None:
+    def __init__(self, description: str, secrets: int = 0, *, readable: bool = True) -> None:
         super().__init__()
         self.description = description
         self.secrets = secrets
+        #: False for a draft file that cannot be loaded: it can only be discarded (or kept).
+        self.readable = readable
 
     def compose(self) -> ComposeResult:
         with Vertical(id="resume-draft", classes="wizard-dialog small"):
             yield Label("Unfinished new account", classes="dialog-title")
-            yield Static(f"A draft was saved: {self.description}.")
+            if self.readable:
+                yield Static(safe(f"A draft was saved: {self.description}."), id="draft-description")
+            else:
+                yield Static(safe(f"A draft file cannot be read ({self.description}); it can "
+                                  "only be discarded."), id="draft-description")
             if self.secrets:
                 yield Static(f"{self.secrets} secret field(s) were not saved and will be asked again.")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Resume (r)", id="resume", variant="primary")
+                if self.readable:
+                    yield Button("Resume (r)", id="resume", variant="primary")
                 yield Button("Discard (d)", id="discard", variant="error")
                 yield Button("Later (esc)", id="later")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#resume", Button).focus()
+        # An unreadable draft: a stray Enter keeps it (Later); discarding takes d.
+        self.query_one("#resume" if self.readable else "#later", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose" and parameters == ("resume",):
+            return self.readable
+        return True
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)

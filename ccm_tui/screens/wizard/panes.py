@@ -3,7 +3,6 @@ widgets and the WizardForm (``load`` / ``store``); the screen does navigation an
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import (
     Button,
     Checkbox,
@@ -24,6 +24,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from ccm_tui.safetext import json_text, visible
 from ccm_tui.screens.wizard.form import (
     COMPONENTS,
     CONFIRM_WORD,
@@ -33,10 +34,12 @@ from ccm_tui.screens.wizard.form import (
     read_logo,
 )
 from ccm_tui.screens.wizard.ids import FieldErrorLabel, field_key
+from ccm_tui.widgets.inputs import PlainInput
+from ccm_tui.widgets.safe import safe, safe_markup
 from ccm_tui.widgets.wizard_logo import LogoPreview
 
 
-class StepInput(Input):
+class StepInput(PlainInput):
     """A wizard text field: Enter leaves the step forward (the screen handles Submitted), and
     the footer says so — a plain Input's hidden Enter binding would otherwise hide "Next"."""
 
@@ -159,7 +162,7 @@ class LogoPane(Pane):
             return
         err.update("")
         dims = f", {meta.width}×{meta.height} px" if meta.width and meta.height else ""
-        info.update(f"{meta.kind.upper()}, {meta.size:,} bytes{dims}")
+        info.update(safe(f"{meta.kind.upper()}, {meta.size:,} bytes{dims}"))
         import base64
 
         preview.show(base64.b64decode(b64), meta.kind)
@@ -186,9 +189,9 @@ class AuthPane(Pane):
             olist.add_option(Option("No auth configs: the server's default applies. Enter continues.", disabled=True))
             return
         for i, entry in enumerate(form.auths):
-            prompt = Text(f"{i + 1}. {entry.summary()}")
+            prompt = Text(f"{i + 1}. {visible(entry.summary())}")
             if i in errors:
-                prompt.append(f"\n   ⚠ {errors[i]}", style="bold red")
+                prompt.append(f"\n   ⚠ {visible(errors[i])}", style="bold red")
             olist.add_option(Option(prompt, id=f"auth-{i}"))
         if highlighted is not None:
             olist.highlighted = min(highlighted, len(form.auths) - 1)
@@ -220,7 +223,7 @@ class TlsPane(Pane):
             req = f"{prefix}.required"
             name = form.auths[i].oauth.idp_name or f"config {i + 1}"
             box = Vertical(
-                Label(f"OAuth {name}: TLS to the IdP", classes="section-title"),
+                Label(safe(f"OAuth {name}: TLS to the IdP"), classes="section-title"),
                 RadioSet(
                     *[RadioButton(m.capitalize(), m == t.mode, id=f"tls{i}-mode-{m}") for m in TLS_MODES],
                     id=f"tls{i}-mode",
@@ -281,8 +284,8 @@ class TlsPane(Pane):
                     continue
                 for ci in infos:
                     flag = "  ⚠ EXPIRED" if ci.expired else ""
-                    lines.append(f"{ci.subject} · expires {ci.not_after:%Y-%m-%d}{flag}")
-            self.query_one(f"#{ident}-info", Static).update("\n".join(lines))
+                    lines.append(visible(f"{ci.subject} · expires {ci.not_after:%Y-%m-%d}{flag}"))
+            self.query_one(f"#{ident}-info", Static).update(safe("\n".join(lines), newlines=True))
 
     def store(self, form: WizardForm) -> None:
         for i in form.oauth_indexes:
@@ -320,29 +323,32 @@ class ReviewPane(Pane):
             FieldErrorLabel("", id="review-error"),
         ]
 
-        def row(label: str, value: str, path: str) -> None:
-            w.append(Static(f"[b]{label}[/b]  {value}", markup=True, classes="review-row"))
+        def row(label: str, value: str | Content, path: str) -> None:
+            # Our label in markup; the value (what the operator typed) as plain text.
+            shown = value if isinstance(value, Content) else safe(value)
+            w.append(Static(safe_markup("[b]$label[/b]  ", label=label) + shown, classes="review-row"))
             w.append(error_label(path))
 
-        row("1 Name:", _esc(form.name.strip()), "name")
+        row("1 Name:", form.name.strip(), "name")
         row("  Component:", form.component, "component")
         row(
             "  Node enrollment:",
-            "[red b]attestation enforcement DISABLED (insecure)[/]" if form.disable_attestation else "attestation enforced",
+            Content.from_markup("[red b]attestation enforcement DISABLED (insecure)[/]")
+            if form.disable_attestation else "attestation enforced",
             "node_enrollment",
         )
-        row("2 Logo:", _esc(form.logo_path.strip()) or "none", "custom_logo")
+        row("2 Logo:", form.logo_path.strip() or "none", "custom_logo")
         if form.auths:
             for i, entry in enumerate(form.auths):
-                row(f"3 Auth {i + 1}:", _esc(entry.summary()), f"auth_configs[{i}]")
+                row(f"3 Auth {i + 1}:", entry.summary(), f"auth_configs[{i}]")
         else:
             row("3 Auth:", "none (server default)", "auth_configs")
         if form.auths:
             w.append(error_label("auth_configs"))
         for msg in warnings:
-            w.append(Static(f"⚠ {_esc(msg)}", classes="warning"))
+            w.append(Static(safe(f"⚠ {msg}"), classes="warning"))
         if body is not None:
-            shown = json.dumps(abbreviate(body), indent=2, ensure_ascii=False)
+            shown = json_text(abbreviate(body), indent=2)
             w.append(Label("JSON to be sent (secrets masked; long base64 shortened on screen):"))
             w.append(Static(Text(shown), id="review-json"))
         return w
@@ -350,10 +356,6 @@ class ReviewPane(Pane):
     async def rebuild(self, form: WizardForm, body: dict[str, Any] | None, warnings: list[str]) -> None:
         await self.remove_children()
         await self.mount_all(self.sections(form, body, warnings))
-
-
-def _esc(text: str) -> str:
-    return text.replace("[", r"\[")
 
 
 PHASES = (
@@ -378,7 +380,7 @@ class SubmitPane(Pane):
         yield Static("Esc cancels while the request is in flight.", classes="hint", id="submit-hint")
 
     def show(self, title: str, phases: list[tuple[str, float | None, bool]], status: str) -> None:
-        self.query_one("#submit-title", Static).update(title)
+        self.query_one("#submit-title", Static).update(safe(title))
         text = Text()
         names = dict(PHASES)
         for key, elapsed, current in phases:
@@ -386,4 +388,4 @@ class SubmitPane(Pane):
             secs = f"{elapsed:5.1f}s" if elapsed is not None else ""
             text.append(f"{mark} {names.get(key, key):<42} {secs}\n", style="bold" if current else "")
         self.query_one("#submit-phases", Static).update(text)
-        self.query_one("#submit-status", Static).update(status)
+        self.query_one("#submit-status", Static).update(safe(status, newlines=True))

@@ -56,18 +56,27 @@ def maybe_offer_draft(app: Any, session: Any) -> bool:
     Call it once when the accounts screen is first shown."""
     from ccm_tui.screens.wizard.modals import ResumeDraftScreen
     from ccm_tui.screens.wizard.screen import WizardScreen
-    from ccm_tui.service.drafts import discard_draft, load_draft
+    from ccm_tui.service.drafts import discard_draft, draft_path, load_draft
 
     draft = load_draft()
-    if draft is None:
-        return False
 
     def answer(choice: str | None) -> None:
-        if choice == "resume":
+        if choice == "resume" and draft is not None:
             app.push_screen(WizardScreen(session, draft=draft))
         elif choice == "discard":
             discard_draft()
             app.notify("Draft discarded.")
 
+    if draft is None:
+        # A file that is there but cannot be loaded (damaged, not JSON, of the wrong shape):
+        # never a crash at start, and never silently left in the way.
+        try:
+            present = draft_path().is_file()
+        except OSError:
+            present = False
+        if not present:
+            return False
+        app.push_screen(ResumeDraftScreen(str(draft_path()), readable=False), answer)
+        return True
     app.push_screen(ResumeDraftScreen(draft.describe(), len(draft.secrets_to_ask)), answer)
     return True
