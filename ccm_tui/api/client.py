@@ -48,12 +48,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gc
 import json as _json
 import logging
 import re
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -169,7 +171,8 @@ class _Raw:
         ``acct_id``. Only the top level is looked at: the depth bound is checked when one
         item becomes a model (account_from_page)."""
         try:
-            data = _json.loads(self.resp.content) if self.resp.content else None
+            with gc_paused():
+                data = _json.loads(self.resp.content) if self.resp.content else None
         except RecursionError:
             data = _DEEP
         except ValueError:
@@ -220,6 +223,20 @@ class _Raw:
 
 
 _DEEP = object()  # marker: json.loads gave up (RecursionError)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for one synchronous burst of allocations (a page of
+    500 accounts parsed: ~15,000 objects, no cycles). Left on, each burst ran several
+    collections over every row already held: ~30% of the CPU of loading 50,000 accounts."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 #: A surrogate escape or a UTF-8-encoded surrogate anywhere in a body (a cheap first look;
 #: valid pairs match too, and are then told apart by _has_surrogate).

@@ -133,6 +133,7 @@ class AccountsScreen(CcmScreen):
         next ones are merged into the sorted rows as they come, and shown at most once per
         PAINT_GAP (growing with the time spent loading, so the frames — and the bytes sent
         to the terminal — hardly grow with the number of accounts), plus the final frame."""
+        from ccm_tui.api.client import gc_paused
         from ccm_tui.api.errors import CcmError
         from ccm_tui.service.accounts import SortedRows, rows_from_items
 
@@ -145,7 +146,8 @@ class AccountsScreen(CcmScreen):
         self._show_state()
         try:
             async for page in self.session.client.iter_account_items(page_size=PAGE_SIZE):
-                self._store.add(rows_from_items(page))
+                with gc_paused():
+                    self._store.add(rows_from_items(page))
                 self._fetched = len(self._store)
                 if first:
                     first = False
