@@ -189,7 +189,7 @@ async def run_cli(capsys, *argv: str) -> tuple[int, str, str, float]:
 
 
 @pytest.mark.parametrize(("mode", "line"), [
-    ("endless", ("error: stopped reading the account list after 2 page(s): the server sent more "
+    ("endless", ("error: stopped reading the account list after 1 page(s): the server sent more "
                 "than 500 accounts (max_list_items; raise it in the profile if this server "
                 "really holds that many)")),
     ("trickle", "did not finish answering GET /v1/accounts within 1.5 s (request_deadline)"),

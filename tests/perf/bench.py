@@ -276,8 +276,8 @@ class Bench:
                             "<= 2000 B", "B")
         f_noop = self.fig("filter_noop", "bytes per filter keystroke that changes no visible row",
                           "<= 500 B", "B")
-        f_cli = self.fig("cli_json", f"accounts list --json at {k}, vs one curl of the same data",
-                         "<= 2.0x", "s")
+        f_cli = self.fig("cli_json", f"accounts list --json at {k}, vs a plain fetch of the same "
+                         "pages", "<= 2.0x", "s")
         f_cli_rss = self.fig("cli_json_rss", f"accounts list --json at {k}: peak RSS",
                              "<= 120 MB", "MB")
         f_page = self.fig("emu_page", f"emulator: one page of 500 at {k} (HTTP, warm client)",
@@ -289,7 +289,10 @@ class Bench:
             c = emu.login_client()
             try:
                 items = c.get("/v1/accounts", params={"limit": 20}).json()["items"]
-                mid = c.get("/v1/accounts", params={"limit": n // 2}).json()["items"][-1]
+                mid = None  # the account in the middle of the list, paging to it
+                for _ in range(max(1, n // 2 // 1000)):
+                    params = {"limit": 1000, **({"previous_id": mid["acct_id"]} if mid else {})}
+                    mid = c.get("/v1/accounts", params=params).json()["items"][-1]
                 for _ in range(25):
                     t = time.perf_counter()
                     r = c.get("/v1/accounts", params={"limit": 500,
@@ -297,7 +300,6 @@ class Bench:
                     dt = time.perf_counter() - t
                     r.raise_for_status()
                     f_page.samples.append(dt * 1000)
-                token = c.headers["Authorization"]
             finally:
                 c.close()
             f_page.samples = f_page.samples[5:]  # the first five warm the connection
@@ -308,7 +310,7 @@ class Bench:
 
                 def raw(i: int = i) -> None:
                     f_all.baseline.append(self.wall(
-                        [sys.executable, str(HERE / "raw_fetch.py"), emu.url, emu.email, "500"],
+                        [sys.executable, str(HERE / "raw_fetch.py"), emu.url, emu.email, "1000"],
                         self.env(emu.console_env()), timeout=300))
 
                 def console() -> None:
@@ -327,16 +329,15 @@ class Bench:
                     f_cli.samples.append(wall)
                     f_cli_rss.samples.append(rss / MB)
 
-                def curl(i: int = i) -> None:
+                def plain(i: int = i) -> None:
                     wall, rss = self.wall_rss(
-                        ["curl", "-sSf", "-o", "/dev/null", "-H", f"Authorization: {token}",
-                         f"{emu.url}/v1/accounts?limit={n}"], self.env())
+                        [sys.executable, str(HERE / "raw_fetch.py"), emu.url, emu.email, "1000"],
+                        self.env(emu.console_env()))
                     f_cli.baseline.append(wall)
                     f_cli_rss.baseline.append(rss / MB)
 
-                if shutil.which("curl"):
-                    for fn in ((cli, curl) if i % 2 == 0 else (curl, cli)):
-                        self.guard(["cli_json", "cli_json_rss"], f"{k} {fn.__name__}", fn)
+                for fn in ((cli, plain) if i % 2 == 0 else (plain, cli)):
+                    self.guard(["cli_json", "cli_json_rss"], f"{k} {fn.__name__}", fn)
         self.judge_ratio(f_all, le=1.2)
         f_first.value = summary(f_first.samples)["median"]
         base = summary(getattr(self, "rss10", []))["median"]
@@ -363,7 +364,9 @@ class Bench:
         f_cli_rss.value = max(f_cli_rss.samples) if f_cli_rss.samples else math.nan
         f_cli_rss.base_value = summary(f_cli_rss.baseline)["median"]
         f_cli_rss.ok = f_cli_rss.value <= 120 * 2**20 / MB if f_cli_rss.samples else None
-        f_cli_rss.notes.append("judged on the worst run; the baseline is curl's own peak RSS")
+        f_cli_rss.notes.append("judged on the worst run; the baseline is raw_fetch.py's peak RSS "
+                               "(the emulator refuses limit > 1000, so one curl of all 50k "
+                               "accounts cannot be asked for)")
         f_page.value = summary(f_page.samples)["median"]
         f_page.ok = f_page.value <= 3 if f_page.samples else None
         f_page.notes.append(f"median of {len(f_page.samples)} GETs of limit=500 from the middle "

@@ -235,7 +235,7 @@ async def test_a_long_filter_stays_readable_while_typing(make_app, det_emulator)
 async def test_long_list_counts_pages_in_the_title_and_esc_keeps_a_partial_list(
         make_app, det_emulator):
     from ccm_tui.emulator.accounts import seed_accounts
-    from ccm_tui.screens.accounts import PAGE_SIZE
+    from ccm_tui.screens.accounts import FIRST_PAGE_SIZE, PAGE_SIZE
 
     total = PAGE_SIZE * 4 + 7
     det_emulator.store.insert_many(
@@ -249,7 +249,8 @@ async def test_long_list_counts_pages_in_the_title_and_esc_keeps_a_partial_list(
 
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:
-        await until(pilot, lambda: f"Loading accounts… {PAGE_SIZE:,}" in screen_text(app),
+        # The first page is the small one (rows on screen sooner), then pages of PAGE_SIZE.
+        await until(pilot, lambda: f"Loading accounts… {FIRST_PAGE_SIZE:,}" in screen_text(app),
                     timeout=20)
         assert "Esc stops" in screen_text(app)
         screen = app.screen
@@ -257,9 +258,10 @@ async def test_long_list_counts_pages_in_the_title_and_esc_keeps_a_partial_list(
         await until(pilot, lambda: not any(w.is_running for w in screen.workers
                                            if w.group == "accounts-load"))
         text = screen_text(app)
-        assert f"Accounts ({PAGE_SIZE}) — partial" in text
-        assert f"loading stopped after {PAGE_SIZE:,} accounts — press r to load them all" in text
-        assert len(screen.table.rows) == PAGE_SIZE  # what arrived is kept and shown
+        assert f"Accounts ({FIRST_PAGE_SIZE}) — partial" in text
+        assert (f"loading stopped after {FIRST_PAGE_SIZE:,} accounts — press r to load them all"
+                in text)
+        assert len(screen.table.rows) == FIRST_PAGE_SIZE  # what arrived is kept and shown
         assert "Loading" not in text
         # Nothing more is fetched: the page that was on its way was abandoned, and the
         # fetching worker is over (so no later page can arrive).
