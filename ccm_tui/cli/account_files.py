@@ -21,12 +21,7 @@ from pathlib import Path
 from typing import Any
 
 
-class InputError(ValueError):
-    """Invalid input: the CLI exits 2 and sends nothing."""
-
-    def __init__(self, lines: list[str]):
-        self.lines = lines
-        super().__init__("\n".join(lines))
+from ccm_tui.cli.input_error import InputError  # noqa: E402 - re-exported (its old home)
 
 
 @dataclass(frozen=True)

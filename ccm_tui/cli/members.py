@@ -12,12 +12,11 @@ Only the standard library is imported at module level (``--help`` stays light).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Callable
 from typing import Any
 
-from ccm_tui.cli.account_files import InputError
+from ccm_tui.cli.input_error import InputError
 from ccm_tui.cli.main import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 
 ROLE_NAMES = ("READER", "WRITER", "MANAGER")
@@ -169,6 +168,8 @@ def run_members(args: argparse.Namespace, *, transport: Any = None) -> int:
         if args.members_command in WRITE_ACTIONS and settings.read_only:
             raise InputError([f"profile {settings.profile!r} is read-only; "
                               f"`members {args.members_command}` is not allowed with it"])
+        import asyncio  # here, not at import: `ccm-tui --help` builds this parser (~25 ms)
+
         return asyncio.run(_with_session(args, settings, transport, invite))
     except InputError as exc:
         from ccm_tui.safetext import visible
