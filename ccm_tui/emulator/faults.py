@@ -68,6 +68,7 @@ class MalformedRule:
 class CommitRule:
     count: int
     seconds: float = 0.0
+    route: str = CREATE_ROUTE
 
 
 class FaultInjector:
@@ -125,17 +126,19 @@ class FaultInjector:
         with self._lock:
             self._malformed.append(MalformedRule(route, int(count), kind))
 
-    def drop_after_commit(self, count: int = 1) -> None:
-        """The next ``count`` successful ``POST /v1/accounts`` commit, then the connection is
+    def drop_after_commit(self, count: int = 1, route: str = CREATE_ROUTE) -> None:
+        """The next ``count`` successful calls of ``route`` (by default ``POST /v1/accounts``;
+        also ``PATCH``/``DELETE /v1/accounts/{account-id}``) commit, then the connection is
         closed before a complete response is sent."""
         with self._lock:
-            self._drops.append(CommitRule(int(count)))
+            self._drops.append(CommitRule(int(count), route=route))
 
-    def delay_after_commit(self, seconds: float, count: int = 1) -> None:
-        """The next ``count`` successful ``POST /v1/accounts`` commit, then wait ``seconds``
-        before answering (lets a client time out after the server committed)."""
+    def delay_after_commit(self, seconds: float, count: int = 1, route: str = CREATE_ROUTE) -> None:
+        """The next ``count`` successful calls of ``route`` (by default ``POST /v1/accounts``)
+        commit, then wait ``seconds`` before answering (lets a client time out after the
+        server committed)."""
         with self._lock:
-            self._delays.append(CommitRule(int(count), float(seconds)))
+            self._delays.append(CommitRule(int(count), float(seconds), route=route))
 
     # -- queries used by the middleware -----------------------------------------------------
     def latency_for(self, method: str, path: str) -> float:
@@ -151,22 +154,17 @@ class FaultInjector:
             return _take(self._malformed, method, path)
 
     def wants_commit_fault(self, method: str, path: str) -> bool:
-        if not route_matches(CREATE_ROUTE, method, path):
-            return False
         with self._lock:
-            return bool(self._drops or self._delays)
+            return any(route_matches(r.route, method, path) for r in (*self._drops, *self._delays))
 
-    def take_commit_fault(self) -> tuple[bool, float]:
-        """(drop, delay_seconds) for a create that has just committed; consumes the rules."""
+    def take_commit_fault(self, method: str = "POST", path: str = "/v1/accounts") -> tuple[bool, float]:
+        """(drop, delay_seconds) for a call that has just committed; consumes the rules.
+
+        Without ``method``/``path`` the call is taken to be a create (``POST /v1/accounts``)."""
         with self._lock:
-            drop = bool(self._drops)
-            if drop:
-                _consume(self._drops, self._drops[0])
-            delay = 0.0
-            if self._delays:
-                delay = self._delays[0].seconds
-                _consume(self._delays, self._delays[0])
-            return drop, delay
+            drop = _take(self._drops, method, path) is not None
+            delay_rule = _take(self._delays, method, path)
+            return drop, delay_rule.seconds if delay_rule is not None else 0.0
 
     @property
     def active(self) -> bool:

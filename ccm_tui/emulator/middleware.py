@@ -79,23 +79,25 @@ class FaultMiddleware:
             await _send_simple(send, 200, body, ctype)
             return
         if faults.wants_commit_fault(method, path):
-            await self.app(scope, replay, _CommitFaultSend(send, faults))
+            await self.app(scope, replay, _CommitFaultSend(send, faults, method, path))
             return
         await self.app(scope, replay, send)
 
 
 class _CommitFaultSend:
-    """Holds back a 200 answer to a create; then delays it, or breaks the connection."""
+    """Holds back a 2xx answer (create, update, delete); then delays it, or breaks the connection."""
 
-    def __init__(self, send: Any, faults: Any) -> None:
+    def __init__(self, send: Any, faults: Any, method: str = "POST", path: str = "/v1/accounts") -> None:
         self.send = send
         self.faults = faults
+        self.method = method
+        self.path = path
         self.start: dict | None = None
         self.body = b""
 
     async def __call__(self, message: dict) -> None:
         if message["type"] == "http.response.start":
-            if message["status"] != 200:
+            if not 200 <= message["status"] < 300:
                 await self.send(message)
                 return
             self.start = message
@@ -106,7 +108,7 @@ class _CommitFaultSend:
         self.body += message.get("body", b"")
         if message.get("more_body"):
             return
-        drop, delay = self.faults.take_commit_fault()
+        drop, delay = self.faults.take_commit_fault(self.method, self.path)
         if delay:
             await asyncio.sleep(delay)
         if not drop:
@@ -116,6 +118,7 @@ class _CommitFaultSend:
         # Committed; now promise more bytes than we send and give up on the connection.
         headers = [(k, v) for k, v in self.start["headers"] if k.lower() != b"content-length"]
         headers.append((b"content-length", str(len(self.body) + 4096).encode()))
+        # 200 even for a 204: a body-less status would let the client read a complete answer.
         await self.send({"type": "http.response.start", "status": 200, "headers": headers})
         await self.send({"type": "http.response.body", "body": self.body[: len(self.body) // 2], "more_body": True})
         raise ConnectionDropped("emulator fault: connection dropped after the account was committed")
