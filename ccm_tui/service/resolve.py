@@ -31,8 +31,8 @@ class AccountRefError(LookupError):
 
     def __str__(self) -> str:
         if self.kind == "not_found":
-            return (f"no account matches {self.ref!r}: give its id, the 8-character short id "
-                    "or its exact name")
+            return (f"no account with id {self.ref} and none named {self.ref!r}: give its id, "
+                    "the 8-character short id or its exact name")
         return (f"{self.ref!r} matches {len(self.candidates)} accounts; give more of the id "
                 "or the exact name")
 
