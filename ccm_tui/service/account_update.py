@@ -563,3 +563,44 @@ async def delete_account(client: CcmClient, account: Account | str) -> DeleteOut
                              message=f"account {name!r} was not deleted — {why}, and it is "
                                      "still there; retry is safe")
     return DeleteOutcome("deleted", message=f"account {name!r} deleted")
+
+
+def rebase_edit(opened_on: Account, edit: AccountEdit, current: Account
+                ) -> tuple[AccountEdit, list[str]]:
+    """Re-apply the operator's edits (made on ``opened_on``) to ``current``, the account as
+    the server holds it now. Returns the new edit and the fields where both sides changed:
+    there the server's value is kept and the operator must decide again."""
+    mine = plan_update(opened_on, edit)
+    theirs = set(changed_fields(opened_on, current))
+    fresh = edit_from_account(current)
+    conflicts: list[str] = []
+    for key in ("name", "custom_logo", "account_status", "azure_cvm_pcr_priority"):
+        if not any(c.field == key for c in mine.changes):
+            continue
+        if key in theirs:
+            conflicts.append(key)
+        else:
+            setattr(fresh, key, copy.deepcopy(getattr(edit, key)))
+    by_id = {c.config_id: c for c in fresh.auth_configs}
+    opened_cfgs = {k: _prune(v) for k, v in (opened_on.auth_configs or {}).items()}
+    current_cfgs = {k: _prune(v) for k, v in (current.auth_configs or {}).items()}
+    kept = {c.config_id for c in edit.auth_configs if c.config_id is not None}
+    for cid in opened_cfgs:
+        if cid not in kept and cid in by_id:  # I removed it
+            if current_cfgs.get(cid) != opened_cfgs[cid]:
+                conflicts.append(f"auth config {cid[:8]}")
+            else:
+                fresh.auth_configs.remove(by_id[cid])
+    for cfg in edit.auth_configs:
+        if cfg.config_id is None:
+            fresh.auth_configs.append(copy.deepcopy(cfg))
+            continue
+        changed = (without_secrets(cfg.config) != without_secrets(opened_cfgs.get(cfg.config_id, {}))
+                   or typed_secrets(cfg.config))
+        if not changed:
+            continue
+        if cfg.config_id not in by_id or current_cfgs.get(cfg.config_id) != opened_cfgs.get(cfg.config_id):
+            conflicts.append(f"auth config {cfg.config_id[:8]}")
+            continue
+        by_id[cfg.config_id].config = copy.deepcopy(cfg.config)
+    return fresh, conflicts

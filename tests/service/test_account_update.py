@@ -318,3 +318,19 @@ async def test_timeout_after_the_patch_committed_is_confirmed(live_session, live
     assert out.state == "updated" and out.reconciled, out.message
     assert "did not answer in time" in out.message
     assert len(patches(emu, acct.acct_id)) == 1
+
+
+def test_rebase_keeps_my_edits_where_the_server_did_not_change():
+    from ccm_tui.service.account_update import rebase_edit
+
+    opened = server_account()
+    edit = edit_from_account(opened)
+    edit.name = "Mine"
+    edit.azure_cvm_pcr_priority = list(reversed(range(23)))
+    del edit.auth_configs[2]  # remove the cluster ref
+    current = server_account(account_status="Deactivated",
+                             azure_cvm_pcr_priority=[1, 0, *range(2, 23)])
+    fresh, conflicts = rebase_edit(opened, edit, current)
+    assert conflicts == ["azure_cvm_pcr_priority"]
+    plan = plan_update(current, fresh)
+    assert plan.request.wire_body() == {"name": "Mine", "del_auth_configs": [ID_C]}
