@@ -2,7 +2,7 @@
 
 Panes: Basics (name, status; component and node enrollment read-only — PATCH has neither),
 Logo (keep / replace / remove), Authentication (existing configs by id: edit, remove, add;
-TLS per OAuth config), PCR priority (the 23 indices in order; K/J or shift+↑/↓ move one,
+TLS per OAuth config; screens/account_editor_auth.py), PCR priority (the 23 indices in order; K/J or shift+↑/↓ move one,
 r resets to the server's order) and Review (before/after of each changed field and the exact
 masked AccountUpdateRequest JSON). The diff, guard rails and sending live in
 ``ccm_tui.service.account_update``; this screen only collects the edit and shows outcomes.
@@ -31,6 +31,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from ccm_tui.screens.account_editor_auth import AuthList, AuthPaneMixin
 from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.safe import safe, safe_markup
@@ -92,19 +93,22 @@ class PcrList(OptionList):
         self.highlighted = 0
 
 
-class AccountEditorScreen(CcmScreen):
+class AccountEditorScreen(AuthPaneMixin, CcmScreen):
     DEFAULT_CSS = """
     AccountEditorScreen #editor-tabs { height: 1fr; }
     AccountEditorScreen TabPane { height: 1fr; padding: 0 1; }
     AccountEditorScreen #pcr-list { height: 1fr; max-width: 40; }
     AccountEditorScreen #review-body { height: 1fr; }
+    AccountEditorScreen #auth-list { height: 1fr; }
+    AccountEditorScreen #auth-help { color: $text-muted; }
     AccountEditorScreen #review-buttons { height: auto; }
     AccountEditorScreen .field-error, AccountEditorScreen .error { color: $error; }
     AccountEditorScreen #editor-status { height: auto; }
     """
     HELP_TITLE = "Edit account"
     HELP_TEXT = ("Edit the account as the server returned it; Review (5) shows exactly what "
-                 "will be sent. Secrets are never shown: they stay unchanged unless you type one.")
+                 "will be sent. Secrets are never shown: they stay unchanged unless you type one. "
+                 "Authentication (3): a/o/c add, e edits, t sets TLS, x removes.")
     BINDINGS = [
         Binding("escape", "leave", "Back", id="editor.back"),
         Binding("ctrl+o", "review", "Review", id="editor.review"),
@@ -156,7 +160,13 @@ class AccountEditorScreen(CcmScreen):
                     yield path
                     yield Static("", id="err-custom_logo", classes="field-error")
             with TabPane(PANE_TITLES[2], id="auth"):
-                yield Static("", id="auth-editing")
+                with Vertical():
+                    yield Static("The account's auth configs by id. a/o/c add · e or enter edits · "
+                                 "t sets TLS of an OAuth config · x removes (again: restores). "
+                                 "Secrets are never shown; they stay unchanged unless typed.",
+                                 id="auth-help")
+                    yield AuthList(id="auth-list")
+                    yield Static("", id="auth-warnings", classes="field-error")
             with TabPane(PANE_TITLES[3], id="pcr"):
                 with Vertical():
                     yield Static("Azure CVM PCR priority — K/J or shift+↑/↓ move the highlighted "
@@ -232,13 +242,6 @@ class AccountEditorScreen(CcmScreen):
         current = self.original.custom_logo
         self.query_one("#logo-current", Static).update(safe(
             f"Current logo: {logo_summary(current)}" if current else "Current logo: none"))
-
-    def _fill_auth(self) -> None:
-        """Step B adds editing; until then the configs are listed read-only."""
-        from ccm_tui.service.account_update import _kind
-
-        lines = [f"{c.config_id or 'new'}  {_kind(c.config)}" for c in self.edit.auth_configs]
-        self.query_one("#auth-editing", Static).update(safe("\n".join(lines) or "(none)", newlines=True))
 
     # -- collecting ------------------------------------------------------------------------
     def _collect(self) -> None:
@@ -327,6 +330,7 @@ class AccountEditorScreen(CcmScreen):
 
     def _focus_pane(self, pane: str) -> None:
         target = {"basics": "#edit-name", "logo": "#logo-choice", "pcr": "#pcr-list",
+                  "auth": "#auth-list",
                   "review": "#send"}.get(pane)
         if target == "#send" and self.query_one("#send", Button).disabled:
             target = "#review-body"  # a disabled button cannot take the focus

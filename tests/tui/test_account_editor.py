@@ -139,3 +139,116 @@ async def test_edit_from_details(make_app, det_emulator):
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, AccountDetailsScreen))
         await until(pilot, lambda: "Account: Via details2" in screen_text(app))
+
+
+# ----------------------------------------------------------------------------- auth configs
+
+from lifecycle_helpers import OAUTH, PASSWORD  # noqa: E402
+
+OAUTH_FIELDS = {
+    "idp_name": "Corp SSO", "idp_icon_url": "https://sso.example/i.png",
+    "idp_authorization_endpoint": "https://sso.example/authorize",
+    "idp_token_endpoint": "https://sso.example/token", "client_id": "ccm",
+}
+
+
+async def to_auth_pane(pilot, editor):
+    await pilot.press("tab", "3")
+    await until(pilot, lambda: editor.query_one("#auth-list").has_focus)
+
+
+async def test_add_oauth_with_tls_required_then_rotate_its_secret(make_app, det_emulator):
+    from ccm_tui.screens.account_editor_auth import TlsDialog
+    from ccm_tui.screens.wizard.modals import AuthEditor
+
+    acct = add_account(det_emulator, "Sso", roles=("MANAGER",), auth_configs=[PASSWORD])
+    app = make_app()
+    async with app.run_test(size=(110, 40)) as pilot:
+        editor = await open_editor(pilot, app, "Sso")
+        await to_auth_pane(pilot, editor)
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, AuthEditor))
+        for field, value in OAUTH_FIELDS.items():
+            app.screen.query_one(f"#{field}").value = value
+        app.screen.query_one("#client_secret").focus()
+        await pilot.press(*"first-secret-1", "ctrl+o")
+        await until(pilot, lambda: app.screen is editor)
+        await pilot.press("down", "t")  # the new config, its TLS
+        await until(pilot, lambda: isinstance(app.screen, TlsDialog))
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: app.screen is editor)
+        await review_and_send(pilot, app)
+        assert "first-secret-1" not in screen_text(app)  # masked in the review
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, AccountEditorScreen))
+        oauth = {**OAUTH_FIELDS, "idp_requires_basic_auth": False, "client_secret": "first-secret-1",
+                 "tls": {"required": {"validate_hostname": True, "ca": {"ca_set": "GLOBAL_ROOTS"}}}}
+        assert patches(det_emulator, acct["acct_id"]) == [{"add_auth_configs": [{"oauth": oauth}]}]
+
+        # rotate the client secret of the config just added
+        stored = det_emulator.store.get_account(acct["acct_id"])
+        new_id = next(cid for cid, c in stored["auth_configs"].items() if "oauth" in c)
+        await until(pilot, lambda: accounts_ready(app))
+        editor = await open_editor(pilot, app, "Sso")
+        await to_auth_pane(pilot, editor)
+        assert "secret unchanged" in screen_text(app)
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: isinstance(app.screen, AuthEditor))
+        assert "unchanged" in app.screen.query_one("#client_secret").placeholder
+        app.screen.query_one("#client_secret").focus()
+        await pilot.press(*"rotated-secret-2", "ctrl+o")
+        await until(pilot, lambda: app.screen is editor)
+        await review_and_send(pilot, app)
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, AccountEditorScreen))
+        assert patches(det_emulator, acct["acct_id"])[-1] == {
+            "mod_auth_configs": {new_id: {"oauth": {**oauth, "client_secret": "rotated-secret-2"}}}}
+
+
+async def test_changing_an_oauth_config_without_its_secret_is_refused_at_review(make_app, det_emulator):
+    acct = add_account(det_emulator, "Needs", roles=("MANAGER",), auth_configs=[OAUTH])
+    app = make_app()
+    async with app.run_test(size=(110, 40)) as pilot:
+        editor = await open_editor(pilot, app, "Needs")
+        await to_auth_pane(pilot, editor)
+        await pilot.press("t")
+        from ccm_tui.screens.account_editor_auth import TlsDialog
+
+        await until(pilot, lambda: isinstance(app.screen, TlsDialog))
+        app.screen.query_one("#tls-validate").value = False
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: app.screen is editor)
+        await review_and_send(pilot, app)
+        changes = " ".join(str(editor.query_one("#review-changes").render()).split())
+        assert "oauth.client_secret: CCM never returns the client secret" in changes
+        assert editor.query_one("#send").disabled
+        assert patches(det_emulator, acct["acct_id"]) == []
+
+
+async def test_removing_the_last_way_in_warns_and_password_edit_is_a_mod(make_app, det_emulator):
+    acct = add_account(det_emulator, "Lock", roles=("MANAGER",), auth_configs=[PASSWORD])
+    [cid] = acct["auth_configs"]
+    app = make_app()
+    async with app.run_test(size=(110, 40)) as pilot:
+        editor = await open_editor(pilot, app, "Lock")
+        await to_auth_pane(pilot, editor)
+        await pilot.press("x")
+        await until(pilot, lambda: "locked out" in screen_text(app))
+        assert "[removed] Password" in screen_text(app)
+        await pilot.press("x")  # restore
+        await until(pilot, lambda: "locked out" not in screen_text(app))
+        await pilot.press("enter")  # edit the password config
+        from ccm_tui.screens.wizard.modals import AuthEditor
+
+        await until(pilot, lambda: isinstance(app.screen, AuthEditor))
+        app.screen.query_one("#administrators_only").value = True
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: app.screen is editor)
+        await until(pilot, lambda: "locked out" in screen_text(app))  # admins only: warned too
+        await review_and_send(pilot, app)
+        warned = " ".join(str(editor.query_one("#review-warnings").render()).split())
+        assert "ordinary users will be locked out" in warned
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, AccountEditorScreen))
+        assert patches(det_emulator, acct["acct_id"]) == [{"mod_auth_configs": {
+            cid: {"password": {"require_2fa": False, "administrators_only": True}}}}]
