@@ -43,3 +43,30 @@ def patches(emulator, acct_id: str) -> list[Any]:
 def deletes(emulator, acct_id: str) -> int:
     path = f"/v1/accounts/{acct_id}"
     return sum(1 for r in emulator.received if r.method == "DELETE" and r.path == path)
+
+
+def fault_aware_transport(asgi_app):
+    """httpx.ASGITransport that reports an injected dropped connection as a socket would
+    (httpx.RemoteProtocolError), like tests/conftest.py's asgi_transport."""
+    import httpx
+
+    from ccm_tui.emulator import ConnectionDropped
+
+    class _Transport(httpx.ASGITransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            try:
+                return await super().handle_async_request(request)
+            except ConnectionDropped as exc:
+                raise httpx.RemoteProtocolError(str(exc), request=request) from exc
+
+    return _Transport(app=asgi_app)
+
+
+def make_fault_app(asgi_app):
+    """The console logged in to ``asgi_app`` through fault_aware_transport."""
+    from ccm_tui.app import create_app
+    from ccm_tui.config import ConnectionSettings
+    from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
+
+    return create_app(settings=ConnectionSettings(url="http://127.0.0.1:9", email=DEMO_EMAIL),
+                      transport=fault_aware_transport(asgi_app), password=DEMO_PASSWORD)

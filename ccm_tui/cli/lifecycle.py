@@ -117,8 +117,8 @@ def read_update_input(args: argparse.Namespace) -> Any:
         raise InputError(clashes)
     body.update({key: value for key, (_flag, value) in flags.items()})
     if not body:
-        raise InputError(["nothing to change: give --from FILE or a flag such as --name, "
-                          "--deactivate or --pcr-priority"])
+        raise InputError([("nothing to change: give --from FILE or a flag such as --name, "
+                           "--deactivate or --pcr-priority")])
     try:
         return AccountUpdateRequest.model_validate(body)
     except ValidationError as exc:
@@ -137,8 +137,8 @@ def dry_run(req: Any) -> int:
 def refuse_delete_without_terminal(args: argparse.Namespace) -> None:
     """Scripts must say --yes; a terminal is asked for the account's name instead."""
     if not args.yes and not sys.stdin.isatty():
-        raise InputError([f"refusing to delete account {args.acct_id} without --yes "
-                          "(on a terminal you are asked to type its name instead)"])
+        raise InputError([(f"refusing to delete account {args.acct_id} without --yes "
+                           "(on a terminal you are asked to type its name instead)")])
 
 
 # ---------------------------------------------------------------------------- running

@@ -35,7 +35,6 @@ from ccm_tui.api.errors import (
     PermissionDenied,
 )
 from ccm_tui.models import Account, AccountUpdateRequest, FieldError, FieldWarning, field_errors
-from ccm_tui.models.auth import AuthenticationConfig
 from ccm_tui.models.warnings import oauth_config_warnings, sign_in_lockout_warning
 from ccm_tui.service.accounts import Phase, _ambiguous, _describe
 

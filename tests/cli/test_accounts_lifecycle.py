@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from lifecycle_helpers import PASSWORD, SVG_LOGO, deletes, patches
 
 from ccm_tui.cli import main
 from ccm_tui.emulator.accounts import new_account
-from lifecycle_helpers import PASSWORD, SVG_LOGO, deletes, patches
 
 REPO = Path(__file__).resolve().parents[2]
 PCR = [4, 0, 1, 2, 3, *range(5, 23)]

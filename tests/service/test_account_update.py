@@ -6,6 +6,16 @@ from __future__ import annotations
 import copy
 
 import pytest
+from lifecycle_helpers import (
+    ADMIN_ONLY,
+    CLUSTER,
+    OAUTH,
+    PASSWORD,
+    SVG_LOGO,
+    deletes,
+    oauth,
+    patches,
+)
 
 from ccm_tui.api.errors import NameTaken, PermissionDenied
 from ccm_tui.models import Account
@@ -19,7 +29,6 @@ from ccm_tui.service.account_update import (
     submit_update,
 )
 from ccm_tui.service.accounts import Phase
-from lifecycle_helpers import ADMIN_ONLY, CLUSTER, OAUTH, PASSWORD, SVG_LOGO, deletes, oauth, patches
 
 ID_A = "11111111-1111-4111-8111-111111111111"
 ID_B = "22222222-2222-4222-8222-222222222222"

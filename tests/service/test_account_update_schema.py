@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft4Validator, FormatChecker
+from lifecycle_helpers import ADMIN_ONLY, CLUSTER, OAUTH, PASSWORD, SVG_LOGO
 
 from ccm_tui.models import Account
 from ccm_tui.service.account_update import EditedAuthConfig, edit_from_account, plan_update
-from lifecycle_helpers import ADMIN_ONLY, CLUSTER, OAUTH, PASSWORD, SVG_LOGO
 
 SPEC = Path(__file__).resolve().parents[1] / "spec" / "ccm-api.json"
 

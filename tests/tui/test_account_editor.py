@@ -4,10 +4,11 @@ field, a concurrent change is caught before sending."""
 
 from __future__ import annotations
 
+from lifecycle_helpers import OAUTH, PASSWORD, SVG_LOGO, make_fault_app, patches
+from tui_helpers import accounts_ready, add_account, screen_text, until
+
 from ccm_tui.screens.account_editor import AccountEditorScreen
 from ccm_tui.screens.details import AccountDetailsScreen
-from lifecycle_helpers import patches
-from tui_helpers import accounts_ready, add_account, screen_text, until
 
 
 async def open_editor(pilot, app, name: str):
@@ -143,8 +144,6 @@ async def test_edit_from_details(make_app, det_emulator):
 
 # ----------------------------------------------------------------------------- auth configs
 
-from lifecycle_helpers import OAUTH, PASSWORD  # noqa: E402
-
 OAUTH_FIELDS = {
     "idp_name": "Corp SSO", "idp_icon_url": "https://sso.example/i.png",
     "idp_authorization_endpoint": "https://sso.example/authorize",
@@ -252,3 +251,68 @@ async def test_removing_the_last_way_in_warns_and_password_edit_is_a_mod(make_ap
         await until(pilot, lambda: not isinstance(app.screen, AccountEditorScreen))
         assert patches(det_emulator, acct["acct_id"]) == [{"mod_auth_configs": {
             cid: {"password": {"require_2fa": False, "administrators_only": True}}}}]
+
+
+# ----------------------------------------------------------------------------- logo, faults
+
+
+async def test_logo_replace_then_remove(make_app, det_emulator, tmp_path):
+    import base64
+
+    svg = tmp_path / "logo.svg"
+    svg.write_bytes(base64.b64decode(SVG_LOGO))
+    acct = add_account(det_emulator, "Brand", roles=("MANAGER",))
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        editor = await open_editor(pilot, app, "Brand")
+        await pilot.press("tab", "2")
+        await until(pilot, lambda: editor.query_one("#logo-choice").has_focus)
+        await pilot.press("down", "enter")  # "Replace it with a file"
+        editor.query_one("#logo-path").value = str(svg)
+        await review_and_send(pilot, app)
+        assert "custom_logo: (none) → (new logo)" in screen_text(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, AccountEditorScreen))
+        assert patches(det_emulator, acct["acct_id"]) == [{"custom_logo": SVG_LOGO}]
+        await until(pilot, lambda: accounts_ready(app))
+        editor = await open_editor(pilot, app, "Brand")
+        current = str(editor.query_one("#logo-current").render())
+        assert current.startswith("Current logo:") and "SVG" in current.upper(), current
+        await pilot.press("tab", "2")
+        await until(pilot, lambda: editor.query_one("#logo-choice").has_focus)
+        await pilot.press("down", "down", "enter")  # "Remove it"
+        await review_and_send(pilot, app)
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, AccountEditorScreen))
+        assert patches(det_emulator, acct["acct_id"])[-1] == {"custom_logo": ""}
+        assert "custom_logo" not in det_emulator.store.get_account(acct["acct_id"])
+
+
+async def test_dropped_patch_is_confirmed_by_re_reading_and_sent_once(det_emulator_app, det_emulator):
+    acct = add_account(det_emulator, "Flaky", roles=("MANAGER",))
+    app = make_fault_app(det_emulator_app)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_editor(pilot, app, "Flaky")
+        await pilot.press("end", *"2")
+        det_emulator.faults.drop_after_commit(route="PATCH /v1/accounts/{account-id}")
+        await review_and_send(pilot, app)
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, AccountEditorScreen))
+        await until(pilot, lambda: any("confirmed by re-reading" in str(n.message)
+                                       for n in app._notifications))
+        assert patches(det_emulator, acct["acct_id"]) == [{"name": "Flaky2"}]
+
+
+async def test_gateway_error_on_patch_says_not_changed_and_stays(make_app, det_emulator):
+    acct = add_account(det_emulator, "Gate", roles=("MANAGER",))
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        editor = await open_editor(pilot, app, "Gate")
+        await pilot.press("end", *"2")
+        det_emulator.faults.fail_next("PATCH /v1/accounts/{account-id}", 504)
+        await review_and_send(pilot, app)
+        await pilot.press("enter")
+        await until(pilot, lambda: "was not changed" in str(editor.query_one("#editor-status").render()))
+        assert isinstance(app.screen, AccountEditorScreen)
+        assert len(patches(det_emulator, acct["acct_id"])) == 1
+        assert det_emulator.store.get_account(acct["acct_id"])["name"] == "Gate"

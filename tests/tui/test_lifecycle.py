@@ -3,10 +3,11 @@ name refused, right name gone, selection cleared), READER sees the keys disabled
 
 from __future__ import annotations
 
+from lifecycle_helpers import deletes, make_fault_app, patches
+from tui_helpers import accounts_ready, add_account, screen_text, until
+
 from ccm_tui.screens.details import AccountDetailsScreen
 from ccm_tui.screens.lifecycle import DeleteDialog, StatusDialog
-from lifecycle_helpers import deletes, patches
-from tui_helpers import accounts_ready, add_account, screen_text, until
 
 
 async def open_details(pilot, app, name: str):
@@ -119,5 +120,32 @@ async def test_reader_sees_edit_disabled_with_the_reason(make_app, det_emulator)
         await until(pilot, lambda: accounts_ready(app))
         await pilot.press("e")  # from the table: refused with the reason
         await until(pilot, lambda: any("needs the MANAGER role" in str(n.message)
-                                       for n in app._notifications))  # noqa: SLF001
+                                       for n in app._notifications))
         assert patches(det_emulator, acct["acct_id"]) == []
+
+
+async def test_dropped_delete_is_confirmed_gone_and_sent_once(det_emulator_app, det_emulator):
+    acct = add_account(det_emulator, "Flaky delete", roles=("MANAGER",))
+    app = make_fault_app(det_emulator_app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        det_emulator.faults.drop_after_commit(route="DELETE /v1/accounts/{account-id}")
+        await pilot.press("ctrl+d")
+        await until(pilot, lambda: isinstance(app.screen, DeleteDialog))
+        await pilot.press(*"Flaky delete", "enter")
+        await until(pilot, lambda: accounts_ready(app) and table_row(app, "Flaky delete") is None)
+        assert any("answers 404" in str(n.message) for n in app._notifications)
+        assert deletes(det_emulator, acct["acct_id"]) == 1
+
+
+async def test_delete_from_the_palette(make_app, det_emulator):
+    add_account(det_emulator, "Palette gone", roles=("MANAGER",))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Delete account")
+        await until(pilot, lambda: "Delete account…" in screen_text(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DeleteDialog))
