@@ -113,6 +113,7 @@ class AccountEditorScreen(AuthPaneMixin, CcmScreen):
         Binding("escape", "leave", "Back", id="editor.back"),
         Binding("ctrl+o", "review", "Review", id="editor.review"),
         Binding("ctrl+l", "reload", "Reload", show=False, id="editor.reload"),
+        Binding("ctrl+n", "next_pane", "Next pane", id="editor.next_pane"),
         *[
             Binding(str(n), f"jump({n - 1})", "Pane", key_display="1-5", show=n == 1,
                     id=f"editor.pane{n}")
@@ -142,7 +143,7 @@ class AccountEditorScreen(AuthPaneMixin, CcmScreen):
             with TabPane(PANE_TITLES[0], id="basics"):
                 with VerticalScroll():
                     yield Static("Name")
-                    name = Input(id="edit-name")
+                    name = Input(id="edit-name", select_on_focus=False)  # edit, not retype
                     name.cursor_blink = False
                     yield name
                     yield Static("", id="err-name", classes="field-error")
@@ -336,6 +337,11 @@ class AccountEditorScreen(AuthPaneMixin, CcmScreen):
             target = "#review-body"  # a disabled button cannot take the focus
         if target and self.query(target):
             self.query_one(target).focus()
+
+    def action_next_pane(self) -> None:
+        active = self.query_one("#editor-tabs", TabbedContent).active
+        index = PANES.index(active) if active in PANES else -1
+        self.action_jump((index + 1) % len(PANES))
 
     def action_review(self) -> None:
         self.action_jump(PANES.index("review"))

@@ -37,7 +37,7 @@ class AccountDetailsScreen(CcmScreen):
         Binding("r", "reload", "Refresh", id="details.refresh"),
         Binding("e", "edit", "Edit", id="details.edit",
                 tooltip="Edit the account (needs the MANAGER role)"),
-        Binding("d", "toggle_status", "Deactivate/Reactivate", id="details.toggle_status",
+        Binding("d", "toggle_status", "Status", id="details.toggle_status",
                 tooltip="Deactivate or reactivate the account (needs the MANAGER role)"),
         Binding("ctrl+d", "delete", "Delete", id="details.delete",
                 tooltip="Delete the account after typing its name (needs the MANAGER role)"),
