@@ -128,3 +128,30 @@ def test_every_planned_request_validates_against_the_api_document(validator, cas
         assert body["name"] != account.name
     for cid in body.get("del_auth_configs", []):
         assert cid in (account.auth_configs or {})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.none() | NAMES, status=st.sampled_from([None, "--activate", "--deactivate"]),
+       pcr=st.none() | st.permutations(list(range(23))), remove_logo=st.booleans())
+def test_every_cli_update_validates_against_the_api_document(validator, name, status, pcr, remove_logo):
+    """`accounts update` flags build requests the API document accepts (or exit 2 first)."""
+    import argparse
+
+    from ccm_tui.cli.account_files import InputError
+    from ccm_tui.cli.lifecycle import read_update_input
+
+    args = argparse.Namespace(
+        from_file=None, name=name, logo=None, remove_logo=remove_logo,
+        activate=status == "--activate", deactivate=status == "--deactivate",
+        pcr_priority=",".join(map(str, pcr)) if pcr is not None else None)
+    try:
+        req = read_update_input(args)
+    except InputError as exc:
+        assert "nothing to change" in str(exc)
+        assert name is None and status is None and pcr is None and not remove_logo
+        return
+    body = req.wire_body()
+    errors = list(validator.iter_errors(body))
+    assert not errors, errors[0].message
+    assert ("name" in body) == (name is not None)
+    assert ("azure_cvm_pcr_priority" in body) == (pcr is not None)
