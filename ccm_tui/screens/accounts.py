@@ -44,6 +44,10 @@ class AccountsScreen(CcmScreen):
         Binding("n", "new_account", "New", id="accounts.new"),
         Binding("s", "select_account", "Select", id="accounts.select"),
         Binding("m", "members", "Members", show=False, id="accounts.members"),
+        Binding("e", "edit_account", "Edit", id="accounts.edit",
+                tooltip="Edit the highlighted account (needs the MANAGER role)"),
+        Binding("ctrl+d", "delete_account", "Delete", show=False, id="accounts.delete",
+                tooltip="Delete the highlighted account after typing its name"),
         Binding("r", "refresh", "Refresh", id="accounts.refresh"),
         Binding("o", "cycle_sort", "Sort", id="accounts.sort"),
         Binding("O", "reverse_sort", "Reverse", show=False, id="accounts.reverse"),
@@ -380,8 +384,41 @@ class AccountsScreen(CcmScreen):
         app.session_changed()
         self.notify(f"Selected account {name or acct_id}", timeout=3)
 
+    # -- lifecycle: edit and delete (screens/lifecycle.py) ---------------------------------
+    def action_edit_account(self) -> None:
+        row = self._current()
+        if row is not None:
+            from ccm_tui.screens.lifecycle import offer_edit
+
+            offer_edit(self, self.session, row.account)
+
+    def action_delete_account(self) -> None:
+        row = self._current()
+        if row is not None:
+            from ccm_tui.screens.lifecycle import offer_delete
+
+            offer_delete(self, self.session, row.account)
+
+    def account_updated(self, account: Any) -> None:
+        """Show a changed account at once (status, name) without reloading the list."""
+        from ccm_tui.service.accounts import row_from_account
+
+        rows = [row_from_account(account) if r.acct_id == account.acct_id else r
+                for r in self.all_rows]
+        self.all_rows = self._sorted(rows)
+        self._filtered_for = None
+        self._apply_filter()
+
+    def account_removed(self, acct_id: str) -> None:
+        self.all_rows = [r for r in self.all_rows if r.acct_id != acct_id]
+        self._filtered_for = None
+        self._apply_filter()
+
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         return [
+            ("Edit account…", "Edit the highlighted account", self.action_edit_account),
+            ("Delete account…", "Delete the highlighted account after typing its name",
+             self.action_delete_account),
             ("New account", "Start the create-account wizard", self.action_new_account),
             ("Refresh accounts", "Load the accounts again", self.action_refresh),
             ("Filter accounts", "Filter the table as you type", self.action_filter),

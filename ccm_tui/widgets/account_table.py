@@ -305,6 +305,8 @@ class AccountTable(ScrollView, can_focus=True):
         if index == self.cursor:
             style = base + self.get_component_rich_style("account-table--cursor")
         row = self.rows[index]
+        if row.account_status == "Deactivated":  # dimmed, and the Account column says so
+            style = style + Style(dim=True)
         # Every cell is outside text: controls made visible (a raw ESC would reach the terminal).
         text = "".join(" " + _fit(visible(c.cell(row, self.full_ids)), c.width) for c in self.columns)
         return Strip([Segment(text, style)]).crop_extend(scroll_x, scroll_x + width, style)

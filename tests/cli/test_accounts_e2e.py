@@ -131,7 +131,7 @@ def test_show_and_delete(ccm, capsys, tmp_path):
     assert code == 0 and "Short-lived" in out
 
     code, out, _ = run(capsys, "accounts", "delete", acct_id, "--yes")
-    assert code == 0 and out.strip() == f"deleted account {acct_id}"
+    assert code == 0 and out.strip() == f"deleted account Short-lived ({acct_id})"
     code, _, err = run(capsys, "accounts", "show", acct_id)
     assert code == 1 and f"no account with id {acct_id}" in err
     code, _, err = run(capsys, "accounts", "delete", acct_id, "--yes")
