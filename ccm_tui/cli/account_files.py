@@ -36,7 +36,7 @@ class AccountFile:
     is_batch: bool
 
 
-def _read_text(path: str) -> tuple[str, str]:
+def read_request_text(path: str) -> tuple[str, str]:
     """The file's text: its size is checked before reading, and at most the limit + 1 byte
     is read (also from stdin), so a huge file costs no memory."""
     from ccm_tui.models.files import (
@@ -123,7 +123,7 @@ def _load_json(name: str, text: str) -> AccountFile:
 
 def load_account_file(path: str) -> AccountFile:
     """Parse the file into raw entries (no model validation yet)."""
-    name, text = _read_text(path)
+    name, text = read_request_text(path)
     suffix = Path(path).suffix.lower()
     if suffix == ".toml":
         parsed = _load_toml(name, text)

@@ -55,19 +55,9 @@ def _err(line: str) -> None:
 # ---------------------------------------------------------------------------- input
 
 def _load_patch_file(path: str) -> dict[str, Any]:
-    if path == "-":
-        name, text = "<stdin>", sys.stdin.read()
-    else:
-        from ccm_tui.models.files import read_user_file
+    from ccm_tui.cli.account_files import read_request_text
 
-        def refuse(reason: str, message: str) -> InputError:
-            return InputError([f"--from: {message}"])
-
-        _, data = read_user_file(path, "a JSON or TOML", refuse)
-        try:
-            name, text = path, data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError([f"--from: {path} is not UTF-8 text"]) from None
+    name, text = read_request_text(path)  # size-first, bounded, also for stdin
     if name.lower().endswith(".toml"):
         try:
             data = tomllib.loads(text)

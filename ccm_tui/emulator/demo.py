@@ -197,6 +197,10 @@ DEMO_MEMBERS: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
     "Edge lab (test nodes)": (
         ("bob", ("WRITER",), "ACTIVE"), ("priya", ("READER",), "PENDING"),
     ),
+    # the demo user is only a READER here: someone else manages it
+    "Vendor audit (read-only)": (
+        ("fatima", ("MANAGER",), "ACTIVE"), ("erik", ("WRITER",), "ACTIVE"),
+    ),
 }
 
 

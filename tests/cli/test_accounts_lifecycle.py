@@ -207,7 +207,8 @@ def test_update_and_delete_in_real_processes(tmp_path, demo_credentials):
     email, password = demo_credentials
     base_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "CCM_TUI_HOME": str(tmp_path / "home")}
     emu = subprocess.Popen([sys.executable, "-m", "ccm_tui", "emulator", "--port", "0"],
-                           cwd=REPO, env=base_env, stdout=subprocess.PIPE,
+                           cwd=REPO, env={**base_env, "CCM_EMULATOR_PASSWORD": password},
+                           stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
     try:
         url = emu.stdout.readline().rsplit(" ", 1)[1].strip()
