@@ -174,7 +174,14 @@ class CcmApp(App):
             self._too_small = None
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
-        """While the terminal is too small, new screens go under the size note."""
+        """While the terminal is too small, new screens go under the size note. A command
+        palette still open when a screen arrives by itself (the login finishing during
+        start-up) is closed first: its commands were for the screen under it, and a palette
+        left under the new screen made the next ctrl+p crash (DuplicateIds)."""
+        from textual.command import CommandPalette
+
+        if isinstance(self.screen, CommandPalette) and screen is not self.screen:
+            self.pop_screen()
         if self._too_small is not None and screen is not self._too_small and self.screen is self._too_small:
             from ccm_tui.screens.too_small import TooSmallScreen
 
@@ -214,8 +221,16 @@ class CcmApp(App):
             lines.append("The new account you were typing was kept as a draft (secrets excluded).")
         lines.append(f"Details are in the log: {where}" if where else "Please report it.")
         self.bell()
-        self._exit_renderables.append(Text("\n".join(lines)))
+        if not self._exit_renderables:  # one report, for the first error
+            self._exit_renderables.append(Text("\n".join(lines)))
         self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Print our one-line report only: Textual adds "NOTE: 1 of N errors shown. Run with
+        textual run --dev", which means nothing to an operator (the log has the details)."""
+        if self._exit_renderables:
+            self.error_console.print(self._exit_renderables[0])
+        self._exit_renderables.clear()
 
     # -- actions -------------------------------------------------------------------------
     def action_help(self) -> None:
