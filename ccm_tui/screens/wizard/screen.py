@@ -100,6 +100,8 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
             self.pending_secrets = set(asked or [])
         self.auth_errors: dict[int, str] = {}
         self.in_flight = False
+        self._confirming = False  # checking the list after a cancelled submit
+        self._confirm_worker: Worker[Any] | None = None
         self._submit_worker: Worker[Any] | None = None
         self._phases: list[list[Any]] = []  # [key, started, ended]
         self._ticker: Timer | None = None
