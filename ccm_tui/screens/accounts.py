@@ -303,10 +303,32 @@ class AccountsScreen(CcmScreen):
             self.notify("This profile is read-only: creating accounts is disabled",
                         severity="warning", timeout=5)
             return
-        from ccm_tui.screens.wizard import WizardScreen
+        from ccm_tui.screens.wizard import ResumeDraftScreen, WizardScreen
+        from ccm_tui.service.drafts import discard_draft, load_draft
 
         self._reload_on_resume = True
-        app.push_screen(WizardScreen(self.session))
+        draft = load_draft()
+        if draft is None:
+            app.push_screen(WizardScreen(self.session))
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "resume":
+                app.push_screen(WizardScreen(self.session, draft=draft))
+            elif choice in ("discard", "new"):
+                if choice == "discard":
+                    discard_draft()
+                    app.notify("Draft discarded.")
+                app.push_screen(WizardScreen(self.session))
+
+        # A saved draft is never dropped silently: resume it, discard it, or start another.
+        app.push_screen(ResumeDraftScreen(draft.describe(), len(draft.secrets_to_ask), offer_new=True),
+                        answer)
+
+    def on_wizard_screen_account_created(self, _event: Any) -> None:
+        """An account was created (from a new wizard or a resumed draft): the list reloads
+        when it is shown again."""
+        self._reload_on_resume = True
 
     def action_select_account(self) -> None:
         row = self._current()

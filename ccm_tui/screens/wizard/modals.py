@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, DirectoryTree, Footer, Input, Labe
 
 from ccm_tui.screens.wizard.form import KIND_LABEL, AuthEntry, check_auth_entry
 from ccm_tui.screens.wizard.ids import FieldErrorLabel, error_label_for, field_key
+from ccm_tui.widgets.safe import safe_markup
 
 
 class DialogInput(Input):
@@ -248,33 +249,49 @@ class Relogin(ModalScreen[str | None]):
 
 
 class ResumeDraftScreen(ModalScreen[str]):
-    """Offer an unfinished wizard draft: "resume", "discard" or "later"."""
+    """Offer an unfinished wizard draft: "resume", "discard" or "later" (at start-up); with
+    ``offer_new`` (``n`` while a draft exists) also "new" (start another wizard) and Esc is
+    "cancel"."""
 
     BINDINGS = [
         Binding("r", "choose('resume')", "Resume", id="wizard.draft.resume"),
         Binding("d", "choose('discard')", "Discard", id="wizard.draft.discard"),
+        Binding("s", "choose('new')", "Start another", id="wizard.draft.new"),
         Binding("escape", "choose('later')", "Later", id="wizard.draft.later"),
     ]
 
-    def __init__(self, description: str, secrets: int = 0) -> None:
+    def __init__(self, description: str, secrets: int = 0, *, offer_new: bool = False) -> None:
         super().__init__()
         self.description = description
         self.secrets = secrets
+        self.offer_new = offer_new
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="resume-draft", classes="wizard-dialog small"):
+        with Vertical(id="resume-draft", classes="wizard-dialog" if self.offer_new else "wizard-dialog small"):
             yield Label("Unfinished new account", classes="dialog-title")
-            yield Static(f"A draft was saved: {self.description}.")
+            yield Static(safe_markup("A draft was saved: $what.", what=self.description))
             if self.secrets:
                 yield Static(f"{self.secrets} secret field(s) were not saved and will be asked again.")
+            if self.offer_new:
+                yield Static("Discard deletes it and starts a new account; Start another keeps it "
+                             "until you type in the new wizard, which then replaces it. "
+                             "Esc: back to the list.")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Resume (r)", id="resume", variant="primary")
                 yield Button("Discard (d)", id="discard", variant="error")
-                yield Button("Later (esc)", id="later")
+                if self.offer_new:
+                    yield Button("Start another (s)", id="new")
+                else:
+                    yield Button("Later (esc)", id="later")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#resume", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose" and parameters and parameters[0] == "new":
+            return self.offer_new
+        return True
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)

@@ -354,6 +354,8 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
                 self.pane(self.step).store(self.form)
             except Exception:  # noqa: BLE001 - a half-built pane must not stop a save
                 pass
+        if self.form.is_empty():
+            return  # an empty wizard never overwrites a saved draft (nor writes one)
         data = self.form.to_draft()
         data["secrets_to_ask"] = sorted(set(data["secrets_to_ask"]) | self.pending_secrets)
         settings = getattr(self.session, "settings", None)
