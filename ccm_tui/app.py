@@ -155,6 +155,13 @@ class CcmApp(App):
             except Exception:  # noqa: BLE001 - closing must never raise at exit
                 pass
 
+    def on_key(self, event: events.Key) -> None:
+        """Keys of a burst that were on their way to a screen when a key opened a dialog over
+        it (``c`` then ``abc`` in one read) belong to the dialog, not to nobody."""
+        from ccm_tui.screens.base import forward_stray_key
+
+        forward_stray_key(self, event)
+
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size.width, event.size.height)
 

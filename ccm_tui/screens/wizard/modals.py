@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, DirectoryTree, Footer, Input, Labe
 
 from ccm_tui.screens.wizard.form import KIND_LABEL, AuthEntry, check_auth_entry
 from ccm_tui.screens.wizard.ids import FieldErrorLabel, error_label_for, field_key
+from ccm_tui.screens.base import EarlyKeys
 from ccm_tui.widgets.safe import safe_markup
 
 
@@ -46,7 +47,7 @@ OAUTH_FIELDS = (
 )
 
 
-class AuthEditor(ModalScreen[AuthEntry | None]):
+class AuthEditor(EarlyKeys, ModalScreen[AuthEntry | None]):
     """Add or edit one auth config; validated with the models before it closes."""
 
     BINDINGS = [
@@ -94,6 +95,7 @@ class AuthEditor(ModalScreen[AuthEntry | None]):
     def on_mount(self) -> None:
         first = self.query("Input, Checkbox").first()
         first.focus()
+        self.deliver_early_keys(first)  # keys typed right after the one that opened us
 
     def _collect(self) -> AuthEntry:
         e = self.entry
