@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DirectoryTree, Footer, Input, Label, Static
 
 from ccm_tui.screens.wizard.form import KIND_LABEL, AuthEntry, check_auth_entry
-from ccm_tui.screens.wizard.ids import FieldErrorLabel, error_label_for, field_key
+from ccm_tui.screens.wizard.ids import FieldErrorLabel, error_label_for, field_key, focus_first_error
 from ccm_tui.screens.base import EarlyKeys
 from ccm_tui.widgets.safe import safe_markup
 
@@ -37,13 +37,13 @@ def _input(value: str, *, id: str, placeholder: str = "", password: bool = False
 
 
 OAUTH_FIELDS = (
-    ("idp_name", "IdP name", "e.g. Corporate SSO", False),
-    ("idp_icon_url", "IdP icon URL", "https://…/icon.png", False),
-    ("idp_authorization_endpoint", "Authorization endpoint", "https://…/authorize", False),
-    ("idp_token_endpoint", "Token endpoint", "https://…/token", False),
+    ("idp_name", "IdP name (required)", "e.g. Corporate SSO", False),
+    ("idp_icon_url", "IdP icon URL (required)", "https://…/icon.png", False),
+    ("idp_authorization_endpoint", "Authorization endpoint (required)", "https://…/authorize", False),
+    ("idp_token_endpoint", "Token endpoint (required)", "https://…/token", False),
     ("idp_userinfo_endpoint", "Userinfo endpoint (optional)", "https://…/userinfo", False),
-    ("client_id", "Client id", "", False),
-    ("client_secret", "Client secret", "masked; never saved in drafts", True),
+    ("client_id", "Client id (required)", "", False),
+    ("client_secret", "Client secret (required)", "masked; never saved in drafts", True),
 )
 
 
@@ -70,7 +70,7 @@ class AuthEditor(EarlyKeys, ModalScreen[AuthEntry | None]):
                     yield Checkbox("Administrators only", e.administrators_only, id="administrators_only")
                     yield FieldErrorLabel("", id="err-password")
                 elif e.kind == "cluster_auth_ref":
-                    yield Label("Target id (cluster-level auth config)")
+                    yield Label("Target id (required; a cluster-level auth config)")
                     yield _input(e.target_id, id="target_id")
                     yield FieldErrorLabel("", id="err-cluster_auth_ref-target_id")
                 else:
@@ -120,6 +120,8 @@ class AuthEditor(EarlyKeys, ModalScreen[AuthEntry | None]):
             label.update(f"⚠ {err.message}")
         if not errors:
             self.dismiss(entry)
+            return
+        focus_first_error(self)  # at 80×24 the error may be below the visible part
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -27,7 +27,7 @@ from textual.worker import Worker
 from ccm_tui.models.errors import FieldError
 from ccm_tui.screens.wizard.auth_editing import AuthEditingMixin, auth_index
 from ccm_tui.screens.wizard.form import STEP_CHECKS, WizardForm
-from ccm_tui.screens.wizard.ids import error_label_for
+from ccm_tui.screens.wizard.ids import error_label_for, focus_first_error
 from ccm_tui.screens.wizard.modals import ConfirmLeave, FilePicker
 from ccm_tui.screens.wizard.panes import (
     AuthPane,
@@ -198,6 +198,7 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
             first = first or label
         if first is not None:
             pane.scroll_to_widget(first, animate=False)
+            focus_first_error(pane)  # the first field in error gets focus, in view
 
     async def _show(self, step: int) -> None:
         self.step = step
