@@ -120,11 +120,19 @@ def filter_rows(rows: list[AccountRow], query: str) -> list[AccountRow]:
     return [r for r in rows if r.matches(terms)]
 
 
+def _privilege(roles: tuple[str, ...]) -> tuple[int, int, str]:
+    """Sort key of a role set: most privileged first (MANAGER > WRITER > READER, then
+    more roles before fewer), unknown roles last."""
+    rank = {r: i for i, r in enumerate(ROLE_ORDER)}
+    highest = min((rank.get(r, len(rank)) for r in roles), default=len(rank) + 1)
+    return (highest, -len(roles), " ".join(roles))
+
+
 _SORT_KEYS: dict[str, Callable[[AccountRow], object]] = {
     "name": lambda r: r.name.casefold(),
     "acct_id": lambda r: r.acct_id,
     "id": lambda r: r.acct_id,
-    "roles": lambda r: r.roles_text,
+    "roles": lambda r: _privilege(r.roles),
     "status": lambda r: r.status,
     "account_status": lambda r: r.account_status,
     "component": lambda r: r.component,
