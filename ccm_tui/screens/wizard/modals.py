@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, DirectoryTree, Footer, Input, Label, Static
+from textual.widgets import Button, DirectoryTree, Footer, Input, Label, Static
 
 from ccm_tui.screens.wizard.form import KIND_LABEL, AuthEntry, check_auth_entry
 from ccm_tui.screens.wizard.ids import FieldErrorLabel, error_label_for, field_key, focus_first_error
 from ccm_tui.screens.base import EarlyKeys
 from ccm_tui.widgets.safe import safe_markup
+from ccm_tui.widgets.toggles import Checkbox
 
 
 class DialogInput(Input):

@@ -13,17 +13,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
-    Checkbox,
     Input,
     Label,
     OptionList,
-    RadioButton,
     RadioSet,
     Select,
     Static,
 )
 from textual.widgets.option_list import Option
 
+from ccm_tui.widgets.toggles import Checkbox, RadioButton
 from ccm_tui.screens.wizard.form import (
     COMPONENTS,
     CONFIRM_WORD,

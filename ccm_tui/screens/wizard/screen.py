@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Input, Label, OptionList, RadioSet
+from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, OptionList, RadioSet
 from textual.worker import Worker
 
 from ccm_tui.models.errors import FieldError
@@ -53,6 +53,7 @@ from ccm_tui.screens.wizard.steps import (
     TLS,
 )
 from ccm_tui.screens.wizard.submit import SubmitMixin
+from ccm_tui.widgets.toggles import Checkbox
 from ccm_tui.widgets.wizard_steps import StepIndicator
 
 
