@@ -88,6 +88,7 @@ class AccountsScreen(CcmScreen):
         # frame; through the Changed message they took two or three frames (~50 ms).
         self.watch(box, "value", self._filter_value, init=False)
         self.table.set_sort(SORT_KEYS[self.sort_index], self.sort_reverse)
+        self.table.set_selected(getattr(self.session, "selected_account_id", None))
         self.table.focus()
         self.load()
         self._offer_draft()
@@ -357,6 +358,14 @@ class AccountsScreen(CcmScreen):
                 pass
         app.selected_account_name = name
         app.session_changed()
+        self.table.set_selected(acct_id)
+        row = next((r for r in self.table.rows if r.acct_id == acct_id), None)
+        if row is not None and row.status == "PENDING":
+            self.notify(f"Selected account {name or acct_id}. Your membership in it is PENDING: "
+                        "it has not been approved or accepted yet, so the server may refuse "
+                        "your requests in this account until it is ACTIVE.",
+                        severity="warning", timeout=10)
+            return
         self.notify(f"Selected account {name or acct_id}", timeout=3)
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:

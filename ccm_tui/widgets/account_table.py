@@ -149,6 +149,7 @@ class AccountTable(ScrollView, can_focus=True):
         self.console_roles = False  # roles column in the web console's words
         self.sort_key: str | None = None
         self.sort_reverse = False
+        self.selected_id: str | None = None  # the session's account: marked ● in the table
         self._longest_name = NAME_MIN  # the longest name seen (never shrinks: no jitter)
         self._columns = self._make_columns()
 
@@ -245,6 +246,12 @@ class AccountTable(ScrollView, can_focus=True):
         self._columns = self._make_columns()
         self._update_size()
         self.refresh()
+
+    def set_selected(self, acct_id: str | None) -> None:
+        """Mark the session's selected account (● before its name)."""
+        if acct_id != self.selected_id:
+            self.selected_id = acct_id
+            self.refresh()
 
     def set_sort(self, key: str | None, reverse: bool) -> None:
         self.sort_key, self.sort_reverse = key, reverse
@@ -345,6 +352,8 @@ class AccountTable(ScrollView, can_focus=True):
             style = base + self.get_component_rich_style("account-table--cursor")
         row = self.rows[index]
         text = "".join(" " + _fit(c.cell(row, self.full_ids), c.width) for c in self.columns)
+        if self.selected_id is not None and row.acct_id == self.selected_id:
+            text = "●" + text[1:]  # in the name column's leading space: no width taken
         return Strip([Segment(text, style)]).crop_extend(scroll_x, scroll_x + width, style)
 
     def _header_strip(self, base: Style) -> Strip:

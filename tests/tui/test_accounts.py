@@ -266,3 +266,23 @@ def test_sorting_by_roles_orders_by_privilege():
         ("all", ["READER", "WRITER", "MANAGER"])])]
     ordered = [r.name for r in sort_rows(rows_from_accounts(accounts), "roles")]
     assert ordered == ["all", "manager", "writer", "reader"]
+
+
+async def test_selected_account_is_marked_in_the_table_and_pending_is_explained(make_app, det_emulator):
+    add_account(det_emulator, "alpha")
+    add_account(det_emulator, "bravo", roles=("READER",), status="PENDING")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+
+        def line(name: str) -> str:  # the table row (the header line names the selection too)
+            return next(l for l in screen_text(app).splitlines() if name in l and "│" not in l)
+
+        assert "●" not in line("alpha") and "●" not in line("bravo")
+        await pilot.press("s")
+        await until(pilot, lambda: line("alpha").startswith("●alpha"))
+        assert "●" not in line("bravo")
+        await pilot.press("j", "s")
+        await until(pilot, lambda: line("bravo").startswith("●bravo") and "●" not in line("alpha"))
+        messages = "\n".join(str(n.message) for n in app._notifications)  # noqa: SLF001
+        assert "membership in it is PENDING" in messages
