@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 from typing import Any
 
@@ -113,13 +114,48 @@ async def _list(args, client) -> int:
     return EXIT_OK
 
 
+_FULL_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_ID_PREFIX = re.compile(r"[0-9a-fA-F-]{4,}")
+
+
+class _Ambiguous(Exception):
+    """Several accounts match: the lines name them."""
+
+
+async def _resolve(client, ident: str) -> tuple[str, str | None]:
+    """(account id, name or None) for a full id, the 8-character short id the console
+    shows (any id prefix of 4+ characters), or an exact name. Raises InputError (exit 2)
+    for an ambiguous or malformed reference, NotFound (exit 1) when no id matches."""
+    from ccm_tui.api.errors import NotFound
+    from ccm_tui.safetext import visible
+
+    if _FULL_ID.fullmatch(ident):
+        return ident, None
+    accounts = await client.list_accounts()
+    named = [a for a in accounts if a.name == ident]
+    by_id = [a for a in accounts if _ID_PREFIX.fullmatch(ident)
+             and a.acct_id.lower().startswith(ident.lower())]
+    found = named or by_id
+    if len(found) == 1:
+        return found[0].acct_id, found[0].name
+    if len(found) > 1:
+        lines = [f"{ident!r} matches {len(found)} accounts; use one of these ids:"]
+        lines += [f"  {a.acct_id}  {visible(a.name or '')}" for a in found]
+        raise InputError(lines)
+    if not _ID_PREFIX.fullmatch(ident):
+        raise InputError([f"no account named {visible(ident)!r}, and it is not an account id "
+                          "(a full id, or its first 8 characters as the console shows them)"])
+    raise NotFound(f"no account with id {ident}", status=404)
+
+
 async def _show(args, client) -> int:
     from ccm_tui.api.errors import NotFound
 
     try:
-        account = await client.get_account(args.acct_id, with_totals=True)
-    except NotFound:
-        _err(f"no account with id {args.acct_id}")
+        acct_id, _name = await _resolve(client, args.acct_id)
+        account = await client.get_account(acct_id, with_totals=True)
+    except NotFound as exc:
+        _err(_not_found(exc, args.acct_id))
         return EXIT_FAILURE
     if args.json:
         print_json(account_json(account))
@@ -130,14 +166,23 @@ async def _show(args, client) -> int:
 
 async def _delete(args, client) -> int:
     from ccm_tui.api.errors import NotFound
+    from ccm_tui.safetext import visible
 
     try:
-        await client.delete_account(args.acct_id)
-    except NotFound:
-        _err(f"no account with id {args.acct_id}")
+        acct_id, name = await _resolve(client, args.acct_id)
+        if name is None:
+            name = (await client.get_account(acct_id)).name
+        await client.delete_account(acct_id)
+    except NotFound as exc:
+        _err(_not_found(exc, args.acct_id))
         return EXIT_FAILURE
-    print(f"deleted account {args.acct_id}")
+    print(f"deleted account {visible(name or '')!r} ({acct_id})")
     return EXIT_OK
+
+
+def _not_found(exc: Exception, ident: str) -> str:
+    text = str(getattr(exc, "message", "") or "")
+    return text if text.startswith("no account") else f"no account with id {ident}"
 
 
 # ---------------------------------------------------------------------------- create
