@@ -146,3 +146,14 @@ def test_logo_is_read_checked_and_sent_as_base64(tmp_path, no_server, capsys):
     bad.write_bytes(b"GIF89a" + b"\0" * 20)
     assert main(["accounts", "create", "--from", str(f), "--logo", str(bad)]) == 2
     assert "--logo: " in capsys.readouterr().err
+
+
+def test_json_lines_problems_name_the_line(tmp_path):
+    f = tmp_path / "many.jsonl"
+    f.write_text('{"name": "ok"}\n\n{"name": ""}\n{"name": "ok"}\n')
+    with pytest.raises(InputError) as exc:
+        build_requests(load_account_file(str(f)))
+    text = str(exc.value)
+    assert f"{f}:3: name: " in text
+    assert f"{f}:4: name: 'ok' appears more than once in this file (also line 1)" in text
+    assert "accounts[" not in text
