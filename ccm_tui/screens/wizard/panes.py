@@ -263,7 +263,9 @@ class TlsPane(Pane):
     def sync_enabled(self, i: int) -> None:
         mode = self.query_one(f"#tls{i}-mode", RadioSet).pressed_index
         required = mode == 2
-        self.query_one(f"#tls{i}-required").disabled = not required
+        fields = self.query_one(f"#tls{i}-required")
+        fields.disabled = not required
+        fields.display = required  # Disabled/Opportunistic have none of these: hide, not dim
         pinned = self.query_one(f"#tls{i}-ca", RadioSet).pressed_index == 1
         self.query_one(f"#tls{i}-pinned", Input).disabled = not (required and pinned)
 

@@ -68,3 +68,26 @@ async def test_required_oauth_fields_are_marked(make_app):
                       "Userinfo endpoint (optional)", "Client id (required)",
                       "Client secret (required)"):
             assert label in text, label
+
+
+async def test_tls_disabled_hides_the_fields_that_do_not_apply(make_app):
+    from ccm_tui.screens.wizard.form import AuthEntry, OauthForm
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        wiz = await open_wizard(pilot)
+        await type_text(pilot, "Tls")
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: wiz.step == 2)
+        wiz.form.auths.append(AuthEntry(kind="oauth", oauth=OauthForm(
+            idp_name="Okta", idp_icon_url="https://i/x.png", idp_authorization_endpoint="https://i/a",
+            idp_token_endpoint="https://i/t", client_id="cid", client_secret="s")))
+        wiz.pane(2).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: wiz.step == 3 and wiz.query("#tls0-mode-disabled"))
+        await wait_for(pilot, lambda: "Validate hostname" in screen_text(app))
+        wiz.query_one("#tls0-mode-disabled").value = True
+        await wait_for(pilot, lambda: "Validate hostname" not in screen_text(app)
+                       and "Client certificate file" not in screen_text(app))
+        wiz.query_one("#tls0-mode-required").value = True
+        await wait_for(pilot, lambda: "Validate hostname" in screen_text(app))
