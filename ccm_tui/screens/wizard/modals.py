@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,9 +20,39 @@ from ccm_tui.widgets.toggles import Checkbox
 
 
 class DialogInput(Input):
-    """A dialog's text field: Enter moves to the next field (the footer says so)."""
+    """A dialog's text field: Enter moves to the next field (the footer says so).
+
+    Typed or pasted in one burst ("Okta⏎https://…⏎"), the keys after an Enter are already
+    queued for this field when Enter is handled; the focus moves at once (not through a
+    binding run later) and the queued characters follow it to the field now focused."""
 
     BINDINGS = [Binding("enter", "submit", "Next", id="wizard.dialog.next_field")]
+
+    def on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        focused = screen.focused
+        if focused is not self and focused is not None:
+            if event.is_printable and event.character and isinstance(focused, Input):
+                focused.insert_text_at_cursor(event.character)
+                event.stop()
+                event.prevent_default()
+            elif event.key == "enter" and isinstance(focused, DialogInput):
+                focused._next_field()
+                event.stop()
+                event.prevent_default()
+            return
+        if event.key == "enter":
+            self._next_field()
+            event.stop()
+            event.prevent_default()
+
+    def _next_field(self) -> None:
+        inputs = [w for w in self.screen.query(Input) if w.display]
+        idx = inputs.index(self) if self in inputs else -1
+        if 0 <= idx < len(inputs) - 1:
+            self.screen.set_focus(inputs[idx + 1])  # now, not on the next turn of the loop
+        else:
+            self.post_message(Input.Submitted(self, self.value))
 
 
 class PasswordInput(Input):

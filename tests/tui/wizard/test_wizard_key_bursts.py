@@ -19,7 +19,7 @@ def burst(app, keys: str) -> None:
     """Deliver every key at once, as a terminal read of a pasted or fast-typed chunk does
     (Pilot.press waits for the app to go idle between keys; a burst does not)."""
     for ch in keys:
-        event = events.Key(ch, ch)
+        event = events.Key("enter", "\r") if ch == "\n" else events.Key(ch, ch)
         event.set_sender(app)
         app._driver.send_message(event)  # noqa: SLF001
 
@@ -59,3 +59,22 @@ async def test_typed_burst_after_e_lands_in_the_editor(make_app):
         burst(app, "exyz")
         await wait_for(pilot, lambda: isinstance(app.screen, AuthEditor) and target(app) == "t1xyz",
                        timeout=5)
+
+
+async def test_a_pasted_burst_with_enters_fills_one_field_after_another(make_app):
+    """'Okta⏎https://…⏎' in one read: each Enter moves on before the next characters land."""
+    from ccm_tui.screens.wizard.modals import AuthEditor
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_auth_step(pilot)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, AuthEditor) and app.screen.query("#idp_name"))
+        await wait_for(pilot, lambda: app.focused is app.screen.query_one("#idp_name"))
+        editor = app.screen
+        burst(app, "Okta\nicon\nauth\ntok\n\ncid\n")
+        values = lambda: [editor.query_one(f"#{k}", Input).value for k in (  # noqa: E731
+            "idp_name", "idp_icon_url", "idp_authorization_endpoint", "idp_token_endpoint",
+            "idp_userinfo_endpoint", "client_id")]
+        await wait_for(pilot, lambda: values() == ["Okta", "icon", "auth", "tok", "", "cid"], timeout=5)
+        assert app.focused is editor.query_one("#client_secret")
