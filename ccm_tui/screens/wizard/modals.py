@@ -62,7 +62,10 @@ class PasswordInput(Input):
 
 
 def _input(value: str, *, id: str, placeholder: str = "", password: bool = False) -> Input:
-    inp = DialogInput(value, id=id, placeholder=placeholder, password=password)
+    # No select-all on focus: in a burst, characters that follow the focus into the next
+    # field land before its Focus event, which would select them and the next key replace
+    # them ("https" became "ps").
+    inp = DialogInput(value, id=id, placeholder=placeholder, password=password, select_on_focus=False)
     inp.cursor_blink = False
     return inp
 
