@@ -253,7 +253,10 @@ class CcmApp(App):
         from ccm_tui.screens.commands import screen_commands
 
         yield from screen_commands(self, screen)
-        for name in THEMES:
+        # Every theme, the default one included (the ansi ones first: they follow the
+        # terminal's own colours).
+        names = list(THEMES) + sorted(n for n in self.available_themes if n not in THEMES)
+        for name in names:
             yield SystemCommand(
                 f"Theme: {name}", f"Switch to the {name} theme", lambda n=name: self.action_set_theme(n)
             )

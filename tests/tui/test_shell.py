@@ -188,3 +188,20 @@ async def test_help_lists_every_key_of_the_screen_including_the_table_keys(make_
 
         assert "j" in row("Down") and "k" in row("Up"), (row("Down"), row("Up"))
         assert "g" in row("First") and "G" in row("Last")
+
+
+async def test_palette_offers_every_theme_including_the_default(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        default = app.theme
+        await pilot.press("ctrl+p")
+        await pilot.press(*"theme: ansi-light")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.theme == "ansi-light")
+        await pilot.press("ctrl+p")
+        await pilot.press(*f"theme: {default}")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.theme == default)
