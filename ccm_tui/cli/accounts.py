@@ -132,13 +132,11 @@ async def _list(args, client) -> int:
 
 
 async def _show(args, client) -> int:
-    from ccm_tui.api.errors import NotFound
+    from ccm_tui.cli.lifecycle import resolve_or_exit
 
-    try:
-        account = await client.get_account(args.acct_id, with_totals=True)
-    except NotFound:
-        _err(f"no account with id {args.acct_id}")
-        return EXIT_FAILURE
+    account = await resolve_or_exit(client, args.acct_id, with_totals=True)
+    if isinstance(account, int):
+        return account
     if args.json:
         print_json(account_json(account))
     else:

@@ -134,7 +134,7 @@ def refuse_delete_without_terminal(args: argparse.Namespace) -> None:
 
 # ---------------------------------------------------------------------------- running
 
-async def _resolve(client: Any, ref: str, *, with_totals: bool = False) -> Any:
+async def resolve_or_exit(client: Any, ref: str, *, with_totals: bool = False) -> Any:
     """The account, or an exit code after saying why not."""
     from ccm_tui.service.resolve import AccountRefError, resolve_account
 
@@ -146,7 +146,8 @@ async def _resolve(client: Any, ref: str, *, with_totals: bool = False) -> Any:
             for a in exc.candidates:
                 print(visible(f"  {a.acct_id}  {a.name or ''}"), file=sys.stderr)
             return EXIT_USAGE
-        return EXIT_FAILURE
+        # neither a name we know nor anything like an id: the reference itself is wrong
+        return EXIT_FAILURE if exc.id_shaped else EXIT_USAGE
 
 
 def _without_no_ops(original: Any, req: Any) -> Any:
@@ -167,7 +168,7 @@ async def run_update(args: argparse.Namespace, client: Any, req: Any) -> int:
     from ccm_tui.cli.output import account_json, print_json
     from ccm_tui.service.account_update import submit_update, update_warnings
 
-    original = await _resolve(client, args.acct_id)
+    original = await resolve_or_exit(client, args.acct_id)
     if isinstance(original, int):
         return original
     effective = _without_no_ops(original, req)
@@ -211,7 +212,7 @@ def _confirm_by_name(account: Any) -> bool:
 async def run_delete(args: argparse.Namespace, client: Any) -> int:
     from ccm_tui.service.account_update import delete_account
 
-    account = await _resolve(client, args.acct_id, with_totals=True)
+    account = await resolve_or_exit(client, args.acct_id, with_totals=True)
     if isinstance(account, int):
         return account
     if not args.yes and not _confirm_by_name(account):
@@ -220,7 +221,7 @@ async def run_delete(args: argparse.Namespace, client: Any) -> int:
     outcome = await delete_account(client, account)
     if outcome.deleted:
         print(visible(outcome.message if outcome.reconciled else
-                      f"deleted account {account.name} ({account.acct_id})"))
+                      f"deleted account {account.name!r} ({account.acct_id})"))
         return EXIT_OK
     _err(outcome.message)
     return EXIT_FAILURE

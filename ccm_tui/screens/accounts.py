@@ -97,6 +97,7 @@ class AccountsScreen(CcmScreen):
         # frame; through the Changed message they took two or three frames (~50 ms).
         self.watch(box, "value", self._filter_value, init=False)
         self.table.set_sort(SORT_KEYS[self.sort_index], self.sort_reverse)
+        self.table.set_selected(getattr(self.session, "selected_account_id", None))
         self.table.focus()
         self.load()
         self._offer_draft()
@@ -350,10 +351,32 @@ class AccountsScreen(CcmScreen):
             self.notify("This profile is read-only: creating accounts is disabled",
                         severity="warning", timeout=5)
             return
-        from ccm_tui.screens.wizard import WizardScreen
+        from ccm_tui.screens.wizard import ResumeDraftScreen, WizardScreen
+        from ccm_tui.service.drafts import discard_draft, load_draft
 
         self._reload_on_resume = True
-        app.push_screen(WizardScreen(self.session))
+        draft = load_draft()
+        if draft is None:
+            app.push_screen(WizardScreen(self.session))
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "resume":
+                app.push_screen(WizardScreen(self.session, draft=draft))
+            elif choice in ("discard", "new"):
+                if choice == "discard":
+                    discard_draft()
+                    app.notify("Draft discarded.")
+                app.push_screen(WizardScreen(self.session))
+
+        # A saved draft is never dropped silently: resume it, discard it, or start another.
+        app.push_screen(ResumeDraftScreen(draft.describe(), len(draft.secrets_to_ask), offer_new=True),
+                        answer)
+
+    def on_wizard_screen_account_created(self, _event: Any) -> None:
+        """An account was created (from a new wizard or a resumed draft): the list reloads
+        when it is shown again."""
+        self._reload_on_resume = True
 
     def action_select_account(self) -> None:
         row = self._current()
@@ -382,6 +405,14 @@ class AccountsScreen(CcmScreen):
                 pass
         app.selected_account_name = name
         app.session_changed()
+        self.table.set_selected(acct_id)
+        row = next((r for r in self.table.rows if r.acct_id == acct_id), None)
+        if row is not None and row.status == "PENDING":
+            self.notify(f"Selected account {name or acct_id}. Your membership in it is PENDING: "
+                        "it has not been approved or accepted yet, so the server may refuse "
+                        "your requests in this account until it is ACTIVE.",
+                        severity="warning", timeout=10)
+            return
         self.notify(f"Selected account {name or acct_id}", timeout=3)
 
     # -- lifecycle: edit and delete (screens/lifecycle.py) ---------------------------------

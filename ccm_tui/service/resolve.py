@@ -29,7 +29,15 @@ class AccountRefError(LookupError):
     kind: Literal["not_found", "ambiguous"]
     candidates: list[Account] = field(default_factory=list)
 
+    @property
+    def id_shaped(self) -> bool:
+        """Could ``ref`` be an account id (or a prefix of one)? If not, it was only a name."""
+        return _UUID.match(self.ref.strip()) is not None or _PREFIX.match(self.ref.strip()) is not None
+
     def __str__(self) -> str:
+        if self.kind == "not_found" and not self.id_shaped:
+            return (f"no account named {self.ref!r}, and it is not an account id (a full id, or "
+                    "its first 8 characters as the console shows them)")
         if self.kind == "not_found":
             return (f"no account with id {self.ref} and none named {self.ref!r}: give its id, "
                     "the 8-character short id or its exact name")

@@ -189,7 +189,7 @@ def test_delete_on_a_terminal_asks_for_the_name(ccm, capsys, monkeypatch):
     assert deletes(ccm, acct["acct_id"]) == 0
     monkeypatch.setattr(sys, "stdin", Tty("Prod data\n"))
     code, out, err = run(capsys, "accounts", "delete", acct["acct_id"][:8])
-    assert code == 0 and f"deleted account Prod data ({acct['acct_id']})" in out
+    assert code == 0 and f"deleted account 'Prod data' ({acct['acct_id']})" in out
     assert ccm.store.get_account(acct["acct_id"]) is None
 
 
