@@ -179,6 +179,13 @@ class CcmApp(App):
             except Exception:  # noqa: BLE001 - closing must never raise at exit
                 pass
 
+    def on_key(self, event: events.Key) -> None:
+        """Keys of a burst that were on their way to a screen when a key opened a dialog over
+        it (``c`` then ``abc`` in one read) belong to the dialog, not to nobody."""
+        from ccm_tui.screens.base import forward_stray_key
+
+        forward_stray_key(self, event)
+
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size.width, event.size.height)
 
@@ -198,7 +205,14 @@ class CcmApp(App):
             self._too_small = None
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
-        """While the terminal is too small, new screens go under the size note."""
+        """While the terminal is too small, new screens go under the size note. A command
+        palette still open when a screen arrives by itself (the login finishing during
+        start-up) is closed first: its commands were for the screen under it, and a palette
+        left under the new screen made the next ctrl+p crash (DuplicateIds)."""
+        from textual.command import CommandPalette
+
+        if isinstance(self.screen, CommandPalette) and screen is not self.screen:
+            self.pop_screen()
         if self._too_small is not None and screen is not self._too_small and self.screen is self._too_small:
             from ccm_tui.screens.too_small import TooSmallScreen
 
@@ -238,8 +252,16 @@ class CcmApp(App):
             lines.append("The new account you were typing was kept as a draft (secrets excluded).")
         lines.append(f"Details are in the log: {where}" if where else "Please report it.")
         self.bell()
-        self._exit_renderables.append(Text("\n".join(lines)))
+        if not self._exit_renderables:  # one report, for the first error
+            self._exit_renderables.append(Text("\n".join(lines)))
         self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Print our one-line report only: Textual adds "NOTE: 1 of N errors shown. Run with
+        textual run --dev", which means nothing to an operator (the log has the details)."""
+        if self._exit_renderables:
+            self.error_console.print(self._exit_renderables[0])
+        self._exit_renderables.clear()
 
     # -- actions -------------------------------------------------------------------------
     def action_help(self) -> None:
@@ -255,7 +277,10 @@ class CcmApp(App):
         from ccm_tui.screens.commands import screen_commands
 
         yield from screen_commands(self, screen)
-        for name in THEMES:
+        # Every theme, the default one included (the ansi ones first: they follow the
+        # terminal's own colours).
+        names = list(THEMES) + sorted(n for n in self.available_themes if n not in THEMES)
+        for name in names:
             yield SystemCommand(
                 f"Theme: {name}", f"Switch to the {name} theme", lambda n=name: self.action_set_theme(n)
             )

@@ -29,9 +29,10 @@ class AccountFile:
     source: str  # the file name as given, for messages
     entries: list[dict[str, Any]]
     is_batch: bool
+    lines: tuple[int, ...] = ()  # JSON lines: the line of each entry, for messages
 
 
-def _read_text(path: str) -> tuple[str, str]:
+def read_request_text(path: str) -> tuple[str, str]:
     """The file's text: its size is checked before reading, and at most the limit + 1 byte
     is read (also from stdin), so a huge file costs no memory."""
     from ccm_tui.models.files import (
@@ -94,6 +95,7 @@ def _json_error(name: str, exc: json.JSONDecodeError, line_offset: int = 0) -> I
 
 def _load_json_lines(name: str, text: str) -> AccountFile:
     entries: list[Any] = []
+    numbers: list[int] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -101,7 +103,8 @@ def _load_json_lines(name: str, text: str) -> AccountFile:
             entries.append(json.loads(line))
         except json.JSONDecodeError as exc:
             raise _json_error(name, exc, number - 1) from None
-    return AccountFile(name, entries, True)
+        numbers.append(number)
+    return AccountFile(name, entries, True, tuple(numbers))
 
 
 def _load_json(name: str, text: str) -> AccountFile:
@@ -118,7 +121,7 @@ def _load_json(name: str, text: str) -> AccountFile:
 
 def load_account_file(path: str) -> AccountFile:
     """Parse the file into raw entries (no model validation yet)."""
-    name, text = _read_text(path)
+    name, text = read_request_text(path)
     suffix = Path(path).suffix.lower()
     if suffix == ".toml":
         parsed = _load_toml(name, text)
@@ -141,11 +144,25 @@ def build_requests(parsed: AccountFile, *, logo_b64: str | None = None) -> list[
     requests = []
     problems: list[str] = []
     seen: dict[str, int] = {}
+    def where(index: int) -> str:
+        """'many.jsonl:3' for JSON lines (the line an operator opens), else the file."""
+        if index < len(parsed.lines):
+            return f"{parsed.source}:{parsed.lines[index]}"
+        return parsed.source
+
+    def entry_name(index: int) -> str:
+        if index < len(parsed.lines):
+            return f"line {parsed.lines[index]}"
+        return f"accounts[{index}]"
+
     for index, entry in enumerate(parsed.entries):
-        prefix = f"accounts[{index}]." if parsed.is_batch else ""
+        prefix = f"accounts[{index}]." if parsed.is_batch and not parsed.lines else ""
         if not isinstance(entry, dict):
-            where = f"accounts[{index}]" if parsed.is_batch else "the file"
-            problems.append(f"{parsed.source}: {where}: must be an object (AccountRequest)")
+            what = entry_name(index) if parsed.is_batch else "the file"
+            if parsed.lines:
+                problems.append(f"{where(index)}: must be an object (AccountRequest)")
+            else:
+                problems.append(f"{parsed.source}: {what}: must be an object (AccountRequest)")
             continue
         if logo_b64 is not None:
             entry = {**entry, "custom_logo": logo_b64}
@@ -154,13 +171,13 @@ def build_requests(parsed: AccountFile, *, logo_b64: str | None = None) -> list[
         except ValidationError as exc:
             for err in field_errors(exc):
                 field = f"{prefix}{err.field}" if err.field else prefix.rstrip(".") or "(body)"
-                problems.append(f"{parsed.source}: {field}: {err.message}")
+                problems.append(f"{where(index)}: {field}: {err.message}")
             continue
         key = req.name.strip()
         if key in seen:
             problems.append(
-                f"{parsed.source}: {prefix}name: {req.name!r} appears more than once in this "
-                f"file (also accounts[{seen[key]}]); account names must be unique"
+                f"{where(index)}: {prefix}name: {req.name!r} appears more than once in this "
+                f"file (also {entry_name(seen[key])}); account names must be unique"
             )
             continue
         seen[key] = index

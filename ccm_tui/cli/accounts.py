@@ -1,4 +1,4 @@
-"""`ccm-tui accounts list|show|create|delete`: headless, through the shared service layer.
+"""`ccm-tui accounts list|show|create|update|delete`: headless, through the shared service layer.
 
 Exit codes: 0 success, 1 server/network/auth failure, 2 invalid input or usage.
 Invalid input is reported before any connection is made, so it never sends a request.
@@ -71,17 +71,29 @@ def _run(args: argparse.Namespace, transport: Any) -> int:
         requests, is_batch = _read_create_input(args)
         if args.dry_run:
             return _dry_run(args, requests, is_batch)
-    if action == "delete" and not args.yes:
-        raise InputError([f"refusing to delete account {args.acct_id} without --yes"])
+    if action == "update":
+        from ccm_tui.cli.lifecycle import dry_run, read_update_input
+
+        update_req = read_update_input(args)
+        if args.dry_run:
+            return dry_run(update_req)
+    if action == "delete":
+        from ccm_tui.cli.lifecycle import refuse_delete_without_terminal
+
+        refuse_delete_without_terminal(args)
 
     from ccm_tui.cli.connect import resolve
 
     settings = resolve(args)
-    if action in {"create", "delete"} and settings.read_only:
+    if action in {"create", "update", "delete"} and settings.read_only:
         raise InputError([f"profile {settings.profile!r} is read-only; "
                           f"`accounts {action}` is not allowed with it"])
     if action == "create":
         return asyncio.run(_with_session(args, settings, transport, _create, requests, is_batch))
+    if action == "update":
+        from ccm_tui.cli.lifecycle import run_update
+
+        return asyncio.run(_with_session(args, settings, transport, run_update, update_req))
     handler = {"list": _list, "show": _show, "delete": _delete}[action]
     return asyncio.run(_with_session(args, settings, transport, handler))
 
@@ -144,13 +156,11 @@ async def _list_json(client) -> int:
 
 
 async def _show(args, client) -> int:
-    from ccm_tui.api.errors import NotFound
+    from ccm_tui.cli.lifecycle import resolve_or_exit
 
-    try:
-        account = await client.get_account(args.acct_id, with_totals=True)
-    except NotFound:
-        _err(f"no account with id {args.acct_id}")
-        return EXIT_FAILURE
+    account = await resolve_or_exit(client, args.acct_id, with_totals=True)
+    if isinstance(account, int):
+        return account
     if args.json:
         print_json(account_json(account))
     else:
@@ -159,15 +169,9 @@ async def _show(args, client) -> int:
 
 
 async def _delete(args, client) -> int:
-    from ccm_tui.api.errors import NotFound
+    from ccm_tui.cli.lifecycle import run_delete
 
-    try:
-        await client.delete_account(args.acct_id)
-    except NotFound:
-        _err(f"no account with id {args.acct_id}")
-        return EXIT_FAILURE
-    print(f"deleted account {visible(args.acct_id)}")
-    return EXIT_OK
+    return await run_delete(args, client)
 
 
 # ---------------------------------------------------------------------------- create

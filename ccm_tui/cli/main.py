@@ -146,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Run the embedded CCM emulator as a server.")
     emu.set_defaults(_add_emulator_args=True)
 
-    acc = sub.add_parser("accounts", help="list, show, create and delete accounts (headless)")
+    acc = sub.add_parser("accounts", help="list, show, create, update and delete accounts (headless)")
     acc_sub = acc.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
 
     p = acc_sub.add_parser("list", help="list the accounts you can see")
@@ -175,10 +175,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--concurrency", type=_positive_int, default=4, metavar="N",
                    help="parallel requests for a batch (default 4, at most 32)")
 
-    p = acc_sub.add_parser("delete", help="delete an account (needs --yes)")
+    from ccm_tui.cli.lifecycle import ID_HELP, add_update_parser
+
+    add_update_parser(acc_sub, _add_connection_options)
+
+    p = acc_sub.add_parser("delete", help="delete an account (type its name, or --yes)")
     _add_connection_options(p, top=False)
-    p.add_argument("acct_id", metavar="ID", help="the account id")
-    p.add_argument("--yes", action="store_true", help="confirm the deletion")
+    p.add_argument("acct_id", metavar="ID", help=ID_HELP)
+    p.add_argument("--yes", action="store_true",
+                   help="delete without asking for the name (scripts; needed without a terminal)")
 
     from ccm_tui.cli.members import add_members_parser  # stdlib only, like this module
 

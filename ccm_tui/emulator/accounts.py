@@ -88,13 +88,15 @@ class UnknownConfigId(ValueError):
 def apply_update(account: dict[str, Any], body: dict[str, Any], *, ids: IdFactory) -> dict[str, Any]:
     """A new stored account with a validated AccountUpdateRequest applied.
 
-    ``enabled`` false/true sets ``account_status`` Deactivated/Active unless the same request
+    An empty ``custom_logo`` removes the logo. ``enabled`` false/true sets ``account_status`` Deactivated/Active unless the same request
     names ``account_status`` itself. Unknown ids in mod/del_auth_configs raise UnknownConfigId."""
     acc = copy.deepcopy(account)
     acc.setdefault("auth_configs", {})
     for key in ("name", "custom_logo", "default_group_id", "marketplace_group_id", "azure_cvm_pcr_priority"):
         if body.get(key) is not None:
             acc[key] = body[key]
+    if body.get("custom_logo") == "":
+        acc.pop("custom_logo", None)  # an empty logo removes it (the spec has no other way)
     if body.get("enabled") is not None:
         acc["account_status"] = "Active" if body["enabled"] else "Deactivated"
     if body.get("account_status") is not None:

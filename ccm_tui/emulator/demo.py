@@ -1,9 +1,10 @@
 """Demo data: a small, realistic set of accounts for ``ccm-tui --demo`` and the screenshots.
 
 Varied on purpose, so a newcomer sees every column and every branch of the details view:
-roles (MANAGER / WRITER / READER), membership status (ACTIVE / PENDING), account status
-(Active / Deactivated), component (DEFAULT / CONFIDENTIAL_AI), auth configs (password,
-OAuth with TLS required, a cluster auth reference), created over the past months.
+roles (MANAGER / WRITER / READER, and one ACTIVE READER-only account, whose edit and delete
+are disabled), membership status (ACTIVE / PENDING), account status (Active / Deactivated),
+component (DEFAULT / CONFIDENTIAL_AI), auth configs (password, OAuth with TLS required, a
+cluster auth reference), created over the past months.
 
 Each account also has other members (``DEMO_MEMBERS``): every role, an ACTIVE / PENDING
 (invitation not accepted) / DISABLED membership, people who never logged in, and one account
@@ -108,6 +109,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         auth_configs=(_password(),),
         totals={"datasets": 0, "final_workflows": 0, "nodes": 1},
     ),
+    # Last, so the ids of the accounts above stay what screenshots and notes show.
+    DemoAccount(
+        "Vendor audit (read-only)", 1.2, roles=("READER",),
+        auth_configs=(_password(require_2fa=True),),
+        totals={"datasets": 2, "final_workflows": 0, "nodes": 0},
+    ),
 )
 
 
@@ -189,6 +196,10 @@ DEMO_MEMBERS: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
     "Legacy billing": (("chen", ("READER",), "DISABLED"),),
     "Edge lab (test nodes)": (
         ("bob", ("WRITER",), "ACTIVE"), ("priya", ("READER",), "PENDING"),
+    ),
+    # the demo user is only a READER here: someone else manages it
+    "Vendor audit (read-only)": (
+        ("fatima", ("MANAGER",), "ACTIVE"), ("erik", ("WRITER",), "ACTIVE"),
     ),
 }
 

@@ -127,16 +127,16 @@ class FaultInjector:
             self._malformed.append(MalformedRule(route, int(count), kind))
 
     def drop_after_commit(self, count: int = 1, route: str = CREATE_ROUTE) -> None:
-        """The next ``count`` successful calls of ``route`` (``POST /v1/accounts`` unless
-        told otherwise) commit, then the connection is closed before a complete response is
-        sent."""
+        """The next ``count`` successful calls of ``route`` (by default ``POST /v1/accounts``;
+        also ``PATCH``/``DELETE /v1/accounts/{account-id}``) commit, then the connection is
+        closed before a complete response is sent."""
         with self._lock:
             self._drops.append(CommitRule(int(count), route=route))
 
     def delay_after_commit(self, seconds: float, count: int = 1, route: str = CREATE_ROUTE) -> None:
-        """The next ``count`` successful calls of ``route`` (``POST /v1/accounts`` unless told
-        otherwise) commit, then wait ``seconds`` before answering (lets a client time out
-        after the server committed)."""
+        """The next ``count`` successful calls of ``route`` (by default ``POST /v1/accounts``)
+        commit, then wait ``seconds`` before answering (lets a client time out after the
+        server committed)."""
         with self._lock:
             self._delays.append(CommitRule(int(count), float(seconds), route=route))
 
@@ -158,7 +158,9 @@ class FaultInjector:
             return any(route_matches(r.route, method, path) for r in (*self._drops, *self._delays))
 
     def take_commit_fault(self, method: str = "POST", path: str = "/v1/accounts") -> tuple[bool, float]:
-        """(drop, delay_seconds) for a call that has just committed; consumes the rules."""
+        """(drop, delay_seconds) for a call that has just committed; consumes the rules.
+
+        Without ``method``/``path`` the call is taken to be a create (``POST /v1/accounts``)."""
         with self._lock:
             drop = _take(self._drops, method, path) is not None
             delay_rule = _take(self._delays, method, path)

@@ -107,7 +107,7 @@ class FaultMiddleware:
 
 
 class _CommitFaultSend:
-    """Holds back a 2xx answer to a committing call; then delays it, or breaks the connection."""
+    """Holds back a 2xx answer (create, update, delete); then delays it, or breaks the connection."""
 
     def __init__(self, send: Any, faults: Any, method: str = "POST", path: str = "/v1/accounts") -> None:
         self.send = send
@@ -119,7 +119,7 @@ class _CommitFaultSend:
 
     async def __call__(self, message: dict) -> None:
         if message["type"] == "http.response.start":
-            if message["status"] // 100 != 2:
+            if not 200 <= message["status"] < 300:
                 await self.send(message)
                 return
             self.start = message
@@ -140,7 +140,8 @@ class _CommitFaultSend:
         # Committed; now promise more bytes than we send and give up on the connection.
         headers = [(k, v) for k, v in self.start["headers"] if k.lower() != b"content-length"]
         headers.append((b"content-length", str(len(self.body) + 4096).encode()))
-        await self.send({"type": "http.response.start", "status": self.start["status"], "headers": headers})
+        # 200 even for a 204: a body-less status would let the client read a complete answer.
+        await self.send({"type": "http.response.start", "status": 200, "headers": headers})
         await self.send({"type": "http.response.body", "body": self.body[: len(self.body) // 2], "more_body": True})
         raise ConnectionDropped("emulator fault: connection dropped after the account was committed")
 

@@ -24,6 +24,14 @@ LogoB64 = Annotated[StrictStr, AfterValidator(check_logo_b64)]
 PcrPriority = Annotated[list[Any], AfterValidator(check_pcr_priority)]
 
 
+def _check_logo_or_empty(value: str) -> str:
+    # On PATCH an empty custom_logo removes the logo (the spec offers no other way).
+    return value if value == "" else check_logo_b64(value)
+
+
+UpdateLogoB64 = Annotated[StrictStr, AfterValidator(_check_logo_or_empty)]
+
+
 class NodeEnrollment(RequestModel):
     # True turns node attestation OFF: the safe default is False.
     attestation_enforcement_disabled_insecure: StrictBool = False
@@ -40,10 +48,11 @@ class AccountRequest(RequestModel):
 
 
 class AccountUpdateRequest(RequestModel):
-    """Body of ``PATCH /v1/accounts/{id}``: every member optional."""
+    """Body of ``PATCH /v1/accounts/{id}``: every member optional; ``custom_logo: ""``
+    removes the logo."""
 
     name: AccountName | None = None
-    custom_logo: LogoB64 | None = None
+    custom_logo: UpdateLogoB64 | None = None
     add_auth_configs: list[AuthenticationConfig] | None = None
     mod_auth_configs: dict[str, AuthenticationConfig] | None = None
     del_auth_configs: list[Uuid] | None = None

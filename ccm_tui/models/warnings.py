@@ -65,20 +65,41 @@ def _auth_warnings(req: AccountRequest, now: datetime) -> list[FieldWarning]:
             )
         ]
     out: list[FieldWarning] = []
-    passwords = [c.password for c in configs if c.password is not None]
-    if len(passwords) == len(configs) and all(p.administrators_only for p in passwords):
-        out.append(
-            FieldWarning(
-                "auth_configs",
-                "only allows password sign-in for administrators: ordinary users will be "
-                "locked out; add an OAuth or cluster auth config, or set "
-                "administrators_only to false",
-            )
-        )
+    lockout = sign_in_lockout_warning([c.model_dump(mode="json") for c in configs])
+    if lockout is not None:
+        out.append(lockout)
     for i, cfg in enumerate(configs):
         if cfg.oauth is not None:
             out.extend(_oauth_warnings(f"auth_configs[{i}].oauth", cfg.oauth, now))
     return out
+
+
+def sign_in_lockout_warning(
+    configs: list[dict], field: str = "auth_configs"
+) -> FieldWarning | None:
+    """The lock-out rule shared by create and edit, on auth configs as the wire spells them:
+    none left, or only password sign-in restricted to administrators."""
+    if not configs:
+        return FieldWarning(
+            field,
+            "no sign-in method is left: ordinary users will be locked out; keep or add a "
+            "password, OAuth or cluster auth config",
+        )
+    passwords = [c.get("password") for c in configs]
+    if all(isinstance(p, dict) and p.get("administrators_only") for p in passwords):
+        return FieldWarning(
+            field,
+            "only allows password sign-in for administrators: ordinary users will be "
+            "locked out; add an OAuth or cluster auth config, or set "
+            "administrators_only to false",
+        )
+    return None
+
+
+def oauth_config_warnings(base: str, oauth: AuthConfigOauth, *, now: datetime | None = None
+                          ) -> list[FieldWarning]:
+    """TLS and certificate warnings for one OAuth config (create and edit share them)."""
+    return _oauth_warnings(base, oauth, now or datetime.now(UTC))
 
 
 def _oauth_warnings(base: str, oauth: AuthConfigOauth, now: datetime) -> list[FieldWarning]:

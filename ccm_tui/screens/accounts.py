@@ -50,6 +50,10 @@ class AccountsScreen(CcmScreen):
         Binding("n", "new_account", "New", id="accounts.new"),
         Binding("s", "select_account", "Select", id="accounts.select"),
         Binding("m", "members", "Members", show=False, id="accounts.members"),
+        Binding("e", "edit_account", "Edit", id="accounts.edit",
+                tooltip="Edit the highlighted account (needs the MANAGER role)"),
+        Binding("ctrl+d", "delete_account", "Delete", show=False, id="accounts.delete",
+                tooltip="Delete the highlighted account after typing its name"),
         Binding("r", "refresh", "Refresh", id="accounts.refresh"),
         Binding("o", "cycle_sort", "Sort", id="accounts.sort"),
         Binding("O", "reverse_sort", "Reverse", show=False, id="accounts.reverse"),
@@ -102,6 +106,7 @@ class AccountsScreen(CcmScreen):
         # frame; through the Changed message they took two or three frames (~50 ms).
         self.watch(box, "value", self._filter_value, init=False)
         self.table.set_sort(SORT_KEYS[self.sort_index], self.sort_reverse)
+        self.table.set_selected(getattr(self.session, "selected_account_id", None))
         self.table.focus()
         self.load()
         self._offer_draft()
@@ -391,10 +396,32 @@ class AccountsScreen(CcmScreen):
             self.notify("This profile is read-only: creating accounts is disabled",
                         severity="warning", timeout=5)
             return
-        from ccm_tui.screens.wizard import WizardScreen
+        from ccm_tui.screens.wizard import ResumeDraftScreen, WizardScreen
+        from ccm_tui.service.drafts import discard_draft, load_draft
 
         self._reload_on_resume = True
-        app.push_screen(WizardScreen(self.session))
+        draft = load_draft()
+        if draft is None:
+            app.push_screen(WizardScreen(self.session))
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "resume":
+                app.push_screen(WizardScreen(self.session, draft=draft))
+            elif choice in ("discard", "new"):
+                if choice == "discard":
+                    discard_draft()
+                    app.notify("Draft discarded.")
+                app.push_screen(WizardScreen(self.session))
+
+        # A saved draft is never dropped silently: resume it, discard it, or start another.
+        app.push_screen(ResumeDraftScreen(draft.describe(), len(draft.secrets_to_ask), offer_new=True),
+                        answer)
+
+    def on_wizard_screen_account_created(self, _event: Any) -> None:
+        """An account was created (from a new wizard or a resumed draft): the list reloads
+        when it is shown again."""
+        self._reload_on_resume = True
 
     def action_select_account(self) -> None:
         row = self._current()
@@ -423,10 +450,51 @@ class AccountsScreen(CcmScreen):
                 pass
         app.selected_account_name = name
         app.session_changed()
+        self.table.set_selected(acct_id)
+        row = next((r for r in self.table.rows if r.acct_id == acct_id), None)
+        if row is not None and row.status == "PENDING":
+            self.notify(f"Selected account {name or acct_id}. Your membership in it is PENDING: "
+                        "it has not been approved or accepted yet, so the server may refuse "
+                        "your requests in this account until it is ACTIVE.",
+                        severity="warning", timeout=10)
+            return
         self.notify(f"Selected account {name or acct_id}", timeout=3)
+
+    # -- lifecycle: edit and delete (screens/lifecycle.py) ---------------------------------
+    def action_edit_account(self) -> None:
+        row = self._current()
+        if row is not None:
+            from ccm_tui.screens.lifecycle import offer_edit
+
+            offer_edit(self, self.session, row.account)
+
+    def action_delete_account(self) -> None:
+        row = self._current()
+        if row is not None:
+            from ccm_tui.screens.lifecycle import offer_delete
+
+            offer_delete(self, self.session, row.account)
+
+    def account_updated(self, account: Any) -> None:
+        """Show a changed account at once (status, name) without reloading the list."""
+        from ccm_tui.service.accounts import row_from_account
+
+        rows = [row_from_account(account) if r.acct_id == account.acct_id else r
+                for r in self.all_rows]
+        self.all_rows = self._sorted(rows)
+        self._filtered_for = None
+        self._apply_filter()
+
+    def account_removed(self, acct_id: str) -> None:
+        self.all_rows = [r for r in self.all_rows if r.acct_id != acct_id]
+        self._filtered_for = None
+        self._apply_filter()
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         return [
+            ("Edit account…", "Edit the highlighted account", self.action_edit_account),
+            ("Delete account…", "Delete the highlighted account after typing its name",
+             self.action_delete_account),
             ("New account", "Start the create-account wizard", self.action_new_account),
             ("Refresh accounts", "Load the accounts again", self.action_refresh),
             ("Filter accounts", "Filter the table as you type", self.action_filter),

@@ -43,3 +43,60 @@ class CcmScreen(Screen):
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         """(title, help, callback) offered in the ctrl+p palette while this screen is on top."""
         return []
+
+
+
+def forward_stray_key(app: Any, event: Any) -> bool:
+    """A printable key that bubbled up to the app unhandled while a dialog that takes early
+    keys is on top: it was typed for that dialog. In a burst, ``c`` opens the dialog only once
+    its binding runs, after the next keys were already handed to the old screen's widgets;
+    they come back up here. Returns True when the key went to the dialog."""
+    top = app.screen
+    if not isinstance(top, EarlyKeys) or not (event.is_printable and event.character):
+        return False
+    top.take_early_key(event.character)
+    event.stop()
+    event.prevent_default()
+    return True
+
+
+class EarlyKeys:
+    """Mixin for a screen (a dialog) that focuses a text field when it opens.
+
+    Over SSH a paste or fast typing arrives in one burst: ``c`` opens a dialog, and the keys
+    after it are already on their way to the old screen's widgets, or reach the new screen
+    before its field has focus; they were dropped. Here they are kept, in order, and typed
+    into the field the screen focuses (``deliver_early_keys(widget)``, called from
+    ``on_mount`` after focusing); the app passes on the keys that were already on their way
+    to the old screen (``forward_stray_key``)."""
+
+    _early_keys: list[str] | None = None
+    _early_done: bool = False
+    _early_target: Any = None
+
+    def on_key(self, event: Any) -> None:
+        if self._early_done or getattr(self, "focused", None) is not None:
+            return
+        if event.is_printable and event.character:
+            self.take_early_key(event.character)
+            event.stop()
+            event.prevent_default()
+
+    def take_early_key(self, character: str) -> None:
+        if not self._early_done:
+            if self._early_keys is None:
+                self._early_keys = []
+            self._early_keys.append(character)
+            return
+        # Focus moves on the next turn of the loop: until then the field we focus is meant.
+        focused = getattr(self, "focused", None)
+        target = focused if hasattr(focused, "insert_text_at_cursor") else self._early_target
+        if target is not None and hasattr(target, "insert_text_at_cursor"):
+            target.insert_text_at_cursor(character)
+
+    def deliver_early_keys(self, target: Any) -> None:
+        self._early_done = True
+        self._early_target = target
+        keys, self._early_keys = self._early_keys, None
+        if keys and hasattr(target, "insert_text_at_cursor"):
+            target.insert_text_at_cursor("".join(keys))

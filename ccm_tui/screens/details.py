@@ -38,6 +38,12 @@ class AccountDetailsScreen(CcmScreen):
         Binding("y", "copy_json", "Copy JSON", id="details.copy_json"),
         Binding("r", "reload", "Refresh", id="details.refresh"),
         Binding("m", "members", "Members", show=False, id="details.members"),
+        Binding("e", "edit", "Edit", id="details.edit",
+                tooltip="Edit the account (needs the MANAGER role)"),
+        Binding("d", "toggle_status", "Status", id="details.toggle_status",
+                tooltip="Deactivate or reactivate the account (needs the MANAGER role)"),
+        Binding("ctrl+d", "delete", "Delete", id="details.delete",
+                tooltip="Delete the account after typing its name (needs the MANAGER role)"),
         Binding("question_mark", "app.help", "Help", show=False, id="details.help"),
     ]
 
@@ -123,7 +129,15 @@ class AccountDetailsScreen(CcmScreen):
         if account is None:
             title.update(safe(f"Account {self.account_id}"))
             return
-        title.update(safe(f"Account: {truncate(account.name or account.acct_id, 1000)}"))
+        from ccm_tui.screens.lifecycle import change_refusal, is_deactivated
+
+        marker = " — Deactivated" if is_deactivated(account) else ""
+        title.update(safe(f"Account: {truncate(account.name or account.acct_id, 1000)}{marker}"))
+        refusal = change_refusal(self.app, account)
+        if refusal and not self.query_one("#details-status", Static).has_class("error"):
+            self.query_one("#details-status", Static).update(
+                safe(f"Edit, deactivate and delete are disabled: {refusal}"))
+        self.refresh_bindings()
         self.query_one("#details-fields", Static).update(
             groups_table(field_groups(account, totals_loading=totals_loading))
         )
@@ -177,8 +191,59 @@ class AccountDetailsScreen(CcmScreen):
         name = self.account.name if self.account is not None else None
         open_members(self, self.session, self.account_id, name)
 
+    # -- lifecycle: edit, deactivate/reactivate, delete (screens/lifecycle.py) ---------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "toggle_status", "delete"):
+            from ccm_tui.screens.lifecycle import change_refusal
+
+            return None if change_refusal(self.app, self.account) else True
+        return True
+
+    def action_edit(self) -> None:
+        from ccm_tui.screens.lifecycle import offer_edit
+
+        offer_edit(self, self.session, self.account)
+
+    def action_toggle_status(self) -> None:
+        from ccm_tui.screens.lifecycle import offer_status_change
+
+        offer_status_change(self, self.session, self.account)
+
+    def action_delete(self) -> None:
+        from ccm_tui.screens.lifecycle import offer_delete
+
+        offer_delete(self, self.session, self.account)
+
+    def account_updated(self, account: Any) -> None:
+        if account.acct_id == self.account_id:
+            totals = self.account.totals if self.account is not None else None
+            self.account = account
+            if account.totals is None and totals is not None:
+                self.account.totals = totals
+            self._render_account(totals_loading=False)
+            self.refresh_bindings()
+
+    def account_removed(self, acct_id: str) -> None:
+        if acct_id == self.account_id and self.is_current:
+            self.dismiss()
+
+    def _lifecycle_commands(self) -> list[tuple[str, str, Any]]:
+        from ccm_tui.screens.lifecycle import change_refusal, is_deactivated
+
+        refusal = change_refusal(self.app, self.account)
+        if refusal:
+            return [("Edit account (disabled)", refusal, self.action_edit)]
+        verb = "Reactivate" if is_deactivated(self.account) else "Deactivate"
+        return [
+            ("Edit account…", "Change name, logo, auth configs, PCR priority", self.action_edit),
+            (f"{verb} account…", "Change the account's status (asks first)",
+             self.action_toggle_status),
+            ("Delete account…", "Delete after typing its exact name", self.action_delete),
+        ]
+
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         return [
+            *self._lifecycle_commands(),
             ("Members", "Who is in this account; invite, change roles, remove", self.action_members),
             ("Toggle JSON view", "Show the raw account JSON (redacted)", self.action_toggle_json),
             ("Copy account id", "Copy the full id (OSC 52)", self.action_copy_id),

@@ -25,18 +25,27 @@ def _key_label(app: Any, binding: Binding) -> str:
 
 
 def bindings_of(screen: Any) -> list[tuple[str, str]]:
-    """(keys, description) of the screen's own bindings, with any keymap applied."""
-    rows: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for key, active in screen._bindings.key_to_bindings.items():
-        for binding in active:
-            label = binding.description or binding.action
-            ident = binding.id or binding.action
-            if not binding.id or ident in seen or not binding.description:
-                continue
-            seen.add(ident)
-            rows.append((_key_label(screen.app, binding), label))
-    return rows
+    """(keys, description) of every key that works on the screen: its own bindings and
+    those of the focused widget and its containers (the table's j/k, g/G…), with any
+    keymap applied; every key of a binding is listed ("down / j")."""
+    nodes: list[Any] = [screen]
+    focused = getattr(screen, "focused", None)
+    if focused is not None:
+        chain = [n for n in focused.ancestors_with_self if n is not screen and n is not screen.app]
+        nodes.extend(reversed(chain))
+    keys_of: dict[str, list[str]] = {}
+    label_of: dict[str, str] = {}
+    for node in nodes:
+        for _key, active in node._bindings.key_to_bindings.items():
+            for binding in active:
+                if not binding.id or not binding.description:
+                    continue
+                shown = _key_label(screen.app, binding)
+                label_of.setdefault(binding.id, binding.description)
+                keys = keys_of.setdefault(binding.id, [])
+                if shown not in keys:
+                    keys.append(shown)
+    return [(" / ".join(keys), label_of[ident]) for ident, keys in keys_of.items()]
 
 
 class HelpScreen(ModalScreen):

@@ -9,12 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Footer, LoadingIndicator, Static
+from textual.widgets import Button, Footer, LoadingIndicator, Static
 
 from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.inputs import QuietInput
 from ccm_tui.widgets.safe import safe
+from ccm_tui.widgets.toggles import Checkbox
 
 
 class LoginScreen(CcmScreen):

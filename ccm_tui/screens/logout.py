@@ -18,9 +18,12 @@ async def log_out(app: Any) -> None:
     app.selected_account_name = None
     if session is not None:
         await session.logout()  # deletes the cached token first; a server error is ignored
+    # Back to the bottom of the stack. The first screen is the login, or (--demo, a session
+    # handed in) the demo start or the accounts; the login then goes on top of it: switching
+    # away from the first screen would empty the stack (ScreenStackError).
     while len(app.screen_stack) > 1 and not isinstance(app.screen, LoginScreen):
         await app.pop_screen()
     if not isinstance(app.screen, LoginScreen):
-        await app.switch_screen(LoginScreen())
+        await app.push_screen(LoginScreen())
     app.session_changed()
     app.notify("Logged out. The remembered session (if any) was forgotten.", timeout=5)

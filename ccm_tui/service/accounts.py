@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import ValidationError
@@ -292,11 +293,20 @@ def _created_key(r: AccountRow) -> object:
     return r.created_at if r.created_at is not None else -1
 
 
+@lru_cache(maxsize=4096)  # role tuples are shared: a handful of keys for 50,000 rows
+def _privilege(roles: tuple[str, ...]) -> tuple[int, int, str]:
+    """Sort key of a role set: most privileged first (MANAGER > WRITER > READER, then
+    more roles before fewer), unknown roles last."""
+    rank = {r: i for i, r in enumerate(ROLE_ORDER)}
+    highest = min((rank.get(r, len(rank)) for r in roles), default=len(rank) + 1)
+    return (highest, -len(roles), " ".join(roles))
+
+
 _SORT_KEYS: dict[str, Callable[[AccountRow], object]] = {
     "name": lambda r: r.folded_name,
     "acct_id": lambda r: r.acct_id,
     "id": lambda r: r.acct_id,
-    "roles": lambda r: r.roles,  # as the roles text orders: word by word
+    "roles": lambda r: _privilege(r.roles),
     "status": lambda r: r.status,
     "account_status": lambda r: r.account_status,
     "component": lambda r: r.component,
@@ -449,6 +459,55 @@ async def reconcile_create(client: CcmClient, name: str) -> Account | None:
         if (account.name or "").strip() == wanted:
             return account
     return None
+
+
+def create_deadline(client: CcmClient) -> float:
+    """How long after sending a create the server may still answer it: the longest the
+    console waits for an answer (the read timeout). A request the console stopped waiting
+    for (cancelled) can still be committed by the server until then."""
+    timeouts = getattr(client, "timeouts", None)
+    return float(getattr(timeouts, "read", 30.0) or 30.0)
+
+
+@dataclass
+class Confirmation:
+    """What the list said after a create the console stopped waiting for."""
+
+    account: Account | None  # the account, when the list holds it
+    checks: int
+    waited: float  # seconds from sending the request to the last check
+
+
+async def confirm_create(
+    client: CcmClient,
+    name: str,
+    *,
+    sent_at: float,
+    deadline: float | None = None,
+    interval: float = 0.5,
+    on_check: Callable[[int, float], object] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], object] = asyncio.sleep,
+) -> Confirmation:
+    """Look for the account ``name`` in the list until it appears or ``deadline`` seconds
+    (default: ``create_deadline``) have passed since the request was sent (``sent_at``, a
+    ``clock()`` time). Only an absence after the deadline means "not created": before it, the
+    server may still be working on the request. ``on_check(checks, seconds_left)`` is called
+    after each look. Raises CcmError when the list cannot be read."""
+    limit = sent_at + (create_deadline(client) if deadline is None else deadline)
+    checks = 0
+    while True:
+        found = await reconcile_create(client, name)
+        checks += 1
+        now = clock()
+        if found is not None or now >= limit:
+            return Confirmation(found, checks, now - sent_at)
+        if on_check is not None:
+            try:
+                on_check(checks, limit - now)
+            except Exception:  # noqa: BLE001 - a display callback must not stop the check
+                pass
+        await sleep(min(interval, max(0.0, limit - now)))
 
 
 def _ambiguous(exc: CcmError) -> bool:

@@ -624,23 +624,13 @@ async def remove_member(
 # ----------------------------------------------------------------------------- accounts
 
 def resolve_account(accounts: Sequence[Any], key: str) -> tuple[Any | None, str]:
-    """The account ``key`` names (id, unique id prefix of at least 4, or name) -> (account,
-    "") or (None, why not)."""
-    wanted = key.strip()
-    for a in accounts:
-        if a.acct_id == wanted:
-            return a, ""
-    named = [a for a in accounts if (a.name or "") == wanted]
-    if not named:
-        named = [a for a in accounts if (a.name or "").strip().casefold() == wanted.casefold()]
-    if len(named) == 1:
-        return named[0], ""
-    if len(named) > 1:
-        return None, f"{len(named)} accounts are named {wanted!r}; give the id"
-    if len(wanted) >= 4:
-        prefixed = [a for a in accounts if a.acct_id.startswith(wanted)]
-        if len(prefixed) == 1:
-            return prefixed[0], ""
-        if len(prefixed) > 1:
-            return None, f"{len(prefixed)} accounts have ids starting {wanted!r}; give more of the id"
-    return None, f"no account you can see has the id or name {wanted!r}"
+    """The account ``key`` names (id, unique id prefix of at least 4, or exact name) -> (account,
+    "") or (None, why not). The matching rule is the one ``accounts show/update/delete`` use."""
+    from ccm_tui.service.resolve import AccountRefError, match_accounts
+
+    found = match_accounts(key, list(accounts))
+    if len(found) == 1:
+        return found[0], ""
+    if found:
+        return None, str(AccountRefError(key.strip(), "ambiguous", found))
+    return None, f"no account you can see has the id or name {key.strip()!r}"

@@ -43,8 +43,20 @@ def role_words(roles: Sequence[Any], console: bool = False) -> str:
     return " ".join(words)
 
 
+def role_initials(roles: Sequence[Any], console: bool = False) -> str:
+    """"M W R" (or with ``console`` "A E V"): the roles column when the terminal is narrow;
+    the details screen has the words."""
+    words = role_words(roles, console)
+    return "—" if words == "—" else " ".join(w[:1] for w in words.split())
+
+
 def _text(value: Any) -> str:
     return "—" if value in (None, "") else str(value)
+
+
+def _component_short(value: Any) -> str:
+    text = _text(value)
+    return "CONF_AI" if text == "CONFIDENTIAL_AI" else text
 
 
 @dataclass(frozen=True)
@@ -55,18 +67,24 @@ class Column:
     cell: Callable[[Any, bool], str]  # (row, full_ids) -> text
 
 
+#: In the order shown. "Created" before "Component": at 80 columns the component (mostly
+#: DEFAULT, and in the details) is the one that may scroll off to the right.
 COLUMNS: tuple[Column, ...] = (
     Column("name", "Name", 18, lambda r, f: _text(r.name)),
     Column("acct_id", "Id", 8, lambda r, f: r.acct_id if f else r.short_id),
     Column("roles", "My roles", 21, lambda r, f: role_words(r.roles)),
-    Column("status", "Status", 8, lambda r, f: _text(r.status)),
-    Column("account_status", "Account", 11, lambda r, f: _text(r.account_status)),
-    Column("component", "Component", 15, lambda r, f: _text(r.component)),
+    Column("status", "My status", 9, lambda r, f: _text(r.status)),
+    Column("account_status", "Account status", 14, lambda r, f: _text(r.account_status)),
     Column("created_at", "Created", 16, lambda r, f: r.created_local or "—"),
+    Column("component", "Component", 15, lambda r, f: _text(r.component)),
 )
 FULL_ID_WIDTH = 36
-#: "2026-11-29": the created column when the terminal is too narrow for the time as well.
+#: Narrow terminals: what each column shrinks to, in this order, until the row fits.
 CREATED_DATE_ONLY = Column("created_at", "Created", 10, lambda r, f: (r.created_local or "—")[:10])
+ROLES_INITIALS = Column("roles", "Roles", 5, lambda r, f: role_initials(r.roles))
+CONSOLE_ROLES_INITIALS = Column("roles", "Roles", 5, lambda r, f: role_initials(r.roles, True))
+COMPONENT_SHORT = Column("component", "Component", 9, lambda r, f: _component_short(r.component))
+ACCOUNT_STATUS_SHORT = Column("account_status", "Acct status", 11, lambda r, f: _text(r.account_status))
 NAME_MIN, NAME_ROOMY, NAME_MAX = 12, 20, 48
 SCROLLBAR = 2
 #: "Administrator Editor Viewer": the roles column in the console's words.
@@ -135,6 +153,8 @@ class AccountTable(ScrollView, can_focus=True):
         self.console_roles = False  # roles column in the web console's words
         self.sort_key: str | None = None
         self.sort_reverse = False
+        self.selected_id: str | None = None  # the session's account: marked ● in the table
+        self._longest_name = NAME_MIN  # the longest name seen (never shrinks: no jitter)
         self._columns = self._make_columns()
 
     # -- data ----------------------------------------------------------------------------
@@ -143,9 +163,12 @@ class AccountTable(ScrollView, can_focus=True):
         return self._columns
 
     def _make_columns(self) -> list[Column]:
-        """The columns for the current width: the name column takes the room the others
-        leave (NAME_MIN..NAME_MAX); when that is tight, "Created" drops the time of day
-        (the details screen has it). Wider than the terminal still scrolls sideways."""
+        """The columns for the current width. The name keeps the room it needs first (its
+        longest value, up to NAME_MAX); then, while the row is wider than the terminal,
+        "Created" drops the time of day, the component and the account-status header
+        shorten, and the roles become initials ("M W R"). If it still does not fit, the name gives back room
+        (not below NAME_ROOMY) so that everything up to "Created" stays on screen; what is
+        left scrolls sideways. The details screen has every full value."""
         out = []
         for c in COLUMNS:
             if c.key == "acct_id" and self.full_ids:
@@ -154,13 +177,30 @@ class AccountTable(ScrollView, can_focus=True):
                 c = CONSOLE_ROLES_COLUMN
             out.append(c)
         available = self.size.width - SCROLLBAR if self.is_mounted else 0
-        # +1 for each column's leading space, +1 for a trailing one
-        name_room = available - sum(c.width + 1 for c in out) - 1
-        name_room += out[0].width
-        if name_room < NAME_ROOMY:
-            out[-1] = CREATED_DATE_ONLY
-            name_room += COLUMNS[-1].width - CREATED_DATE_ONLY.width
-        width = max(NAME_MIN, min(name_room, NAME_MAX))
+        need = max(NAME_MIN, min(self._longest_name, NAME_MAX))
+
+        def total(cols: list[Column], name: int) -> int:
+            # +1 for each column's leading space, +1 for a trailing one
+            return name + 1 + sum(c.width + 1 for c in cols[1:]) + 1
+
+        index = {c.key: i for i, c in enumerate(out)}
+        shrink = [
+            ("created_at", CREATED_DATE_ONLY),
+            ("component", COMPONENT_SHORT),
+            ("account_status", ACCOUNT_STATUS_SHORT),
+            ("roles", CONSOLE_ROLES_INITIALS if self.console_roles else ROLES_INITIALS),
+        ]
+        for key, narrow in shrink:
+            if total(out, need) <= available:
+                break
+            out[index[key]] = narrow
+        # Room to spare goes to the name (up to NAME_MAX): names line up the same way
+        # whatever the filter leaves.
+        width = max(need, min(NAME_MAX, available - total(out, 0)))
+        if total(out, need) > available:
+            upto = out[: index["created_at"] + 1]
+            room = available - total(upto, 0)
+            width = max(min(need, NAME_ROOMY), min(need, room))
         out[0] = Column(out[0].key, out[0].label, width, out[0].cell)
         return out
 
@@ -191,6 +231,10 @@ class AccountTable(ScrollView, can_focus=True):
         before = self.rows[top: top + height]
         old_cursor = self.cursor
         self.rows = rows
+        longest = max((len(r.name or "") for r in rows), default=0)
+        if longest > self._longest_name:
+            self._longest_name = longest
+            self._columns = self._make_columns()
         index = 0
         if current is not None:
             if old_cursor < len(rows) and rows[old_cursor] is current:
@@ -225,6 +269,12 @@ class AccountTable(ScrollView, can_focus=True):
         self._columns = self._make_columns()
         self._update_size()
         self.refresh()
+
+    def set_selected(self, acct_id: str | None) -> None:
+        """Mark the session's selected account (● before its name)."""
+        if acct_id != self.selected_id:
+            self.selected_id = acct_id
+            self.refresh()
 
     def set_sort(self, key: str | None, reverse: bool) -> None:
         self.sort_key, self.sort_reverse = key, reverse
@@ -324,8 +374,12 @@ class AccountTable(ScrollView, can_focus=True):
         if index == self.cursor:
             style = base + self.get_component_rich_style("account-table--cursor")
         row = self.rows[index]
+        if row.account_status == "Deactivated":  # dimmed, and the Account column says so
+            style = style + Style(dim=True)
         # Every cell is outside text: controls made visible (a raw ESC would reach the terminal).
         text = "".join(" " + _fit(visible(c.cell(row, self.full_ids)), c.width) for c in self.columns)
+        if self.selected_id is not None and row.acct_id == self.selected_id:
+            text = "●" + text[1:]  # in the name column's leading space: no width taken
         return Strip([Segment(text, style)]).crop_extend(scroll_x, scroll_x + width, style)
 
     def _header_strip(self, base: Style) -> Strip:

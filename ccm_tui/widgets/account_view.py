@@ -150,6 +150,23 @@ class AuthTree(Tree):
         return plain_label(label)
 
 
+def client_cert_text(cert: Any) -> str:
+    """What the server says of a TLS client certificate: its subject and expiry (from the
+    certificate itself), "none" when there is none."""
+    if not cert:
+        return "none"
+    from ccm_tui.models.pem import PemError, cert_infos_b64
+    from ccm_tui.safetext import visible
+
+    try:
+        infos = cert_infos_b64(str(cert))
+    except (PemError, ValueError):
+        return "present (not a readable certificate)"
+    first = infos[0]
+    expired = " (EXPIRED)" if first.expired else ""
+    return visible(f"{first.subject}, expires {first.not_after:%Y-%m-%d}{expired}")
+
+
 def _describe_tls(node: Any, tls: dict[str, Any]) -> None:
     if not isinstance(tls, dict) or not tls:
         node.add_leaf("TLS: not set")
@@ -169,9 +186,14 @@ def _describe_tls(node: Any, tls: dict[str, Any]) -> None:
             tls_node.add_leaf(f"CA: pinned ({len(ca.get('pinned') or [])} certificate(s))")
         else:
             tls_node.add_leaf("CA: not set")
-        tls_node.add_leaf(f"client certificate: {'present' if req.get('client_cert') else 'none'}")
-        key = req.get("client_key")
-        tls_node.add_leaf(f"client key: {SECRET_MASK if key else 'none'}")
+        cert = req.get("client_cert")
+        tls_node.add_leaf(Text(f"client certificate: {client_cert_text(cert)}"))
+        if req.get("client_key"):
+            tls_node.add_leaf(Text(f"client key: {SECRET_MASK} (hidden)"))
+        elif cert:
+            # The server never returns the key: say so, not "none" (it has one if a
+            # certificate is set) and not a mask (we did not see it).
+            tls_node.add_leaf(Text("client key: not returned by the server"))
     else:
         node.add_leaf(f"TLS: {', '.join(tls)}")
 
@@ -199,7 +221,8 @@ def fill_auth_tree(tree: Tree, auth_configs: dict[str, Any] | None) -> None:
                         "idp_icon_url", "client_id"):
                 if oa.get(key):
                     node.add_leaf(f"{key}: {oa[key]}")
-            node.add_leaf(f"client_secret: {SECRET_MASK}")
+            secret = oa.get("client_secret")
+            node.add_leaf(Text(f"client_secret: {SECRET_MASK + ' (hidden)' if secret else 'not returned by the server'}"))
             node.add_leaf(f"basic auth to IdP: {'yes' if oa.get('idp_requires_basic_auth') else 'no'}")
             _describe_tls(node, oa.get("tls") or {})
         elif "cluster_auth_ref" in config:

@@ -54,6 +54,11 @@ class SessionHeader(Static):
         if getattr(app, "read_only", False):
             text.append(" READ-ONLY ", style="bold black on cyan")
             text.append(" ")
+        if session is None:
+            # Before the login and after logging out: no server and no user are "current"
+            # (the login form shows where it will connect).
+            text.append("not logged in")
+            return text
         parts = [server_text(settings)]
         user = getattr(session, "user", None)
         if user is not None:
@@ -61,15 +66,14 @@ class SessionHeader(Static):
         elif getattr(settings, "email", None):
             parts.append(str(settings.email))
         selected_id = getattr(session, "selected_account_id", None)
-        if session is not None:
-            name = getattr(app, "selected_account_name", None)
-            if selected_id:
-                parts.append(f"account: {name or selected_id[:8]}")
-            else:
-                parts.append("no account selected")
-            expiry = expiry_text(getattr(session, "expires_at", None))
-            if expiry:
-                parts.append(expiry)
+        name = getattr(app, "selected_account_name", None)
+        if selected_id:
+            parts.append(f"account: {name or selected_id[:8]}")
+        else:
+            parts.append("no account selected")
+        expiry = expiry_text(getattr(session, "expires_at", None))
+        if expiry:
+            parts.append(expiry)
         # Server, user e-mail and account name come from outside: plain text, made visible.
         text.append(" │ ".join(visible(p) for p in parts if p))
         return text

@@ -215,3 +215,14 @@ def test_a_9000_by_9000_logo_is_refused_naming_the_flag_size_and_limit(tmp_path,
     out, err = capsys.readouterr()
     assert out == ""
     assert f"--logo: {logo} is a 9000×9000 PNG image (81.0 megapixels); at most 16 megapixels" in err
+
+
+def test_json_lines_problems_name_the_line(tmp_path):
+    f = tmp_path / "many.jsonl"
+    f.write_text('{"name": "ok"}\n\n{"name": ""}\n{"name": "ok"}\n')
+    with pytest.raises(InputError) as exc:
+        build_requests(load_account_file(str(f)))
+    text = str(exc.value)
+    assert f"{f}:3: name: " in text
+    assert f"{f}:4: name: 'ok' appears more than once in this file (also line 1)" in text
+    assert "accounts[" not in text

@@ -131,11 +131,43 @@ def test_show_and_delete(ccm, capsys, tmp_path):
     assert code == 0 and "Short-lived" in out
 
     code, out, _ = run(capsys, "accounts", "delete", acct_id, "--yes")
-    assert code == 0 and out.strip() == f"deleted account {acct_id}"
+    assert code == 0 and out.strip() == f"deleted account 'Short-lived' ({acct_id})"
     code, _, err = run(capsys, "accounts", "show", acct_id)
     assert code == 1 and f"no account with id {acct_id}" in err
     code, _, err = run(capsys, "accounts", "delete", acct_id, "--yes")
     assert code == 1 and f"no account with id {acct_id}" in err
+
+
+def test_show_and_delete_accept_the_short_id_and_an_exact_name(ccm, capsys, tmp_path):
+    ids = {}
+    for name in ("Payments (prod)", "Payments (staging)"):
+        _code, out, _ = run(capsys, "accounts", "create", "--from",
+                            write(tmp_path, "a.json", json.dumps({"name": name})), "--json")
+        ids[name] = json.loads(out)["acct_id"]
+    prod = ids["Payments (prod)"]
+    code, out, _ = run(capsys, "accounts", "show", prod[:8], "--json")
+    assert code == 0 and json.loads(out)["acct_id"] == prod
+    code, out, _ = run(capsys, "accounts", "show", "Payments (staging)", "--json")
+    assert code == 0 and json.loads(out)["acct_id"] == ids["Payments (staging)"]
+    code, _, err = run(capsys, "accounts", "show", "no/such thing")
+    assert code == 2 and "not an account id" in err
+    code, out, _ = run(capsys, "accounts", "delete", "Payments (prod)", "--yes")
+    assert code == 0 and out.strip() == f"deleted account 'Payments (prod)' ({prod})"
+
+
+def test_an_ambiguous_id_prefix_lists_the_candidates_and_exits_2(ccm, capsys):
+    from ccm_tui.emulator.accounts import new_account
+
+    ids = ["abcd1234-0000-4000-8000-000000000001", "abcd1234-0000-4000-8000-000000000002"]
+    for i, acct_id in enumerate(ids):
+        account = new_account({"name": f"twin {i}"}, ids=ccm.ids, now=ccm.now())
+        account["acct_id"] = acct_id
+        ccm.store.insert_account(account, ccm.user["user_id"], roles=["MANAGER"])
+    code, _, err = run(capsys, "accounts", "delete", "abcd1234", "--yes")
+    assert code == 2 and "matches 2 accounts" in err
+    assert all(a in err for a in ids) and "twin 0" in err
+    code, out, _ = run(capsys, "accounts", "delete", ids[1][:-1] + "2", "--yes")
+    assert code == 0 and "twin 1" in out
 
 
 def test_bad_password_exits_1_without_echoing_it(ccm, capsys, monkeypatch):

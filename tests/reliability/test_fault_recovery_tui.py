@@ -114,7 +114,7 @@ async def test_escape_during_submit_cancels_then_reconciles(committed, server, h
     """Escape while the create is in flight cancels it; the list then says truthfully whether
     the server had created the account."""
     emulator = server.emulator
-    session = await _session(server, read_timeout=10)
+    session = await _session(server, read_timeout=3)
     app = make_app(session)
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -138,3 +138,35 @@ async def test_escape_during_submit_cancels_then_reconciles(committed, server, h
     finally:
         await session.client.aclose()
     assert len(named(emulator, NAME)) == (1 if committed else 0)
+
+
+async def test_escape_before_a_slow_server_commits_says_checking_then_created(server, home):
+    """Issue 10 #1: 3 s of latency on the create, Esc at once. The server creates the account
+    3 s later; the wizard must not say "not created" meanwhile: it says it does not know yet,
+    keeps checking, and opens the account once the list holds it."""
+    from ccm_tui.screens.wizard.steps import SUBMIT
+
+    emulator = server.emulator
+    session = await _session(server, read_timeout=8)
+    app = make_app(session)
+    seen: list[str] = []
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            wiz = await to_review(pilot)
+            emulator.faults.latency(3.0, route=CREATE)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: posts(emulator) == 1)  # the request is on the server
+            await pilot.press("escape")
+            status = lambda: str(wiz.pane(SUBMIT).query_one("#submit-status").render())  # noqa: E731
+            await wait_for(pilot, lambda: "not known yet" in status())
+            assert len(named(emulator, NAME)) == 0  # the server has not committed yet
+
+            def settled() -> bool:
+                seen.append(f"{wiz.step}:{banner(wiz) if wiz.is_attached else ''}")
+                return on_details(app)
+
+            await wait_for(pilot, settled, timeout=10)
+    finally:
+        await session.client.aclose()
+    assert len(named(emulator, NAME)) == 1
+    assert not any("not created" in s for s in seen), seen  # never claimed before it knew

@@ -166,3 +166,39 @@ async def test_reconcile_create_finds_by_exact_name(asgi_session):
     await create_account(client, AccountRequest(name="findme"))
     assert (await reconcile_create(client, "findme")).name == "findme"
     assert await reconcile_create(client, "FINDME") is None
+
+
+async def test_confirm_create_says_absent_only_after_the_deadline(asgi_session):
+    """After a cancel, "not created" may only be said once the server cannot still be working
+    on the request: the list is read until ``deadline`` seconds after sending."""
+    from ccm_tui.service.accounts import confirm_create
+
+    now = [100.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    out = await confirm_create(asgi_session.client, "never", sent_at=99.0, deadline=3.0,
+                               interval=0.5, clock=lambda: now[0], sleep=sleep)
+    assert out.account is None
+    assert out.waited >= 3.0 and now[0] >= 102.0  # the last look came after the deadline
+    assert out.checks == len(slept) + 1 == 5
+
+
+async def test_confirm_create_finds_an_account_committed_late(asgi_session):
+    from ccm_tui.service.accounts import confirm_create
+
+    client = asgi_session.client
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:  # the server commits while we wait
+        now[0] += seconds
+        if now[0] >= 1.0 and await count_named(client, "late") == 0:
+            await client.create_account(AccountRequest(name="late"))
+
+    out = await confirm_create(client, "late", sent_at=0.0, deadline=30.0, interval=0.5,
+                               clock=lambda: now[0], sleep=sleep)
+    assert out.account is not None and out.account.name == "late"
+    assert out.waited < 30.0

@@ -20,15 +20,16 @@ async def test_rows_show_roles_and_status(make_app, det_emulator):
         text = screen_text(app)
         assert "Accounts (3)" in text
         lines = {name: next(l for l in text.splitlines() if name in l) for name in ("alpha", "bravo", "charlie")}
-        assert "MANAGER" in lines["alpha"] and "ACTIVE" in lines["alpha"]
-        assert "READER" in lines["bravo"] and "PENDING" in lines["bravo"]
-        assert "WRITER" in lines["charlie"]
+        # At 80 columns the roles are initials (the details have the words), the date
+        # has no time of day, and every column fits: no sideways scroll.
+        assert " M " in lines["alpha"] and "ACTIVE" in lines["alpha"]
+        assert " R " in lines["bravo"] and "PENDING" in lines["bravo"]
+        assert " W " in lines["charlie"]
         assert "Active" in lines["alpha"]
-        # Component and created are further right: scroll there with the keyboard.
-        await pilot.press(*["right"] * 40)
-        text = screen_text(app)
-        line = next(l for l in text.splitlines() if "CONFIDENTIAL_AI" in l)
-        assert "2023-11-14" in line  # at 80 columns the date only; details has the time
+        assert "2023-11-14" in lines["charlie"] and "CONF_AI" in lines["charlie"]
+        header = next(l for l in text.splitlines() if "Name" in l)
+        for label in ("Roles", "My status", "Acct status", "Created", "Component"):
+            assert label in header, label
 
 
 async def test_columns_use_the_width_of_the_terminal(make_app, det_emulator):
@@ -37,8 +38,10 @@ async def test_columns_use_the_width_of_the_terminal(make_app, det_emulator):
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:
         await until(pilot, lambda: accounts_ready(app))
-        header = next(l for l in screen_text(app).splitlines() if "Name" in l)
-        assert header.rstrip().endswith("Created")  # every column fits: no sideways scroll
+        text = screen_text(app)
+        header = next(l for l in text.splitlines() if "Name" in l)
+        assert long_name in text  # the name keeps the room it needs first
+        assert "Created" in header and "My status" in header
     app = make_app()
     async with app.run_test(size=(140, 24)) as pilot:
         await until(pilot, lambda: accounts_ready(app))
@@ -116,7 +119,7 @@ async def test_sort_cycles_and_reverses(make_app, det_emulator):
         await pilot.press("O")
         assert names(app) == ["charlie", "bravo", "alpha"]
         assert "Name ▼" in screen_text(app)
-        for _ in range(6):  # name -> id -> roles -> status -> account -> component -> created
+        for _ in range(5):  # name -> id -> roles -> status -> account status -> created
             await pilot.press("o")
         assert app.screen.table.sort_key == "created_at"
         assert names(app) == ["bravo", "charlie", "alpha"]
@@ -273,3 +276,56 @@ async def test_long_list_counts_pages_in_the_title_and_esc_keeps_a_partial_list(
         text = screen_text(app)
         assert "partial" not in text and "Partial" not in text
         assert len(screen.table.rows) == total
+
+
+async def test_at_80x24_names_keep_their_room_and_statuses_stay_readable(make_app, det_emulator):
+    """Issue 10 #9: names were cut to 11 characters ("Payments (p…" = "Payments (s…"),
+    Created disappeared and roles kept 21 columns."""
+    add_account(det_emulator, "Payments (prod)", roles=("MANAGER", "WRITER", "READER"))
+    add_account(det_emulator, "Payments (staging)", roles=("MANAGER", "WRITER"))
+    add_account(det_emulator, "Partner analytics (shared)", roles=("READER",), status="PENDING")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        text = screen_text(app)
+        lines = {n: next(l for l in text.splitlines() if n[:8] in l and n[-4:] in l)
+                 for n in ("Payments (prod)", "Payments (staging)", "Partner analytics (shared)")}
+        for name, line in lines.items():
+            assert name in line, line  # whole names
+        assert "M W R" in lines["Payments (prod)"] and "M W" in lines["Payments (staging)"]
+        assert "PENDING" in lines["Partner analytics (shared)"]
+        assert "Active" in lines["Payments (prod)"]
+        assert "2023-11-14" in lines["Payments (prod)"]  # Created is on screen
+        header = next(l for l in text.splitlines() if "Name" in l)
+        assert "My status" in header and "Created" in header
+
+
+def test_sorting_by_roles_orders_by_privilege():
+    from ccm_tui.models import Account
+    from ccm_tui.service.accounts import rows_from_accounts, sort_rows
+
+    accounts = [Account(acct_id=f"id{i}", name=n, roles=roles) for i, (n, roles) in enumerate([
+        ("reader", ["READER"]), ("writer", ["WRITER"]), ("manager", ["MANAGER"]),
+        ("all", ["READER", "WRITER", "MANAGER"])])]
+    ordered = [r.name for r in sort_rows(rows_from_accounts(accounts), "roles")]
+    assert ordered == ["all", "manager", "writer", "reader"]
+
+
+async def test_selected_account_is_marked_in_the_table_and_pending_is_explained(make_app, det_emulator):
+    add_account(det_emulator, "alpha")
+    add_account(det_emulator, "bravo", roles=("READER",), status="PENDING")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+
+        def line(name: str) -> str:  # the table row (the header line names the selection too)
+            return next(l for l in screen_text(app).splitlines() if name in l and "│" not in l)
+
+        assert "●" not in line("alpha") and "●" not in line("bravo")
+        await pilot.press("s")
+        await until(pilot, lambda: line("alpha").startswith("●alpha"))
+        assert "●" not in line("bravo")
+        await pilot.press("j", "s")
+        await until(pilot, lambda: line("bravo").startswith("●bravo") and "●" not in line("alpha"))
+        messages = "\n".join(str(n.message) for n in app._notifications)  # noqa: SLF001
+        assert "membership in it is PENDING" in messages

@@ -93,3 +93,41 @@ async def test_details_by_id_reports_unknown_account(make_app):
         app.push_screen(AccountDetailsScreen(app.session, "00000000-0000-4000-8000-000000000000"))
         await until(pilot, lambda: "Could not load the account" in screen_text(app))
         assert "HTTP 404" in screen_text(app)
+
+
+def _cert_b64(cn: str) -> str:
+    import base64
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1)
+            .not_valid_before(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+            .not_valid_after(dt.datetime(2031, 6, 30, tzinfo=dt.UTC))
+            .sign(key, hashes.SHA256()))
+    return base64.b64encode(cert.public_bytes(serialization.Encoding.PEM)).decode()
+
+
+async def test_oauth_client_certificate_and_key_say_what_the_server_told_us(make_app, det_emulator):
+    """Issue 10 #6: the server never returns the client key or the secret; details must not
+    say "client key: none" for a config that has one."""
+    import copy
+
+    config = copy.deepcopy(OAUTH_CONFIG)
+    config["oauth"]["tls"]["required"]["client_cert"] = _cert_b64("ccm-client.example")
+    config["oauth"]["tls"]["required"]["client_key"] = "a-key-the-server-keeps"
+    add_account(det_emulator, "alpha", auth_configs=[config])
+    app = make_app()
+    async with app.run_test(size=(100, 60)) as pilot:
+        await open_details(pilot, app)
+        labels = tree_labels(app)
+        assert "client certificate: CN=ccm-client.example, expires 2031-06-30" in labels
+        assert "client key: not returned by the server" in labels
+        assert "client key: none" not in labels
+        assert "client_secret: not returned by the server" in labels

@@ -86,3 +86,15 @@ async def test_rejected_token_is_reported(make_app):
         await until(pilot, lambda: "Login failed" in screen_text(app))
         assert "token rejected or expired" in screen_text(app)
         assert "not-a-real-token" not in screen_text(app)
+
+
+async def test_checkbox_state_is_visible_without_colour(make_app, monkeypatch):
+    """NO_COLOR / ansi themes: on and off differ by their characters, not only by colour."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(login=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "remember session" in screen_text(app))
+        assert "[ ] remember session" in screen_text(app)
+        app.query_one("#login-remember").focus()
+        await pilot.press("space")
+        await until(pilot, lambda: "[x] remember session" in screen_text(app))

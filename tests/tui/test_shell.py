@@ -43,7 +43,7 @@ async def test_insecure_and_read_only_markers(make_app):
 
 async def test_help_lists_the_screen_keys(make_app):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(100, 50)) as pilot:  # at 80x24 the list scrolls
         await until(pilot, lambda: accounts_ready(app))
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -173,3 +173,35 @@ async def test_internal_error_ends_with_one_line_not_a_traceback(make_app, monke
         assert "RuntimeError: refresh went wrong" in written and secret not in written
     finally:
         logs.close_file_logging()
+
+
+async def test_help_lists_every_key_of_the_screen_including_the_table_keys(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 50)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        lines = screen_text(app).splitlines()
+
+        def row(description: str) -> str:
+            return next((l for l in lines if description in l), "")
+
+        assert "j" in row("Down") and "k" in row("Up"), (row("Down"), row("Up"))
+        assert "g" in row("First") and "G" in row("Last")
+
+
+async def test_palette_offers_every_theme_including_the_default(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        default = app.theme
+        await pilot.press("ctrl+p")
+        await pilot.press(*"theme: ansi-light")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.theme == "ansi-light")
+        await pilot.press("ctrl+p")
+        await pilot.press(*f"theme: {default}")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.theme == default)

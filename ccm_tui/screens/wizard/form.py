@@ -91,6 +91,10 @@ class WizardForm:
     auths: list[AuthEntry] = field(default_factory=list)
 
     # ---- drafts -----------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        """Nothing typed or chosen yet (such a form never overwrites a saved draft)."""
+        return self.to_draft() == WizardForm().to_draft()
+
     def to_draft(self) -> dict[str, Any]:
         """Only non-secret fields. ``secrets_to_ask`` lists what must be typed again."""
         auths: list[dict[str, Any]] = []

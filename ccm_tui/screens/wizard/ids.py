@@ -54,3 +54,43 @@ def error_label_for(root: DOMNode, path: str, message: str = "") -> Label | None
             break
         current = trimmed
     return None
+
+
+def field_of(label: Label) -> DOMNode | None:
+    """The focusable field an error label belongs to: the nearest one before it among its
+    siblings (fields are laid out as label, field, error line)."""
+    parent = label.parent
+    if parent is None:
+        return None
+    siblings = list(parent.children)
+    for widget in reversed(siblings[: siblings.index(label)]):
+        if getattr(widget, "can_focus", False) and widget.display:
+            return widget
+        if isinstance(widget, FieldErrorLabel):
+            continue
+        focusable = [w for w in widget.query("*") if getattr(w, "can_focus", False) and w.display]
+        if focusable:
+            return focusable[0]
+    return None
+
+
+def focus_first_error(root: DOMNode) -> bool:
+    """After a failed Save or Next: focus the first field (in screen order) whose error
+    line says something and scroll it, with its error, into view. True when one was found."""
+    for label in root.query(FieldErrorLabel):
+        if not label.display or not label.text.strip():
+            continue
+        field = field_of(label)
+        target = field if field is not None else label
+        if field is not None:
+            field.focus(scroll_visible=False)
+        # The field and its error line in view: the error is just below the field, so
+        # showing the error (once the layout knows its height) shows the field too.
+        label.call_after_refresh(_show_both, target, label)
+        return True
+    return False
+
+
+def _show_both(field: DOMNode, label: Label) -> None:
+    field.scroll_visible(animate=False, immediate=True)
+    label.scroll_visible(animate=False, immediate=True)

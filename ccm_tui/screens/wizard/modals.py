@@ -6,23 +6,55 @@ import copy
 from pathlib import Path
 
 from rich.text import Text, TextType
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, DirectoryTree, Footer, Input, Label, Static
+from textual.widgets import Button, DirectoryTree, Footer, Input, Label, Static
 
 from ccm_tui.screens.wizard.form import KIND_LABEL, AuthEntry, check_auth_entry
-from ccm_tui.screens.wizard.ids import FieldErrorLabel, error_label_for, field_key
+from ccm_tui.screens.base import EarlyKeys
+from ccm_tui.screens.wizard.ids import FieldErrorLabel, error_label_for, field_key, focus_first_error
 from ccm_tui.widgets.inputs import PlainInput
-from ccm_tui.widgets.safe import plain_label, safe
+from ccm_tui.widgets.safe import plain_label, safe, safe_markup
+from ccm_tui.widgets.toggles import Checkbox
 
 
 class DialogInput(PlainInput):
-    """A dialog's text field: Enter moves to the next field (the footer says so)."""
+    """A dialog's text field: Enter moves to the next field (the footer says so).
+
+    Typed or pasted in one burst ("Okta⏎https://…⏎"), the keys after an Enter are already
+    queued for this field when Enter is handled; the focus moves at once (not through a
+    binding run later) and the queued characters follow it to the field now focused."""
 
     BINDINGS = [Binding("enter", "submit", "Next", id="wizard.dialog.next_field")]
+
+    def on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        focused = screen.focused
+        if focused is not self and focused is not None:
+            if event.is_printable and event.character and isinstance(focused, Input):
+                focused.insert_text_at_cursor(event.character)
+                event.stop()
+                event.prevent_default()
+            elif event.key == "enter" and isinstance(focused, DialogInput):
+                focused._next_field()
+                event.stop()
+                event.prevent_default()
+            return
+        if event.key == "enter":
+            self._next_field()
+            event.stop()
+            event.prevent_default()
+
+    def _next_field(self) -> None:
+        inputs = [w for w in self.screen.query(Input) if w.display]
+        idx = inputs.index(self) if self in inputs else -1
+        if 0 <= idx < len(inputs) - 1:
+            self.screen.set_focus(inputs[idx + 1])  # now, not on the next turn of the loop
+        else:
+            self.post_message(Input.Submitted(self, self.value))
 
 
 class PasswordInput(Input):
@@ -32,23 +64,26 @@ class PasswordInput(Input):
 
 
 def _input(value: str, *, id: str, placeholder: str = "", password: bool = False) -> Input:
-    inp = DialogInput(value, id=id, placeholder=placeholder, password=password)
+    # No select-all on focus: in a burst, characters that follow the focus into the next
+    # field land before its Focus event, which would select them and the next key replace
+    # them ("https" became "ps").
+    inp = DialogInput(value, id=id, placeholder=placeholder, password=password, select_on_focus=False)
     inp.cursor_blink = False
     return inp
 
 
 OAUTH_FIELDS = (
-    ("idp_name", "IdP name", "e.g. Corporate SSO", False),
-    ("idp_icon_url", "IdP icon URL", "https://…/icon.png", False),
-    ("idp_authorization_endpoint", "Authorization endpoint", "https://…/authorize", False),
-    ("idp_token_endpoint", "Token endpoint", "https://…/token", False),
+    ("idp_name", "IdP name (required)", "e.g. Corporate SSO", False),
+    ("idp_icon_url", "IdP icon URL (required)", "https://…/icon.png", False),
+    ("idp_authorization_endpoint", "Authorization endpoint (required)", "https://…/authorize", False),
+    ("idp_token_endpoint", "Token endpoint (required)", "https://…/token", False),
     ("idp_userinfo_endpoint", "Userinfo endpoint (optional)", "https://…/userinfo", False),
-    ("client_id", "Client id", "", False),
-    ("client_secret", "Client secret", "masked; never saved in drafts", True),
+    ("client_id", "Client id (required)", "", False),
+    ("client_secret", "Client secret (required)", "masked; never saved in drafts", True),
 )
 
 
-class AuthEditor(ModalScreen[AuthEntry | None]):
+class AuthEditor(EarlyKeys, ModalScreen[AuthEntry | None]):
     """Add or edit one auth config; validated with the models before it closes."""
 
     BINDINGS = [
@@ -71,7 +106,7 @@ class AuthEditor(ModalScreen[AuthEntry | None]):
                     yield Checkbox("Administrators only", e.administrators_only, id="administrators_only")
                     yield FieldErrorLabel("", id="err-password")
                 elif e.kind == "cluster_auth_ref":
-                    yield Label("Target id (cluster-level auth config)")
+                    yield Label("Target id (required; a cluster-level auth config)")
                     yield _input(e.target_id, id="target_id")
                     yield FieldErrorLabel("", id="err-cluster_auth_ref-target_id")
                 else:
@@ -96,6 +131,7 @@ class AuthEditor(ModalScreen[AuthEntry | None]):
     def on_mount(self) -> None:
         first = self.query("Input, Checkbox").first()
         first.focus()
+        self.deliver_early_keys(first)  # keys typed right after the one that opened us
 
     def _collect(self) -> AuthEntry:
         e = self.entry
@@ -120,6 +156,8 @@ class AuthEditor(ModalScreen[AuthEntry | None]):
             label.update(f"⚠ {err.message}")
         if not errors:
             self.dismiss(entry)
+            return
+        focus_first_error(self)  # at 80×24 the error may be below the visible part
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -259,23 +297,28 @@ class Relogin(ModalScreen[str | None]):
 
 
 class ResumeDraftScreen(ModalScreen[str]):
-    """Offer an unfinished wizard draft: "resume", "discard" or "later"."""
+    """Offer an unfinished wizard draft: "resume", "discard" or "later" (at start-up); with
+    ``offer_new`` (``n`` while a draft exists) also "new" (start another wizard) and Esc is
+    "cancel"."""
 
     BINDINGS = [
         Binding("r", "choose('resume')", "Resume", id="wizard.draft.resume"),
         Binding("d", "choose('discard')", "Discard", id="wizard.draft.discard"),
+        Binding("s", "choose('new')", "Start another", id="wizard.draft.new"),
         Binding("escape", "choose('later')", "Later", id="wizard.draft.later"),
     ]
 
-    def __init__(self, description: str, secrets: int = 0, *, readable: bool = True) -> None:
+    def __init__(self, description: str, secrets: int = 0, *, readable: bool = True,
+                 offer_new: bool = False) -> None:
         super().__init__()
         self.description = description
         self.secrets = secrets
         #: False for a draft file that cannot be loaded: it can only be discarded (or kept).
         self.readable = readable
+        self.offer_new = offer_new
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="resume-draft", classes="wizard-dialog small"):
+        with Vertical(id="resume-draft", classes="wizard-dialog" if self.offer_new else "wizard-dialog small"):
             yield Label("Unfinished new account", classes="dialog-title")
             if self.readable:
                 yield Static(safe(f"A draft was saved: {self.description}."), id="draft-description")
@@ -284,20 +327,30 @@ class ResumeDraftScreen(ModalScreen[str]):
                                   "only be discarded."), id="draft-description")
             if self.secrets:
                 yield Static(f"{self.secrets} secret field(s) were not saved and will be asked again.")
+            if self.offer_new:
+                yield Static("Discard deletes it and starts a new account; Start another keeps it "
+                             "until you type in the new wizard, which then replaces it. "
+                             "Esc: back to the list.")
             with Horizontal(classes="dialog-buttons"):
                 if self.readable:
                     yield Button("Resume (r)", id="resume", variant="primary")
                 yield Button("Discard (d)", id="discard", variant="error")
-                yield Button("Later (esc)", id="later")
+                if self.offer_new:
+                    yield Button("Start another (s)", id="new")
+                else:
+                    yield Button("Later (esc)", id="later")
         yield Footer()
 
     def on_mount(self) -> None:
-        # An unreadable draft: a stray Enter keeps it (Later); discarding takes d.
-        self.query_one("#resume" if self.readable else "#later", Button).focus()
+        # An unreadable draft: a stray Enter keeps it (Later / Start another); discarding takes d.
+        keep = "#new" if self.offer_new else "#later"
+        self.query_one("#resume" if self.readable else keep, Button).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose" and parameters == ("resume",):
             return self.readable
+        if action == "choose" and parameters == ("new",):
+            return self.offer_new
         return True
 
     def action_choose(self, choice: str) -> None:

@@ -13,11 +13,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import (
     Button,
-    Checkbox,
     Input,
     Label,
     OptionList,
-    RadioButton,
     RadioSet,
     Select,
     Static,
@@ -25,6 +23,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from ccm_tui.safetext import json_text, visible
+from ccm_tui.widgets.toggles import Checkbox, RadioButton
 from ccm_tui.screens.wizard.form import (
     COMPONENTS,
     CONFIRM_WORD,
@@ -267,7 +266,9 @@ class TlsPane(Pane):
     def sync_enabled(self, i: int) -> None:
         mode = self.query_one(f"#tls{i}-mode", RadioSet).pressed_index
         required = mode == 2
-        self.query_one(f"#tls{i}-required").disabled = not required
+        fields = self.query_one(f"#tls{i}-required")
+        fields.disabled = not required
+        fields.display = required  # Disabled/Opportunistic have none of these: hide, not dim
         pinned = self.query_one(f"#tls{i}-ca", RadioSet).pressed_index == 1
         self.query_one(f"#tls{i}-pinned", Input).disabled = not (required and pinned)
 

@@ -21,13 +21,13 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Input, Label, OptionList, RadioSet
+from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, OptionList, RadioSet
 from textual.worker import Worker
 
 from ccm_tui.models.errors import FieldError
 from ccm_tui.screens.wizard.auth_editing import AuthEditingMixin, auth_index
 from ccm_tui.screens.wizard.form import STEP_CHECKS, WizardForm
-from ccm_tui.screens.wizard.ids import error_label_for
+from ccm_tui.screens.wizard.ids import error_label_for, focus_first_error
 from ccm_tui.screens.wizard.modals import ConfirmLeave, FilePicker
 from ccm_tui.screens.wizard.panes import (
     AuthPane,
@@ -53,6 +53,7 @@ from ccm_tui.screens.wizard.steps import (
     TLS,
 )
 from ccm_tui.screens.wizard.submit import SubmitMixin
+from ccm_tui.widgets.toggles import Checkbox
 from ccm_tui.widgets.wizard_steps import StepIndicator
 
 
@@ -100,6 +101,8 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
             self.pending_secrets = set(asked or [])
         self.auth_errors: dict[int, str] = {}
         self.in_flight = False
+        self._confirming = False  # checking the list after a cancelled submit
+        self._confirm_worker: Worker[Any] | None = None
         self._submit_worker: Worker[Any] | None = None
         self._phases: list[list[Any]] = []  # [key, started, ended]
         self._ticker: Timer | None = None
@@ -196,6 +199,7 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
             first = first or label
         if first is not None:
             pane.scroll_to_widget(first, animate=False)
+            focus_first_error(pane)  # the first field in error gets focus, in view
 
     async def _show(self, step: int) -> None:
         self.step = step
@@ -352,6 +356,8 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
                 self.pane(self.step).store(self.form)
             except Exception:  # noqa: BLE001 - a half-built pane must not stop a save
                 pass
+        if self.form.is_empty():
+            return  # an empty wizard never overwrites a saved draft (nor writes one)
         data = self.form.to_draft()
         data["secrets_to_ask"] = sorted(set(data["secrets_to_ask"]) | self.pending_secrets)
         settings = getattr(self.session, "settings", None)

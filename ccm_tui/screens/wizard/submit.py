@@ -107,33 +107,87 @@ class SubmitMixin:
         self.in_flight = False
         await self.handle_outcome(outcome)
 
+    def _sent_at(self) -> float | None:
+        """When the create started going out (monotonic), or None when it never did."""
+        for key, start, _end in self._phases:
+            if key in ("sending", "waiting"):
+                return start
+        return None
+
     def cancel_submit(self) -> None:
+        if self._confirming:
+            self._stop_confirming()
+            return
         if self._submit_worker is not None:
             self._submit_worker.cancel()
-        self.in_flight = True  # still busy: reconciling
+        sent_at = self._sent_at()
+        if sent_at is None:  # still validating or connecting: the POST never left
+            self.in_flight = False
+            self.call_later(self.back_to_review, FieldError(
+                "", "Cancelled before the request was sent; the account was not created. "
+                    "Enter submits again."))
+            return
+        # The request is out: the server may create the account whatever the console does
+        # now. Say so, and keep looking until the server can no longer be working on it.
+        self.in_flight = True  # still busy: confirming
+        self._confirming = True
         self._show_submit_pane()
         self.on_phase("reconciling")
-        self._render_submit("Cancelled — checking whether the server created the account…")
-        self._reconcile_after_cancel()
+        self._render_submit("Cancelled — not known yet whether the server created the account; "
+                            "checking the account list…")
+        self._confirm_worker = self._reconcile_after_cancel(sent_at)
+
+    def _stop_confirming(self) -> None:
+        """Esc while checking after a cancel: stop looking, and say that nobody knows."""
+        self._confirming = False
+        worker = getattr(self, "_confirm_worker", None)
+        if worker is not None:
+            worker.cancel()
+        self.in_flight = False
+        self.call_later(self.back_to_review, FieldError(
+            "", "Stopped checking: not known whether the account was created (the server may "
+                "still create it). Look for it in the accounts list (r refreshes) before "
+                "submitting again."))
 
     @work(exclusive=True, group="wizard-reconcile", exit_on_error=False)
-    async def _reconcile_after_cancel(self) -> None:
-        from ccm_tui.service.accounts import reconcile_create
+    async def _reconcile_after_cancel(self, sent_at: float) -> None:
+        from ccm_tui.service.accounts import confirm_create, create_deadline
+
+        client = self.session.client
+        name = self.form.name.strip()
+        deadline = create_deadline(client)
+
+        def checked(_checks: int, left: float) -> None:
+            if self._confirming:
+                self._render_submit(
+                    f"Cancelled — not known yet whether the server created {name!r}: it may still "
+                    f"be working on the request. Checking the account list for {left:.0f} s "
+                    "more… (esc stops checking)")
 
         try:
-            account = await reconcile_create(self.session.client, self.form.name.strip())
+            found = await confirm_create(client, name, sent_at=sent_at, deadline=deadline,
+                                         on_check=checked)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message
+            if not self._confirming:
+                return
+            self._confirming = False
             self.in_flight = False
             await self.back_to_review(
                 FieldError("", f"Cancelled. Could not tell whether the account was created ({exc}); "
                                "check the accounts list before trying again.")
             )
             return
+        if not self._confirming:
+            return
+        self._confirming = False
         self.in_flight = False
-        if account is not None:
-            self.account_created(account, note="(the request had reached the server before you cancelled)")
+        if found.account is not None:
+            self.account_created(found.account, note="(the request had reached the server before you cancelled)")
         else:
-            await self.back_to_review(FieldError("", "Cancelled; the account was not created. Enter submits again."))
+            await self.back_to_review(FieldError(
+                "", f"Cancelled; the account was not created: the account list still does not "
+                    f"hold it {found.waited:.0f} s after the request was sent (the console waits "
+                    f"{deadline:.0f} s for an answer). Enter submits again."))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group in ("wizard-submit", "wizard-relogin") and event.state == WorkerState.ERROR:

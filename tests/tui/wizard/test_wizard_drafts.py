@@ -159,3 +159,98 @@ async def test_internal_error_keeps_what_was_typed_as_a_draft(make_app, home):
             await pilot.pause()
     doc = json.loads(draft_path().read_text())
     assert doc["form"]["name"] == "Crashy"
+
+
+def _draft_name() -> str:
+    from ccm_tui.service.drafts import draft_path
+
+    return json.loads(draft_path().read_text())["form"]["name"]
+
+
+async def test_leaving_then_n_offers_the_draft_and_never_blanks_it(make_app, home):
+    """Issue 10 #4: n, a name, Enter, Esc, Esc, y — the dialog promised the draft is kept;
+    then n must offer it (resume / discard / start another), not overwrite it with a blank."""
+    from tui_helpers import screen_text
+
+    from ccm_tui.screens.accounts import AccountsScreen
+    from ccm_tui.screens.wizard import WizardScreen
+    from ccm_tui.screens.wizard.modals import ConfirmLeave, ResumeDraftScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        wiz = await open_wizard(pilot)
+        await type_text(pilot, "Kept")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: wiz.step == 1)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: wiz.step == 0)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmLeave))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen))
+        assert _draft_name() == "Kept"
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeDraftScreen))
+        text = screen_text(app)
+        assert "'Kept'" in text and "Resume" in text and "Discard" in text and "Start another" in text
+        assert _draft_name() == "Kept"
+        await pilot.press("s")  # start another: the draft stays until the new one has content
+        await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmLeave))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen))
+        assert _draft_name() == "Kept"  # the empty wizard wrote nothing
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeDraftScreen))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen))
+        await pilot.pause()
+        assert app.screen.query_one("#name", Input).value == "Kept"
+
+
+async def test_later_at_start_up_then_n_offers_the_draft(make_app, home):
+    from ccm_tui.screens.accounts import AccountsScreen
+    from ccm_tui.screens.wizard import WizardScreen
+    from ccm_tui.screens.wizard.modals import ResumeDraftScreen
+    from ccm_tui.service.drafts import load_draft, save_draft
+
+    save_draft({"name": "Old", "auths": []})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeDraftScreen))
+        await pilot.press("escape")  # Later
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeDraftScreen))
+        assert _draft_name() == "Old"
+        await pilot.press("d")  # discard: deleted, and a new wizard opens
+        await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen))
+    assert load_draft() is None
+
+
+async def test_creating_from_a_resumed_draft_refreshes_the_list(make_app, home):
+    """Issue 10 #5: the account created from a resumed draft is in the list at once."""
+    from tui_helpers import screen_text
+
+    from ccm_tui.screens.accounts import AccountsScreen
+    from ccm_tui.screens.details import AccountDetailsScreen
+    from ccm_tui.screens.wizard import WizardScreen
+    from ccm_tui.screens.wizard.modals import ResumeDraftScreen
+    from ccm_tui.service.drafts import save_draft
+
+    save_draft({"name": "From Draft", "auths": []}, step=0)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeDraftScreen))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen))
+        wiz = app.screen
+        await wiz.action_jump(4)
+        await pilot.pause()
+        assert wiz.step == 4
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountDetailsScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen))
+        await wait_for(pilot, lambda: "From Draft" in screen_text(app))
