@@ -197,7 +197,14 @@ async def _with_session(args, settings, transport, invite) -> int:
         from ccm_tui.service import members as svc
 
         await svc.select_account(session.client, account.acct_id)
-        listing = await svc.load_members(session.client)
+        if args.members_command == "list":  # a long list shows progress on a terminal
+            from ccm_tui.cli.progress import list_progress
+
+            with list_progress("Loading members…") as progress:
+                listing = await svc.load_members(
+                    session.client, on_page=lambda page: progress.add(len(page)))
+        else:
+            listing = await svc.load_members(session.client)
         if args.members_command == "list":
             return _print_list(args, account, listing)
         return await _write(args, session.client, account, listing, invite)

@@ -35,7 +35,7 @@ class AccountDetailsScreen(CcmScreen):
         Binding("escape", "back", "Back", id="details.back"),
         Binding("v", "toggle_json", "JSON", id="details.toggle_json"),
         Binding("c", "copy_id", "Copy id", id="details.copy_id"),
-        Binding("y", "copy_json", "Copy JSON", id="details.copy_json"),
+        Binding("y", "copy_json", "Copy JSON", show=False, id="details.copy_json"),
         Binding("r", "reload", "Refresh", id="details.refresh"),
         Binding("m", "members", "Members", show=False, id="details.members"),
         Binding("e", "edit", "Edit", id="details.edit",

@@ -240,8 +240,10 @@ async def load_members(
     search: str | None = None,
     page_size: int = PAGE_SIZE,
     max_members: int = MAX_MEMBERS,
+    on_page: Callable[[list[User]], None] | None = None,
 ) -> MemberList:
-    """Every member of the selected account (bounded by ``max_members``), paged by offset.
+    """Every member of the selected account (bounded by ``max_members``), paged by offset;
+    ``on_page`` sees each page's new members as it arrives (the CLI's progress line).
 
     Stops at a short page, at a page with nothing new (a server that ignores ``offset``), or
     at the bound (``truncated``)."""
@@ -258,6 +260,8 @@ async def load_members(
             total = meta["filtered_count"]
         fresh = [u for u in page.items if u.user_id not in seen]
         seen.update(u.user_id for u in fresh)
+        if on_page is not None:
+            on_page(fresh)
         room = max_members - len(users)
         users.extend(fresh[:room])
         if len(fresh) > room or (len(users) >= max_members and len(page.items) >= page_size):

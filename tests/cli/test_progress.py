@@ -215,3 +215,26 @@ def test_ctrl_c_typed_on_the_terminal_ends_the_progress_line_with_the_summary(se
     assert lines[-1] == (f"interrupted: 12 account(s): {created} created, {12 - created} not "
                          f"created, 0 unknown ({12 - created} never sent; the others were "
                          "finished and checked)")
+
+
+def test_long_members_list_on_a_terminal_shows_progress_and_pipes_none(server, tmp_path):
+    emulator = server.app.state.emulator
+    from ccm_tui.emulator.accounts import new_account
+
+    account = new_account({"name": "Crowded"}, ids=emulator.ids, now=emulator.now())
+    emulator.store.insert_account(account, emulator.user["user_id"], roles=["MANAGER"])
+    for i in range(450):  # five pages of 100
+        emulator.store.add_member(account["acct_id"], {
+            "user_id": emulator.ids.new(), "user_email": f"member{i:03d}@example.com",
+            "created_at": 0}, ["READER"])
+    emulator.faults.latency(0.1, "GET /v1/users")
+    argv = [sys.executable, "-m", "ccm_tui", "members", "list", "--account", "Crowded", "--json"]
+    with PtyApp(argv, env=_env(server, tmp_path), cwd=REPO, cols=100, rows=30) as app:
+        app.wait_for(lambda s: re.search(r"Loading members… [\d,]+ \([3-9] pages\)", s)
+                     is not None, 60, "the members progress line")
+        assert app.proc.wait(timeout=60) == 0
+    proc = subprocess.run(argv, cwd=REPO, env=_env(server, tmp_path, TERM="xterm"),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads(proc.stdout)) == 451  # the 450 and the demo user
+    assert "Loading" not in proc.stderr and "\x1b" not in proc.stderr
