@@ -357,6 +357,60 @@ async def members_shots(shooter: Shooter, emulator_app: Any) -> None:
         await shooter.shot(pilot, "18-members-last-manager")
 
 
+async def lifecycle_shots(shooter: Shooter, emulator_app: Any) -> None:
+    """Edit and delete (issue 12) on the demo data: the PCR pane after a reorder, the editor's
+    Review (before/after and the exact AccountUpdateRequest), and the delete dialog. Nothing is
+    sent: each is left with Esc."""
+    import httpx
+
+    from ccm_tui.app import create_app
+    from ccm_tui.config import ConnectionSettings
+    from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
+    from ccm_tui.screens.account_editor import AccountEditorScreen
+    from ccm_tui.screens.accounts import AccountsScreen
+    from ccm_tui.screens.lifecycle import DeleteDialog
+
+    app = create_app(settings=ConnectionSettings(url=SERVER, email=DEMO_EMAIL),
+                     transport=httpx.ASGITransport(app=emulator_app), password=DEMO_PASSWORD,
+                     demo=True)
+
+    def accounts_loaded() -> bool:
+        return isinstance(app.screen, AccountsScreen) and app.screen.loaded
+
+    async def go_to(name: str) -> None:
+        await settle(pilot, accounts_loaded)
+        table = app.screen.table
+        table.move_cursor(next(i for i, r in enumerate(table.rows) if r.name == name))
+        await settle(pilot)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to("Payments (prod)")
+        await pilot.press("e")
+        await settle(pilot, lambda: isinstance(app.screen, AccountEditorScreen)
+                     and app.screen.original is not None and bool(app.screen.query("#pcr-list")))
+        await pilot.press("end")
+        await type_text(pilot, " (EU)")
+        await pilot.press("tab", "4")
+        await settle(pilot, lambda: app.screen.query_one("#pcr-list").has_focus)
+        await pilot.press("j", "j", "j", "j", "K", "K", "K", "K")
+        await settle(pilot)
+        await shooter.shot(pilot, "19-edit-pcr")
+        await pilot.press("ctrl+o")
+        await settle(pilot, lambda: "AccountUpdateRequest to be sent" in str(
+            app.screen.query_one("#review-changes").render()) or bool(app.screen.query("#send")))
+        await shooter.shot(pilot, "20-edit-review")
+        await pilot.press("escape", "escape")
+        await settle(pilot, lambda: not isinstance(app.screen, AccountEditorScreen))
+        await go_to("Edge lab (test nodes)")
+        await pilot.press("ctrl+d")
+        await settle(pilot, lambda: isinstance(app.screen, DeleteDialog))
+        await type_text(pilot, "Edge lab")
+        await settle(pilot)
+        await shooter.shot(pilot, "21-delete-confirm")
+        await pilot.press("escape")
+        await settle(pilot, accounts_loaded)
+
+
 # ---- checks and PNG ---------------------------------------------------------------------------
 def check_no_secrets(files: list[Path], secrets: list[str]) -> None:
     from ccm_tui.emulator import DEMO_PASSWORD
@@ -433,6 +487,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(login_shot(shooter, emulator_app))
         secrets = asyncio.run(tour(shooter, emulator_app))
         asyncio.run(members_shots(shooter, emulator_app))
+        asyncio.run(lifecycle_shots(shooter, emulator_app))
     check_no_secrets(shooter.files, secrets)
 
     if args.no_png:
