@@ -37,9 +37,7 @@ from ccm_tui.api.errors import (
     ServerError,
 )
 from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest, User
-
-ROLE_ORDER = ("MANAGER", "WRITER", "READER")
-CONSOLE_ROLE = {"MANAGER": "Administrator", "WRITER": "Editor", "READER": "Viewer"}
+from ccm_tui.service.accounts import CONSOLE_ROLE, ROLE_ORDER  # one definition of the role words
 #: What each role may do, in one line (the invite and change-roles checklists show it).
 ROLE_HELP = {
     "MANAGER": "manage members and the account's settings",
