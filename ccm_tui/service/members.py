@@ -27,17 +27,14 @@ from ccm_tui.api.errors import (
     AuthRequired,
     BadRequest,
     CcmError,
-    ConnectionLost,
     HttpError,
-    MalformedResponse,
     NameTaken,
     NotFound,
     PermissionDenied,
-    RequestTimeout,
-    ServerError,
 )
 from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest, User
-from ccm_tui.service.accounts import CONSOLE_ROLE, ROLE_ORDER  # one definition of the role words
+# one definition of the role words, and of when a write's outcome is unclear
+from ccm_tui.service.accounts import CONSOLE_ROLE, ROLE_ORDER, _ambiguous, _describe
 #: What each role may do, in one line (the invite and change-roles checklists show it).
 ROLE_HELP = {
     "MANAGER": "manage members and the account's settings",
@@ -389,24 +386,6 @@ def refused(refusal: Refusal) -> MemberOutcome:
     return MemberOutcome(refusal.kind, refusal.reason, sent=False)
 
 
-def _ambiguous(exc: CcmError) -> bool:
-    if isinstance(exc, RequestTimeout):
-        return exc.maybe_sent
-    if isinstance(exc, (ConnectionLost, MalformedResponse)):
-        return True
-    return isinstance(exc, ServerError) and exc.status in (502, 504)
-
-
-def _why(exc: CcmError) -> str:
-    if isinstance(exc, RequestTimeout):
-        return "the server did not answer in time"
-    if isinstance(exc, ConnectionLost):
-        return "the connection was lost before the answer arrived"
-    if isinstance(exc, MalformedResponse):
-        return "the server's answer was unreadable"
-    return str(exc)
-
-
 def _says_already_member(exc: CcmError) -> bool:
     if isinstance(exc, NameTaken) or exc.status == 409:
         return True
@@ -451,7 +430,7 @@ async def _reread(client: CcmClient, search: str | None = None) -> MemberList:
 
 
 def _unknown(what: str, exc: CcmError, lerr: CcmError) -> MemberOutcome:
-    return MemberOutcome("unknown", f"cannot tell whether {what} happened: {_why(exc)}, and "
+    return MemberOutcome("unknown", f"cannot tell whether {what} happened: {_describe(exc)}, and "
                                     f"reading the member list failed too ({lerr}); check the list "
                                     "before trying again", error=exc)
 
@@ -492,11 +471,11 @@ async def invite_member(
             except CcmError as lerr:
                 return _unknown(what, exc, lerr)
             if now is None:
-                return MemberOutcome("failed", f"{email} was not invited — {_why(exc)}, and the member "
+                return MemberOutcome("failed", f"{email} was not invited — {_describe(exc)}, and the member "
                                                "list does not hold the address; inviting again is safe",
                                      error=exc, reconciled=True)
             return MemberOutcome("created", f"invited {email} as {', '.join(now.roles)} — confirmed by "
-                                            f"the member list after {_why(exc)}",
+                                            f"the member list after {_describe(exc)}",
                                  member=now.user, error=exc, reconciled=True)
         return _server_refusal(exc, what) or _failed(exc, what)
     roles = ", ".join(sorted_roles(user.roles or req.roles))
@@ -537,9 +516,9 @@ async def _update(
                 return _unknown(what, exc, lerr)
             if now is not None and _applied(now, req):
                 return MemberOutcome("updated", f"{done} — confirmed by the member list after "
-                                                f"{_why(exc)}", member=now.user, error=exc,
+                                                f"{_describe(exc)}", member=now.user, error=exc,
                                      reconciled=True)
-            return MemberOutcome("failed", f"{what} was not applied — {_why(exc)}, and the member "
+            return MemberOutcome("failed", f"{what} was not applied — {_describe(exc)}, and the member "
                                            "list shows the member unchanged; trying again is safe",
                                  error=exc, reconciled=True)
         return _server_refusal(exc, what) or _failed(exc, what)
@@ -613,9 +592,9 @@ async def remove_member(
                 return _unknown(what, exc, lerr)
             if now is None:
                 return MemberOutcome("removed", f"removed {target.display} from {account_name} — "
-                                                f"confirmed by the member list after {_why(exc)}",
+                                                f"confirmed by the member list after {_describe(exc)}",
                                      error=exc, reconciled=True)
-            return MemberOutcome("failed", f"{what} did not happen — {_why(exc)}, and the member list "
+            return MemberOutcome("failed", f"{what} did not happen — {_describe(exc)}, and the member list "
                                            "still holds them; trying again is safe",
                                  error=exc, reconciled=True)
         return _server_refusal(exc, what) or _failed(exc, what)
