@@ -126,10 +126,6 @@ class Account(ResponseModel):
     def role_names(self) -> list[str]:
         return [str(r) for r in self.roles or []]
 
-    def raw(self) -> dict[str, Any]:
-        """Everything the server sent, unknown fields included."""
-        return self.model_dump(mode="json", exclude_none=True)
-
 
 class AccountListResponse(ResponseModel):
     items: list[Account] = Field(default_factory=list)

@@ -99,6 +99,10 @@ class ResponseModel(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, hide_input_in_errors=True,
                               defer_build=True)
 
+    def raw(self) -> dict[str, Any]:
+        """Everything the server sent, unknown fields included."""
+        return self.model_dump(mode="json", exclude_none=True)
+
 
 def enum_or_raw(enum: type, value: Any) -> Any:
     """A response value as its enum member, or as sent when a newer server added a value:
