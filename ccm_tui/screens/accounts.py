@@ -121,10 +121,8 @@ class AccountsScreen(CcmScreen):
                 return
         except OSError:
             return
-        try:
-            from ccm_tui.screens.wizard import maybe_offer_draft
-        except ImportError:
-            return
+        from ccm_tui.screens.wizard import maybe_offer_draft
+
         maybe_offer_draft(self.app, self.session)
 
     def on_screen_resume(self) -> None:

@@ -111,12 +111,9 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
 
     # ---- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        try:
-            from ccm_tui.widgets.header import SessionHeader
-        except ImportError:  # the console's header line is optional for the wizard
-            pass
-        else:
-            yield SessionHeader(id="header")
+        from ccm_tui.widgets.header import SessionHeader
+
+        yield SessionHeader(id="header")
         yield StepIndicator(id="wizard-steps")
         with ContentSwitcher(initial=PANE_IDS[0], id="wizard-switcher"):
             yield BasicsPane(id=PANE_IDS[BASICS])

@@ -287,18 +287,12 @@ class SubmitMixin:
         for screen in self.app.screen_stack:
             if screen is not self:
                 screen.post_message(self.AccountCreated(account))
-        try:
-            from ccm_tui.screens.details import AccountDetailsScreen
-        except ImportError:
-            self.dismiss(None)
-            return
+        from ccm_tui.screens.details import AccountDetailsScreen
+
         self.app.switch_screen(AccountDetailsScreen(self.session, account))
 
 
 def _warm_details_import() -> None:
     """Import the details screen (shown on success) during the wait for the answer: on the
     first submit of a session the import otherwise comes after the answer."""
-    try:
-        import ccm_tui.screens.details  # noqa: F401
-    except ImportError:
-        pass
+    import ccm_tui.screens.details  # noqa: F401
