@@ -20,6 +20,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 import ccm_tui
 
@@ -222,6 +223,33 @@ class CcmApp(App):
             super().push_screen(self._too_small)
             return result
         return super().push_screen(screen, *args, **kwargs)
+
+    # -- a failed worker: reported, the console keeps running --------------------------
+    def report_worker_error(self, worker: Worker | None, error: BaseException | None = None) -> bool:
+        """The one funnel for a worker that raised: the traceback to the private log, one
+        plain line on screen, once per worker (``screens/worker_errors.py``)."""
+        from ccm_tui.screens.worker_errors import report_worker_error
+
+        return report_worker_error(self, worker, error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers (log out); a screen's reach the funnel through the screen."""
+        if event.state == WorkerState.ERROR:
+            self.report_worker_error(event.worker)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A worker left with ``exit_on_error=True`` is reported, not a reason to stop;
+        anything else ends the app (``_fatal_error``)."""
+        if isinstance(error, WorkerFailed):
+            from textual.worker import NoActiveWorker, get_current_worker
+
+            try:
+                worker: Worker | None = get_current_worker()
+            except NoActiveWorker:
+                worker = None
+            self.report_worker_error(worker, error.error)
+            return
+        super()._handle_exception(error)
 
     # -- an unhandled exception ---------------------------------------------------------
     def _fatal_error(self) -> None:

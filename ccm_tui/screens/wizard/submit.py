@@ -8,7 +8,7 @@ from typing import Any
 
 from textual import work
 from textual.widgets import ContentSwitcher
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from ccm_tui.models.errors import FieldError
 from ccm_tui.screens.wizard.form import build_request
@@ -190,10 +190,23 @@ class SubmitMixin:
                     f"{deadline:.0f} s for an answer). Enter submits again."))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group in ("wizard-submit", "wizard-relogin") and event.state == WorkerState.ERROR:
+        """Every wizard worker that fails goes to the app's one report (log + one line); a
+        failed submit also brings the operator back to Review, saying what is known (never
+        the exception's text, which may carry what was typed)."""
+        from ccm_tui.screens.base import report_worker_failure
+
+        if not report_worker_failure(self, event):
+            return
+        if event.worker.group in ("wizard-submit", "wizard-relogin"):
             self.in_flight = False
-            err = event.worker.error
-            self.call_later(self.back_to_review, FieldError("", f"Submit failed unexpectedly: {type(err).__name__}: {err}"))
+            if self._sent_at() is None:
+                text = ("Submit failed unexpectedly before the request was sent (details in the "
+                        "log file); the account was not created. Enter submits again.")
+            else:
+                text = ("Submit failed unexpectedly (details in the log file): not known whether "
+                        "the account was created — look for it in the accounts list (r refreshes) "
+                        "before submitting again.")
+            self.call_later(self.back_to_review, FieldError("", text))
 
     async def handle_outcome(self, outcome: Any) -> None:
         from ccm_tui.api.errors import AuthRequired, NameTaken, PermissionDenied
