@@ -83,6 +83,7 @@ class CcmApp(App):
         self._keymap_config = dict(keymap or {})
         self._theme_name = theme
         self._too_small: Screen | None = None
+        self._exit_signals: tuple[int, ...] = ()
         # --demo: starts the emulator (blocking, run in a thread after the first frame) and
         # returns (settings, (email, password)).
         self._launch_demo = launch_demo
@@ -153,6 +154,10 @@ class CcmApp(App):
 
     # -- lifecycle -----------------------------------------------------------------------
     def on_mount(self) -> None:
+        from ccm_tui.screens.exit_signals import install_exit_signals
+
+        # SIGHUP/SIGTERM: screens keep their work (the wizard's draft), then a normal exit.
+        self._exit_signals = install_exit_signals(self)
         if self._keymap_config:
             self.set_keymap(self._keymap_config)
         if self._theme_name:
@@ -174,6 +179,10 @@ class CcmApp(App):
         return LoginScreen()
 
     async def on_unmount(self) -> None:
+        from ccm_tui.screens.exit_signals import remove_exit_signals
+
+        remove_exit_signals(self._exit_signals)
+        self._exit_signals = ()
         if self.session is not None:
             try:
                 await self.session.close()
@@ -263,14 +272,10 @@ class CcmApp(App):
 
         from ccm_tui.logs import ROOT_LOGGER, log_file_path
 
-        error = self._exception
-        saved = 0
-        try:
-            from ccm_tui.screens.wizard.signals import save_open_wizard_drafts
+        from ccm_tui.screens.exit_signals import keep_work_before_exit
 
-            saved = save_open_wizard_drafts(self)
-        except Exception:  # noqa: BLE001 - the crash report must still be written
-            pass
+        error = self._exception
+        saved = keep_work_before_exit(self)  # never raises: the crash report must be written
         logging.getLogger(ROOT_LOGGER).error(
             "internal error", exc_info=(type(error), error, error.__traceback__) if error else None
         )

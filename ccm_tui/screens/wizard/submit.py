@@ -29,7 +29,7 @@ class SubmitMixin:
             return
         # No draft write here: the draft was saved on reaching Review (the form cannot change
         # on Review), and a synchronous write + fsync would delay the POST. SIGHUP/SIGTERM
-        # during the request still save it (signals.py).
+        # during the request still save it (screens/exit_signals.py).
         self.in_flight = True
         self._phases = []
         # The request goes first; the submit step is painted once it is on its way (phase
