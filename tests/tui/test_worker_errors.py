@@ -68,3 +68,34 @@ async def test_a_worker_left_with_textuals_exit_on_error_is_reported_not_fatal(m
         await pilot.pause()
         assert app.is_running and app._exception is None  # noqa: SLF001
         assert_reported_once(app, log_file, "ValueError")
+
+
+async def test_a_failing_status_change_is_one_line_and_the_dialog_can_be_closed(make_app, det_emulator,
+                                                                               monkeypatch, log_file):
+    """The lifecycle dialogs had no handler: a failure left "Sending…" on screen for good."""
+    from ccm_tui.screens.details import AccountDetailsScreen
+    from ccm_tui.screens.lifecycle import StatusDialog
+    from ccm_tui.service import account_update
+    from tui_helpers import add_account
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError(f"status broke {SECRET}")
+
+    add_account(det_emulator, "Toggle me", roles=("MANAGER",))
+    monkeypatch.setattr(account_update, "set_account_status", broken)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        table = app.screen.table
+        table.move_cursor(next(i for i, r in enumerate(table.rows) if r.name == "Toggle me"))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, AccountDetailsScreen)
+                    and app.screen.account is not None)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, StatusDialog))
+        await pilot.press("y")
+        await until(pilot, lambda: "may or may not have been made" in screen_text(app))
+        assert_reported_once(app, log_file, "RuntimeError")
+        await pilot.press("escape")  # no longer busy: the dialog closes
+        await until(pilot, lambda: isinstance(app.screen, AccountDetailsScreen))
+        assert app.is_running
