@@ -9,8 +9,6 @@ Entry points:
 
 from __future__ import annotations
 
-import logging
-
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -270,15 +268,14 @@ class CcmApp(App):
         what happened and where the details are."""
         from rich.text import Text
 
-        from ccm_tui.logs import ROOT_LOGGER, log_file_path
-
+        from ccm_tui.logs import log_file_path
         from ccm_tui.screens.exit_signals import keep_work_before_exit
+        from ccm_tui.screens.worker_errors import log_exception
 
         error = self._exception
         saved = keep_work_before_exit(self)  # never raises: the crash report must be written
-        logging.getLogger(ROOT_LOGGER).error(
-            "internal error", exc_info=(type(error), error, error.__traceback__) if error else None
-        )
+        if error is not None:
+            log_exception("internal error", error)
         where = log_file_path()
         lines = [f"ccm-tui stopped on an internal error ({type(error).__name__})."]
         if saved:

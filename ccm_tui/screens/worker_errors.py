@@ -11,6 +11,9 @@ once, however many of the routes below see it:
 * any worker left with Textual's default ``exit_on_error=True`` (a widget's, a new one):
   ``CcmApp._handle_exception`` receives ``WorkerFailed`` and hands it over instead of
   ending the app.
+
+``log_exception`` also writes the report of an internal error that ends the app
+(``CcmApp._fatal_error``).
 """
 
 from __future__ import annotations
@@ -23,10 +26,19 @@ from typing import Any
 _reported: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
+def log_exception(what: str, error: BaseException) -> None:
+    """The traceback, into the private log. It goes into the message itself, so the log's
+    credential scrubber sees it (it looks at the message only); ``format_exception`` never
+    includes local variables (Textual's traceback would)."""
+    from ccm_tui.logs import ROOT_LOGGER
+
+    text = "".join(traceback.format_exception(type(error), error, error.__traceback__)).rstrip()
+    logging.getLogger(ROOT_LOGGER).error("%s:\n%s", what, text)
+
+
 def report_worker_error(app: Any, worker: Any, error: BaseException | None = None) -> bool:
     """Log the worker's traceback and show one line. Returns False when this worker was
     already reported (or has no error: cancelled, still running)."""
-    from ccm_tui.logs import ROOT_LOGGER
     from ccm_tui.screens.base import describe_error
 
     error = error if error is not None else getattr(worker, "error", None)
@@ -36,10 +48,7 @@ def report_worker_error(app: Any, worker: Any, error: BaseException | None = Non
         if worker in _reported:
             return False
         _reported.add(worker)
-    # The traceback goes into the message itself, so the log's credential scrubber sees it
-    # (it looks at the message only); ``format_exception`` never includes local variables.
-    text = "".join(traceback.format_exception(type(error), error, error.__traceback__)).rstrip()
     name = getattr(worker, "group", None) or getattr(worker, "name", None) or "?"
-    logging.getLogger(ROOT_LOGGER).error("worker %s failed:\n%s", name, text)
+    log_exception(f"worker {name} failed", error)
     app.notify(describe_error(error), title="Something went wrong", severity="error", timeout=10)
     return True

@@ -343,9 +343,9 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
     # ---- drafts ----------------------------------------------------------------------------
     def keep_work_before_exit(self) -> bool:
         """SIGHUP/SIGTERM or an internal error is ending the app (``screens/exit_signals.py``):
-        the draft is written now, synchronously."""
+        the draft is written now, synchronously. True when there was something to keep."""
         self.save_draft()
-        return True
+        return not self.form.is_empty()
 
     def save_draft(self) -> None:
         """Write the non-secret fields to the draft file (called on every step change)."""
