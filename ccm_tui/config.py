@@ -47,6 +47,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ccm_tui.redaction import is_secret_key
+
 CONFIG_FILE_NAME = "config.toml"
 CONFIG_ENV = "CCM_TUI_CONFIG"  # an explicit config file path (tests, portable installs)
 MAX_TIMEOUT = 600.0
@@ -199,7 +201,7 @@ def _email(value: Any, key: str) -> str:
 def _refuse_unknown(table: Mapping[str, Any], allowed: set[str], prefix: str) -> None:
     for key in table:
         where = f"{prefix}.{key}" if prefix else key
-        if key.lower() in {"password", "passwd", "secret", "client_secret"}:
+        if is_secret_key(key):
             raise ConfigError(PASSWORD_REFUSED, key=where)
         if key not in allowed:
             raise ConfigError(
