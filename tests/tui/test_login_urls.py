@@ -111,3 +111,10 @@ async def test_the_login_screen_agrees(make_app):
                 except ServerUrlError as exc:
                     assert _error(app) == f"Server URL: {exc.message}", url
                 assert "pw-Secret-1" not in _error(app)
+
+
+def test_the_emulator_uses_the_same_loopback_rule():
+    from ccm_tui.emulator.server import is_loopback
+    from ccm_tui.urls import is_loopback_host
+
+    assert is_loopback is is_loopback_host
