@@ -32,6 +32,7 @@ from ccm_tui.api.errors import (
     RequestTimeout,
     ServerError,
 )
+from ccm_tui.api.errors import error_cause as _describe  # the one wording of a cause
 from ccm_tui.models import Account, AccountRequest, field_errors
 from ccm_tui.models.enums import role_words
 
@@ -516,16 +517,6 @@ def _ambiguous(exc: CcmError) -> bool:
     if isinstance(exc, (ConnectionLost, MalformedResponse)):
         return True
     return isinstance(exc, ServerError) and exc.status in (502, 504)
-
-
-def _describe(exc: CcmError) -> str:
-    if isinstance(exc, RequestTimeout):
-        return "the server did not answer in time"
-    if isinstance(exc, ConnectionLost):
-        return "the connection was lost before the answer arrived"
-    if isinstance(exc, MalformedResponse):
-        return "the server's answer was unreadable"
-    return str(exc)
 
 
 class _Creator:
