@@ -66,7 +66,7 @@ def parse_server_url(text: object) -> str:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        raise ServerUrlError("port", "must be an http(s) URL with a valid port") from None
+        raise ServerUrlError("port", "must be an http(s) URL with a valid host and port") from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ServerUrlError("invalid", f"must be an http(s) URL, e.g. {EXAMPLE}")
     if parts.query or parts.fragment or url.endswith(("?", "#")):

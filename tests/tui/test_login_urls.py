@@ -40,6 +40,7 @@ URLS = {
     "ccm.example.com": "invalid",
     "https://": "invalid",
     "https://ccm.example:99999": "port",
+    "http://[::1": "port",
     "https://ccm.example?x=1": "query",
     "https://ccm.example#top": "query",
 }
