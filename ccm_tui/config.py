@@ -36,7 +36,6 @@ the CLI and TUI can read it without heavy imports.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import shlex
 import stat
@@ -45,7 +44,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+
+from ccm_tui.redaction import is_secret_key
+from ccm_tui.urls import ServerUrlError, check_server_url, parse_server_url
 
 CONFIG_FILE_NAME = "config.toml"
 CONFIG_ENV = "CCM_TUI_CONFIG"  # an explicit config file path (tests, portable installs)
@@ -125,46 +126,20 @@ def config_path() -> Path:
 
 # ---------------------------------------------------------------------------- validation
 
-def _is_loopback(host: str) -> bool:
-    if host.lower() in {"localhost", "localhost.localdomain"}:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def check_url(value: Any, key: str) -> str:
-    """An absolute http(s) URL with a host; trailing slashes dropped."""
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError("must be an http(s) URL, e.g. https://ccm.fortanix.com", key=key)
-    text = value.strip()
-    if "@" in text.split("?", 1)[0].split("#", 1)[0]:
-        # Checked first, and the value is never echoed: it may hold a password.
-        raise ConfigError("must not contain a user name or password (user@host)", key=key)
+    """An absolute http(s) URL with a host; trailing slashes dropped (rule: ccm_tui.urls)."""
     try:
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        raise ConfigError(f"must be an http(s) URL with a valid port, not {text!r}", key=key)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ConfigError(
-            f"must be an http(s) URL, e.g. https://ccm.fortanix.com (got {text!r})", key=key
-        )
-    if parts.query or parts.fragment:
-        raise ConfigError("must not contain a query or fragment", key=key)
-    return text.rstrip("/")
+        return parse_server_url(value)
+    except ServerUrlError as exc:
+        raise ConfigError(exc.message, key=key) from None
 
 
 def check_plain_http(url: str, insecure: bool, key: str) -> None:
     """Plain http:// only to loopback, unless the operator said --insecure."""
-    parts = urlsplit(url)
-    if parts.scheme == "http" and not insecure and not _is_loopback(parts.hostname or ""):
-        raise ConfigError(
-            "plain http:// is only allowed to a loopback host (127.0.0.1, ::1, localhost); "
-            "use https:// or pass --insecure",
-            key=key,
-        )
+    try:
+        check_server_url(url, insecure=insecure)
+    except ServerUrlError as exc:
+        raise ConfigError(exc.message, key=key) from None
 
 
 def _str(value: Any, key: str) -> str:
@@ -203,7 +178,7 @@ def _email(value: Any, key: str) -> str:
 def _refuse_unknown(table: Mapping[str, Any], allowed: set[str], prefix: str) -> None:
     for key in table:
         where = f"{prefix}.{key}" if prefix else key
-        if key.lower() in {"password", "passwd", "secret", "client_secret"}:
+        if is_secret_key(key):
             raise ConfigError(PASSWORD_REFUSED, key=where)
         if key not in allowed:
             raise ConfigError(

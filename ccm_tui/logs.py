@@ -15,12 +15,13 @@ import re
 from pathlib import Path
 
 from ccm_tui import paths
+from ccm_tui.redaction import SECRET_KEYS
 
 LOG_FILE_NAME = "ccm-tui.log"
 ROOT_LOGGER = "ccm_tui"
 _SCRUBS = (
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 ***"),
-    (re.compile(r"(?i)\b(password|client_secret|client_key|access_token|token|secret)"
+    (re.compile(r"(?i)\b(" + "|".join(sorted(SECRET_KEYS, key=len, reverse=True)) + ")"
                 r"([\"']?\s*[:=]\s*[\"']?)[^\s\"',}]+"), r"\1\2***"),
     (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", re.S),
      "***PRIVATE KEY***"),

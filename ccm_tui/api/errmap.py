@@ -33,8 +33,8 @@ from ccm_tui.api.errors import (
 )
 from ccm_tui.api.policy import parse_retry_after
 
-# A pure helper module (standard library only): the masks every view of a secret uses.
-from ccm_tui.service.redact import MASK, is_secret_key, redact_text
+# Below every layer (standard library only): the secret names and the masks every view uses.
+from ccm_tui.redaction import MASK, is_secret_key, redact_text
 
 _MIN_SECRET = 4  # shorter values would mangle ordinary words of a message
 

@@ -126,6 +126,44 @@ class TooManyItems(CcmError):
     """A listing that goes on past the client's item cap (the server keeps sending pages)."""
 
 
+# ------------------------------------------------------------- how an error is described
+# The one wording of every client error, for the console, the CLI and the service's outcome
+# sentences alike. Outside text (the server's message): controls are made visible here.
+
+
+def describe_error(error: BaseException | None) -> str:
+    """One readable line about ``error`` for an operator; never a traceback, never a secret.
+    A connection problem says the server could not be reached, a TLS one how to trust a
+    private CA. Show the line as plain text, never as markup."""
+    from ccm_tui.safetext import visible
+
+    if error is None:
+        return "unknown error"
+    if not isinstance(error, CcmError):
+        return f"unexpected {type(error).__name__} — see the log file"
+    text = str(error) or type(error).__name__
+    if isinstance(error, TlsError):
+        text = f"TLS problem: {text} (use --ca-bundle for a private CA)"
+    elif getattr(error, "phase", None) == "deadline":  # it answered, too slowly: reachable
+        pass
+    elif isinstance(error, NetworkError | RequestTimeout) and "cannot" not in text.lower():
+        text = f"cannot reach the server: {text}"
+    return visible(text)
+
+
+def error_cause(error: CcmError) -> str:
+    """``error`` as the cause inside a sentence about an outcome ("cannot tell whether the
+    account was created: <cause>, and ..."): a timeout, a lost connection or an unreadable
+    answer in a few words (the sentence says the rest); otherwise :func:`describe_error`."""
+    if isinstance(error, RequestTimeout):
+        return "the server did not answer in time"
+    if isinstance(error, ConnectionLost):
+        return "the connection was lost before the answer arrived"
+    if isinstance(error, MalformedResponse):
+        return "the server's answer was unreadable"
+    return describe_error(error)
+
+
 def message_from_body(text: str, content_type: str = "") -> str:
     """A readable one-line message from an error body: JSON object, JSON string,
     plain text or an HTML error page."""

@@ -2,41 +2,34 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import ssl
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from ccm_tui.api.errors import BadUrl, InsecureUrl, TlsError
+from ccm_tui.urls import ServerUrlError, check_server_url
 
 VerifyType = bool | str | os.PathLike | ssl.SSLContext
 
 
-def is_loopback_host(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_url(base_url: str, *, insecure: bool) -> str:
-    """The normalised base URL; refuses plain http to another machine unless ``insecure``."""
-    url = base_url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    """The normalised base URL; refuses plain http to another machine unless ``insecure``.
+    The rule itself is :func:`ccm_tui.urls.check_server_url` (shared with config and login)."""
+    try:
+        return check_server_url(base_url, insecure=insecure)
+    except ServerUrlError as exc:
+        if exc.reason == "plain_http":
+            host = urlsplit(base_url.strip()).hostname
+            raise InsecureUrl(
+                f"refusing plain http:// to {host}: passwords and tokens would travel "
+                "unencrypted; use https:// or pass the insecure flag explicitly"
+            ) from None
+        shown = "" if exc.reason == "userinfo" else f" {str(base_url).strip()!r}"
         raise BadUrl(
-            f"server URL {url!r} is not valid: use https://HOST[:PORT] (or http:// for this machine)"
-        )
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname) and not insecure:
-        raise InsecureUrl(
-            f"refusing plain http:// to {parts.hostname}: passwords and tokens would travel "
-            "unencrypted; use https:// or pass the insecure flag explicitly"
-        )
-    return url
+            f"server URL{shown} is not valid ({exc.message}): use https://HOST[:PORT] "
+            "(or http:// for this machine)"
+        ) from None
 
 
 def plain_http_context() -> ssl.SSLContext:

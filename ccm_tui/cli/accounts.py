@@ -53,16 +53,9 @@ def _not_sent_note(exc: Any) -> str:
 
 
 def _describe(exc: Any) -> str:
-    from ccm_tui.api.errors import NetworkError, RequestTimeout, TlsError
+    from ccm_tui.api.errors import describe_error  # the one wording (console and CLI)
 
-    text = str(exc) or type(exc).__name__
-    if isinstance(exc, TlsError):
-        return f"TLS problem: {text} (use --ca-bundle for a private CA)"
-    if getattr(exc, "phase", None) == "deadline":  # it answered, too slowly: reachable
-        return text
-    if isinstance(exc, NetworkError | RequestTimeout) and "cannot" not in text.lower():
-        return f"cannot reach the server: {text}"
-    return text
+    return describe_error(exc)
 
 
 def _run(args: argparse.Namespace, transport: Any) -> int:

@@ -1,5 +1,5 @@
-"""A CCM-compatible emulator for ``--demo`` and tests. Imports only models, stdlib, starlette
-and uvicorn (never ccm_tui.api or textual).
+"""A CCM-compatible emulator for ``--demo`` and tests. Imports only models, stdlib, starlette,
+uvicorn and ccm_tui.urls (never ccm_tui.api or textual).
 
     from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD, create_app, EmulatorServer
 """

@@ -14,8 +14,7 @@ from starlette.routing import Route
 
 from ccm_tui.emulator import routes_accounts, routes_session, routes_users
 from ccm_tui.emulator.accounts import seed_accounts as build_seed_accounts
-from ccm_tui.emulator.clock import Clock
-from ccm_tui.emulator.core import DEMO_EMAIL, DEMO_PASSWORD, Emulator
+from ccm_tui.emulator.core import Emulator
 from ccm_tui.emulator.faults import ConnectionDropped
 from ccm_tui.emulator.http import HttpError, emulator_of, error_response, json_body
 from ccm_tui.emulator.middleware import FaultMiddleware
@@ -103,28 +102,21 @@ def _apply_settings(emu: Emulator, command: dict[str, Any]) -> None:
 
 def create_app(
     *,
-    db_path: str = ":memory:",
-    email: str = DEMO_EMAIL,
-    password: str = DEMO_PASSWORD,
-    token_ttl: int = 900,
-    session_ttl: int = 3600 * 8,
-    clock: Clock | None = None,
-    id_seed: int | str | None = None,
     seed_accounts: int = 0,
     demo_data: bool = False,
     control: bool = True,
+    **emulator_options: Any,
 ) -> Starlette:
-    """A fresh emulator app; ``app.state.emulator`` is its :class:`Emulator`.
+    """A fresh emulator app; ``app.state.emulator`` is its :class:`Emulator`, built from
+    ``emulator_options`` (the keyword arguments of :class:`Emulator`, defined there only:
+    ``db_path``, ``email``, ``password``, the token and session lifetimes, ``clock``, ...).
 
     ``seed_accounts=N`` pre-creates N accounts owned by the seeded user (skipped when the
     database already holds accounts, so a file database is seeded once). ``demo_data=True``
     first stores the small realistic set of ``ccm_tui.emulator.demo`` (what ``--demo`` shows),
     also only into an empty database. ``control=False``
     removes the ``/_emulator/faults`` endpoint (faults stay switchable in-process)."""
-    emulator = Emulator(
-        db_path=str(db_path), email=email, password=password, token_ttl=token_ttl,
-        session_ttl=session_ttl, clock=clock, id_seed=id_seed,
-    )
+    emulator = Emulator(**emulator_options)
     empty = emulator.store.count_accounts() == 0
     if demo_data and empty:
         from ccm_tui.emulator.demo import seed_demo

@@ -77,7 +77,7 @@ class Emulator:
     ) -> None:
         self.clock: Clock = clock or system_clock
         self.ids = IdFactory(id_seed)
-        self.store = Store(db_path)
+        self.store = Store(str(db_path))
         self.faults = FaultInjector()
         self.token_ttl = int(token_ttl)
         self.session_ttl = int(session_ttl)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import socket
 import threading
 from typing import Any
 
 from ccm_tui.emulator.faults import ConnectionDropped
+from ccm_tui.urls import is_loopback_host as is_loopback  # the one loopback rule
 
 
 class _HideInjectedDrops(logging.Filter):
@@ -21,15 +21,6 @@ class _HideInjectedDrops(logging.Filter):
 
 _FILTER = _HideInjectedDrops()
 logging.getLogger("uvicorn.error").addFilter(_FILTER)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class EmulatorServer:

@@ -8,10 +8,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, SecretStr, SerializationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
+from ccm_tui.redaction import SECRET_KEYS
+
 REVEAL = {"reveal_secrets": True}
 
-#: Members that always hold secrets, at any depth of a request.
-SECRET_MEMBERS = frozenset({"client_key", "client_secret", "password", "access_token"})
+#: Members that always hold secrets, at any depth of a request: the one list of secret names.
+SECRET_MEMBERS = SECRET_KEYS
 #: Unknown members whose name looks secret (typos like "client_secert", "clientSecret").
 _SECRET_LOOKING = re.compile(r"secret|secert|key|passw|token|private|credential", re.IGNORECASE)
 _known_names: frozenset[str] | None = None

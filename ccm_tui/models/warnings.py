@@ -35,15 +35,19 @@ def account_request_warnings(
     out: list[FieldWarning] = []
     ne = req.node_enrollment
     if ne is not None and ne.attestation_enforcement_disabled_insecure:
-        out.append(
-            FieldWarning(
-                "node_enrollment.attestation_enforcement_disabled_insecure",
-                "is true: node attestation is turned OFF, so nodes join this account "
-                "without proving they run in a genuine enclave (insecure)",
-            )
-        )
+        out.append(attestation_off_warning())
     out.extend(_auth_warnings(req, now))
     return out
+
+
+def attestation_off_warning() -> FieldWarning:
+    """The warning for node attestation turned off (the wizard shows it before the
+    request can be built, too)."""
+    return FieldWarning(
+        "node_enrollment.attestation_enforcement_disabled_insecure",
+        "is true: node attestation is turned OFF, so nodes join this account "
+        "without proving they run in a genuine enclave (insecure)",
+    )
 
 
 def _auth_warnings(req: AccountRequest, now: datetime) -> list[FieldWarning]:

@@ -13,12 +13,10 @@ def describe_error(error: BaseException | None) -> str:
     message is outside text: its controls are made visible here; show the line as plain
     text (``safe``), never as markup."""
     from ccm_tui.api.errors import CcmError
-    from ccm_tui.safetext import visible
+    from ccm_tui.api.errors import describe_error as describe  # the one wording
 
-    if error is None:
-        return "unknown error"
-    if isinstance(error, CcmError):
-        return visible(str(error))
+    if error is None or isinstance(error, CcmError):
+        return describe(error)
     return f"unexpected {type(error).__name__} — see the log file; the console keeps running"
 
 

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, LoadingIndicator, Static
 
 from ccm_tui.screens.base import CcmScreen, describe_error
+from ccm_tui.urls import ServerUrlError, check_server_url
 from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.inputs import QuietInput
 from ccm_tui.widgets.safe import safe
@@ -95,9 +96,11 @@ class LoginScreen(CcmScreen):
         email = self.query_one("#login-email", QuietInput).value.strip()
         if not url:
             return self.show_error("Server URL: required (e.g. https://ccm.fortanix.com)", "#login-url")
-        if not url.startswith(("http://", "https://")):
-            return self.show_error("Server URL: must start with https:// (or http:// for a local server)",
-                                   "#login-url")
+        insecure = bool(getattr(getattr(self.app, "settings", None), "insecure", False))
+        try:  # the same rule as the config file and the client (ccm_tui.urls)
+            url = check_server_url(url, insecure=insecure)
+        except ServerUrlError as exc:
+            return self.show_error(f"Server URL: {exc.message}", "#login-url")
         if self.token_mode:
             token = self.query_one("#login-token", QuietInput).value.strip()
             if not token:

@@ -42,5 +42,5 @@ service/members.py   members of the session's selected account (issue 13)
 
 service/batch.py     async create_many(client, requests, *, concurrency=8) -> AsyncIterator[(index, CreateOutcome)]
 service/drafts.py    (wizard drafts; non-secret fields only; 0600 file, 0700 dir)
-service/redact.py    redact(obj) -> copy with secret values masked (client_secret, client_key, password, access_token, ...)
+service/redact.py    redact(obj) -> copy with secret values masked; re-exports ccm_tui/redaction.py (SECRET_KEYS: the one list)
 """

@@ -32,12 +32,13 @@ from ccm_tui.api.errors import (
     RequestTimeout,
     ServerError,
 )
+from ccm_tui.api.errors import error_cause as _describe  # the one wording of a cause
 from ccm_tui.models import Account, AccountRequest, field_errors
+from ccm_tui.models.enums import role_words
 
 # ----------------------------------------------------------------------------- rows
 
 ROLE_ORDER = ("MANAGER", "WRITER", "READER")
-CONSOLE_ROLE = {"MANAGER": "Administrator", "WRITER": "Editor", "READER": "Viewer"}
 _RANK = {r: i for i, r in enumerate(ROLE_ORDER)}
 
 
@@ -100,7 +101,7 @@ def _columns(roles: tuple[str, ...], status: str, account_status: str,
     got = _column_cache.get(key)
     if got is None:
         suffix = " ".join((" ".join(roles),
-                           ", ".join(CONSOLE_ROLE.get(r, r.title()) for r in roles),
+                           role_words(roles, "console", sep=", "),
                            status, account_status, component)).casefold()
         got = (_share(roles), _share(status), _share(account_status), _share(component),
                _share(suffix))
@@ -174,7 +175,7 @@ class AccountRow:
 
     @property
     def console_roles(self) -> str:
-        return ", ".join(CONSOLE_ROLE.get(r, r.title()) for r in self.roles)
+        return role_words(self.roles, "console", sep=", ")
 
     @property
     def short_id(self) -> str:
@@ -516,16 +517,6 @@ def _ambiguous(exc: CcmError) -> bool:
     if isinstance(exc, (ConnectionLost, MalformedResponse)):
         return True
     return isinstance(exc, ServerError) and exc.status in (502, 504)
-
-
-def _describe(exc: CcmError) -> str:
-    if isinstance(exc, RequestTimeout):
-        return "the server did not answer in time"
-    if isinstance(exc, ConnectionLost):
-        return "the connection was lost before the answer arrived"
-    if isinstance(exc, MalformedResponse):
-        return "the server's answer was unreadable"
-    return str(exc)
 
 
 class _Creator:

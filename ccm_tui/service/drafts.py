@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from ccm_tui.paths import state_dir, write_private_file
+from ccm_tui.redaction import SECRET_KEYS as _SECRET_NAMES
 
 DRAFT_VERSION = 1
 DRAFT_FILE = "new-account.json"
-#: Keys whose values are secrets (or lead to one) and are therefore never written.
-SECRET_KEYS = frozenset(
-    {"client_secret", "client_key", "client_key_path", "password", "access_token", "token", "secret"}
-)
+#: Keys whose values are secrets (or lead to one) and are therefore never written: every
+#: name redaction masks, plus the path of the client key file.
+SECRET_KEYS = _SECRET_NAMES | {"client_key_path"}
 
 
 @dataclass
@@ -63,7 +63,7 @@ def draft_path() -> Path:
 def scrub(value: Any) -> Any:
     """A copy of ``value`` without any secret-named key, at any depth."""
     if isinstance(value, dict):
-        return {k: scrub(v) for k, v in value.items() if str(k).lower() not in SECRET_KEYS}
+        return {k: scrub(v) for k, v in value.items() if str(k).strip().lower() not in SECRET_KEYS}
     if isinstance(value, list):
         return [scrub(v) for v in value]
     return value

@@ -32,9 +32,10 @@ from ccm_tui.api.errors import (
     NotFound,
     PermissionDenied,
 )
+from ccm_tui.models.enums import role_words
 from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest, User
 # one definition of the role words, and of when a write's outcome is unclear
-from ccm_tui.service.accounts import CONSOLE_ROLE, ROLE_ORDER, _ambiguous, _describe
+from ccm_tui.service.accounts import ROLE_ORDER, _ambiguous, _describe
 #: What each role may do, in one line (the invite and change-roles checklists show it).
 ROLE_HELP = {
     "MANAGER": "manage members and the account's settings",
@@ -99,7 +100,7 @@ class MemberRow:
 
     @property
     def console_roles(self) -> str:
-        return ", ".join(CONSOLE_ROLE.get(r, r.title()) for r in self.roles)
+        return role_words(self.roles, "console", sep=", ")
 
     @property
     def status_text(self) -> str:

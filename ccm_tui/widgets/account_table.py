@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ccm_tui.models.enums import AccessRoles
+from ccm_tui.models.enums import role_words as _role_words
 from ccm_tui.safetext import visible
 
 
@@ -30,17 +30,7 @@ def role_words(roles: Sequence[Any], console: bool = False) -> str:
     """Every role, space-separated: the API names ("MANAGER WRITER READER"), or with
     ``console`` the words of the CCM web console ("Administrator Editor Viewer"). A role this
     console does not know is shown as the server sent it."""
-    if not roles:
-        return "—"
-    if not console:
-        return " ".join(str(r) for r in roles)
-    words = []
-    for role in roles:
-        try:
-            words.append(AccessRoles(str(role)).console_name)
-        except ValueError:
-            words.append(str(role))
-    return " ".join(words)
+    return _role_words(roles, "console" if console else "api", empty="—")
 
 
 def role_initials(roles: Sequence[Any], console: bool = False) -> str:

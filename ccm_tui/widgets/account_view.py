@@ -11,18 +11,12 @@ from rich.table import Table
 from rich.text import Text, TextType
 from textual.widgets import Tree
 
-from ccm_tui.models.enums import AccessRoles
+from ccm_tui.models.enums import role_words
+from ccm_tui.redaction import redact
 from ccm_tui.safetext import json_text
 from ccm_tui.widgets.safe import plain_label, safe_text
 
 SECRET_MASK = "••••••"
-
-
-def redact(obj: Any) -> Any:
-    """Secrets masked, by the service's redact (the one shared with the CLI)."""
-    from ccm_tui.service.redact import redact as service_redact
-
-    return service_redact(obj)
 
 
 def local_time(ts: int | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -33,13 +27,7 @@ def local_time(ts: int | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def roles_words(roles: list[Any] | None) -> str:
     """"MANAGER (Administrator), READER (Viewer)"."""
-    out = []
-    for role in roles or []:
-        try:
-            out.append(f"{role} ({AccessRoles(str(role)).console_name})")
-        except ValueError:
-            out.append(str(role))
-    return ", ".join(out) or "none"
+    return role_words(roles, "both", sep=", ", empty="none")
 
 
 def logo_summary(b64: str | None) -> str:

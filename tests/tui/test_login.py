@@ -57,7 +57,7 @@ async def test_missing_fields_are_named(make_app):
         await pilot.press("enter")
         assert "Server URL: required" in screen_text(app)
         await pilot.press(*"ftp://x", "enter")
-        assert "Server URL: must start with https://" in screen_text(app)
+        assert "Server URL: must be an http(s) URL" in screen_text(app)
 
 
 async def test_token_mode_logs_in_with_a_pasted_token(make_app, det_transport):

@@ -7,27 +7,30 @@ from typing import Any
 from textual.widgets import Label
 
 from ccm_tui.models.errors import FieldError
-from ccm_tui.screens.wizard.form import WizardForm, build_request
+from ccm_tui.models.warnings import (
+    account_request_warnings,
+    attestation_off_warning,
+    sign_in_lockout_warning,
+)
+from ccm_tui.screens.wizard.form import WizardForm, auth_dict, build_request
 from ccm_tui.screens.wizard.ids import error_label_for
 from ccm_tui.screens.wizard.steps import REVIEW
 
 
 def request_warnings(form: WizardForm, req: Any | None) -> list[str]:
-    """Warnings (never blocking): from the models' warnings module for a request that builds,
-    else (the form does not build yet) the two that can be told from the form alone."""
+    """Warnings (never blocking), all worded by ``ccm_tui.models.warnings``: of the whole
+    request once it builds, else the ones the form already shows (lock-out, attestation)."""
     if req is not None:
-        from ccm_tui.models.warnings import account_request_warnings
-
-        return [f"{w.field}: {w.message}" if getattr(w, "field", "") else w.message
-                for w in account_request_warnings(req)]
+        return [str(w) for w in account_request_warnings(req)]
     out: list[str] = []
-    if form.auths and all(a.kind == "password" and a.administrators_only for a in form.auths):
-        out.append(
-            "auth_configs: only administrators can log in (every config is a password config "
-            "with administrators_only); ordinary users will be locked out"
-        )
+    if form.auths:
+        lockout = sign_in_lockout_warning(
+            [auth_dict(a, with_tls=False, prefix=f"auth_configs[{i}]")[0]
+             for i, a in enumerate(form.auths)])
+        if lockout is not None:
+            out.append(str(lockout))
     if form.disable_attestation:
-        out.append("node_enrollment: attestation enforcement is disabled (insecure)")
+        out.append(str(attestation_off_warning()))
     return out
 
 
