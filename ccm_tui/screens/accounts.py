@@ -213,7 +213,7 @@ class AccountsScreen(CcmScreen):
 
     def _note_selected_name(self, rows: list[Any]) -> None:
         selected = getattr(self.session, "selected_account_id", None)
-        app: Any = self.app
+        app = self.app
         for row in rows:
             if row.acct_id == selected:
                 app.selected_account_name = row.name
@@ -391,7 +391,7 @@ class AccountsScreen(CcmScreen):
             self.notify(f"Copied the account id {row.acct_id}", timeout=3)
 
     def action_new_account(self) -> None:
-        app: Any = self.app
+        app = self.app
         if app.read_only:
             self.notify("This profile is read-only: creating accounts is disabled",
                         severity="warning", timeout=5)
@@ -432,7 +432,7 @@ class AccountsScreen(CcmScreen):
     async def select_account(self, acct_id: str, name: str | None) -> None:
         from ccm_tui.api.errors import CcmError
 
-        app: Any = self.app
+        app = self.app
         try:
             select = getattr(self.session, "select_account", None)
             if select is not None:

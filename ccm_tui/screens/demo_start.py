@@ -37,7 +37,7 @@ class DemoStartScreen(CcmScreen):
 
     @work(thread=True, exclusive=True, group="demo-start", exit_on_error=False)
     def start_server(self) -> None:
-        app: Any = self.app
+        app = self.app
         try:
             settings, credentials = app.launch_demo()
             # Warm what the login and the accounts screen import, here rather than on the
@@ -57,7 +57,7 @@ class DemoStartScreen(CcmScreen):
         )
 
     def _started(self, settings: Any, credentials: tuple[str, str]) -> None:
-        app: Any = self.app
+        app = self.app
         app.demo_started(settings, credentials)
         self.query_one("#demo-start-status", Static).update("Logging in to the demo server…")
         self.login_demo(settings, credentials)
@@ -68,7 +68,7 @@ class DemoStartScreen(CcmScreen):
         from ccm_tui.screens.login import LoginScreen
         from ccm_tui.service.session import open_session
 
-        app: Any = self.app
+        app = self.app
         email, password = credentials
         try:
             session = await open_session(settings, password=password, transport=app.transport,

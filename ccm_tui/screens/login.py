@@ -32,7 +32,7 @@ class LoginScreen(CcmScreen):
         self.token_mode = False
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
+        app = self.app
         settings = getattr(app, "settings", None)
         yield SessionHeader(id="header")
         with Vertical(id="login-box"):
@@ -60,7 +60,7 @@ class LoginScreen(CcmScreen):
         self.query_one("#login-token").display = False
         self.query_one("#login-busy").display = False
         self._focus_first_empty()
-        password, token = self.app.take_auto_credentials()  # type: ignore[attr-defined]
+        password, token = self.app.take_auto_credentials()
         if password or token:
             self.login(password=password, token=token)
         elif getattr(getattr(self.app, "settings", None), "url", None):
@@ -137,10 +137,13 @@ class LoginScreen(CcmScreen):
         from ccm_tui.screens.settings_util import settings_with
         from ccm_tui.service.session import open_session
 
-        app: Any = self.app
+        app = self.app
         settings = app.settings
         if url is not None:
             settings = settings_with(settings, url=url, email=email)
+        if settings is None:  # started without a server and none typed yet
+            self.show_error("Enter the server URL", "#login-url")
+            return
         remember = self.query_one("#login-remember", Checkbox).value
         self.show_error("")
         self._busy(True)
@@ -167,7 +170,9 @@ class LoginScreen(CcmScreen):
         from ccm_tui.api.errors import CcmError
         from ccm_tui.service.session import resume_session
 
-        app: Any = self.app
+        app = self.app
+        if app.settings is None:
+            return
         self._busy(True)
         try:
             session = await resume_session(app.settings, transport=app.transport)
@@ -182,7 +187,7 @@ class LoginScreen(CcmScreen):
             self._logged_in(session, app.settings)
 
     def _logged_in(self, session: Any, settings: Any) -> None:
-        app: Any = self.app
+        app = self.app
         app.settings = settings
         app.session = session
         app.session_changed()

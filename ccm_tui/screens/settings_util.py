@@ -12,7 +12,7 @@ def settings_with(base: Any, *, url: str, email: str | None) -> Any:
 
     if base is None:
         return ConnectionSettings(url=url, email=email)
-    if dataclasses.is_dataclass(base):
+    if dataclasses.is_dataclass(base) and not isinstance(base, type):
         return dataclasses.replace(base, url=url, email=email)
     if hasattr(base, "model_copy"):
         return base.model_copy(update={"url": url, "email": email})
