@@ -103,7 +103,7 @@ class AccountsScreen(CcmScreen):
         self.query_one("#accounts-message").display = False
         # Filter in the keystroke's own turn (a watcher runs synchronously when the value
         # changes), so the typed character and the filtered table reach the terminal in ONE
-        # frame; through the Changed message they took two or three frames (~50 ms).
+        # frame (through the Changed message they would take two or three).
         self.watch(box, "value", self._filter_value, init=False)
         self.table.set_sort(SORT_KEYS[self.sort_index], self.sort_reverse)
         self.table.set_selected(getattr(self.session, "selected_account_id", None))

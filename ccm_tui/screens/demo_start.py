@@ -1,9 +1,8 @@
 """DemoStartScreen: the first frame of ``ccm-tui --demo`` while the embedded emulator starts.
 
-Starting the emulator (importing starlette and uvicorn, seeding, binding a port) used to
-happen before the first frame; now the console paints "Starting the demo server…" at once and
-starts the server in a thread. Then the login screen logs in with the demo credentials, as
-before."""
+The console paints "Starting the demo server…" at once and starts the emulator (importing
+starlette and uvicorn, seeding, binding a port) in a thread, after the first frame. Then the
+login screen logs in with the demo credentials."""
 
 from __future__ import annotations
 

@@ -118,8 +118,8 @@ class AccountRow:
     account's page (``account`` builds the model when details or an edit need it).
 
     ``__slots__`` and shared values (roles, statuses, the search text of everything but name
-    and id) keep 50,000 rows near 1 KB each (most of it the page bodies); the pydantic model
-    with its raw dict and a per-row search string took ~4 KB."""
+    and id) keep 50,000 rows near 1 KB each (most of it the page bodies), a quarter of what
+    the pydantic model with its raw dict and a per-row search string would hold."""
 
     __slots__ = ("acct_id", "name", "roles", "status", "account_status", "component",
                  "created_at", "folded_name", "_hay", "_suffix", "_body", "_account")
