@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -21,6 +21,11 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 import ccm_tui
+
+if TYPE_CHECKING:  # not imported at start-up: only the type checker needs them
+    from ccm_tui.config import ConnectionSettings
+    from ccm_tui.screens.too_small import TooSmallScreen
+    from ccm_tui.service.session import Session
 
 MIN_WIDTH, MIN_HEIGHT = 60, 15
 THEMES = ("ansi-dark", "ansi-light")
@@ -45,7 +50,7 @@ class CcmApp(App):
     """The console. State shared by the screens lives here: the session and the run options."""
 
     TITLE = "ccm-tui"
-    CSS_PATH = stylesheet_paths()
+    CSS_PATH: ClassVar[list[str | PurePath]] = [*stylesheet_paths()]
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
@@ -54,8 +59,8 @@ class CcmApp(App):
     def __init__(
         self,
         *,
-        settings: Any = None,
-        session: Any = None,
+        settings: ConnectionSettings | None = None,
+        session: Session | None = None,
         transport: Any = None,
         password: str | None = None,
         token: str | None = None,
@@ -68,8 +73,9 @@ class CcmApp(App):
     ) -> None:
         super().__init__()
         self.animation_level = "none"
-        self.settings = settings if settings is not None else getattr(session, "settings", None)
-        self.session = session
+        self.settings: ConnectionSettings | None = (
+            settings if settings is not None else getattr(session, "settings", None))
+        self.session: Session | None = session
         self.transport = transport
         self.demo = demo
         self.demo_credentials = demo_credentials
@@ -80,7 +86,7 @@ class CcmApp(App):
         self._auto_token = token
         self._keymap_config = dict(keymap or {})
         self._theme_name = theme
-        self._too_small: Screen | None = None
+        self._too_small: TooSmallScreen | None = None
         self._exit_signals: tuple[int, ...] = ()
         # --demo: starts the emulator (blocking, run in a thread after the first frame) and
         # returns (settings, (email, password)).
@@ -107,7 +113,7 @@ class CcmApp(App):
             raise RuntimeError("not started with --demo")
         return self._launch_demo()
 
-    def demo_started(self, settings: Any, credentials: tuple[str, str]) -> None:
+    def demo_started(self, settings: ConnectionSettings, credentials: tuple[str, str]) -> None:
         """The demo emulator is up: its settings and the demo (email, password)."""
         self.settings = settings
         self.demo = True

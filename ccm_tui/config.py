@@ -345,8 +345,8 @@ def resolve_settings(
 
     if args_server:
         url_key, url = "--server", args_server
-    elif _env(env, "CCM_URL"):
-        url_key, url = "CCM_URL", _env(env, "CCM_URL")
+    elif env_url := _env(env, "CCM_URL"):
+        url_key, url = "CCM_URL", env_url
     elif profile is not None and profile.url:
         url_key, url = f"profiles.{profile.name}.url", profile.url
     else:
@@ -363,10 +363,11 @@ def resolve_settings(
         url = check_url(url, url_key)
         check_plain_http(url, insecure, url_key)
 
+    email: str | None
     if args_email:
         email = _email(args_email, "--email")
-    elif _env(env, "CCM_EMAIL"):
-        email = _email(_env(env, "CCM_EMAIL"), "CCM_EMAIL")
+    elif env_email := _env(env, "CCM_EMAIL"):
+        email = _email(env_email, "CCM_EMAIL")
     else:
         email = profile.email if profile else None
 

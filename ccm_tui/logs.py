@@ -8,6 +8,7 @@ masks anything that still looks like a credential.
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import os
@@ -46,7 +47,7 @@ class _SecretFilter(logging.Filter):
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """A RotatingFileHandler whose files are created 0600 (also after a rollover)."""
 
-    def _open(self):  # type: ignore[override]
+    def _open(self) -> io.TextIOWrapper:
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
             os.fchmod(fd, 0o600)
@@ -97,7 +98,7 @@ def start_request_log() -> Path | None:
 def log_file_path() -> Path | None:
     """Where the private log is being written, or None when file logging is off."""
     for handler in logging.getLogger(ROOT_LOGGER).handlers:
-        if getattr(handler, "_ccm_tui", False):
+        if isinstance(handler, logging.FileHandler) and getattr(handler, "_ccm_tui", False):
             return Path(handler.baseFilename)
     return None
 

@@ -8,6 +8,9 @@
     live_emulator      EmulatorServer on a free 127.0.0.1 port (.url, .app, .emulator)
     demo_credentials   (email, password) of the seeded user
     memory_keyring     an in-memory OS keyring installed as keyring's backend (.entries)
+    private_home       (autouse) CCM_TUI_HOME = tmp_path / "home" for every test, and none of
+                       the operator's CCM_* variables: config, drafts, token cache and logs
+                       never touch ~, and the developer's environment changes no result
 
 No test reaches the real OS keyring: PYTHON_KEYRING_BACKEND names keyring's "fail" backend
 for this process and every subprocess it starts (so "remember session" uses the 0600 file,
@@ -25,6 +28,7 @@ checkout_guard.install()
 import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import keyring
@@ -97,6 +101,21 @@ def _reads_only_inside_the_checkout(request):
     if outside:
         pytest.fail("read outside the checkout (a fresh clone has none of these):\n  "
                     + "\n  ".join(outside[:20]), pytrace=False)
+
+
+#: The variables a developer may have set for real use; a test sets the ones it needs.
+OPERATOR_ENV = ("CCM_URL", "CCM_EMAIL", "CCM_PASSWORD", "CCM_TOKEN", "CCM_PROFILE",
+                "CCM_TUI_CONFIG")
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path, monkeypatch) -> Path:
+    """Every test's config, state (token cache, drafts) and logs under its own tmp folder."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("CCM_TUI_HOME", str(home))
+    for var in OPERATOR_ENV:
+        monkeypatch.delenv(var, raising=False)
+    return home
 
 
 @pytest.fixture

@@ -822,16 +822,16 @@ class CcmClient:
         except TimeoutError:
             if not scope.expired():
                 raise
-            mapped = RequestTimeout(
+            timed_out = RequestTimeout(
                 f"{self.host} did not finish answering {method} {path} within {deadline:g} s "
                 "(request_deadline)"
                 + (" — the request was sent and may have been processed" if sent_may_matter else ""),
                 method=method, path=full_path,
             )
-            mapped.phase = "deadline"
-            mapped.maybe_sent = sent_may_matter
-            error = f"{type(mapped).__name__}: {mapped.message}"
-            raise mapped from None
+            timed_out.phase = "deadline"
+            timed_out.maybe_sent = sent_may_matter
+            error = f"{type(timed_out).__name__}: {timed_out.message}"
+            raise timed_out from None
         except CcmError as exc:
             error = f"{type(exc).__name__}: {exc.message}"
             raise

@@ -45,7 +45,7 @@ def script(shell: str, parser: argparse.ArgumentParser | None = None) -> str:
     for _path, p in walk(parser):
         for action in p._actions:
             if action.dest in FILE_DESTS and action.option_strings:
-                action.complete = shtab.FILE  # type: ignore[attr-defined]
+                action.complete = shtab.FILE
     return shtab.complete(parser, shell=shell)
 
 

@@ -1,6 +1,6 @@
 """InputError on its own (standard library only): ``ccm-tui --help`` builds the members
-parser, whose module needs the class; the account-file reader it used to come from imports
-dataclasses, tomllib and pathlib (~15 ms before the help text)."""
+parser, whose module needs the class, without importing the account-file reader (and with it
+dataclasses, tomllib and pathlib)."""
 
 from __future__ import annotations
 

@@ -26,6 +26,15 @@ class TuiOptions:
 
     __slots__ = ("demo", "profile", "server", "email", "token", "ca_bundle", "insecure",
                  "no_mouse", "theme")
+    demo: bool
+    profile: str | None
+    server: str | None
+    email: str | None
+    token: str | None
+    ca_bundle: str | None
+    insecure: bool
+    no_mouse: bool
+    theme: str | None
 
     def __init__(self, *, demo: bool = False, profile: str | None = None,
                  server: str | None = None, email: str | None = None, token: str | None = None,
@@ -116,7 +125,8 @@ class _HelpFormatter(argparse.HelpFormatter):
                 columns = 0
             if columns <= 0:
                 try:
-                    columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+                    stdout = sys.__stdout__
+                    columns = os.get_terminal_size(stdout.fileno()).columns if stdout else 0
                 except (AttributeError, ValueError, OSError):
                     columns = 0
             kwargs["width"] = (columns or 80) - 2
@@ -230,7 +240,10 @@ def _wants_emulator(argv: Sequence[str]) -> bool:
 def _attach_emulator_args(parser: argparse.ArgumentParser) -> None:
     from ccm_tui.emulator import cli as emulator_cli
 
-    for action in parser._subparsers._group_actions:  # argparse has no public API for this
+    subparsers = parser._subparsers  # argparse has no public API for this
+    for action in subparsers._group_actions if subparsers is not None else ():
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
         emu = action.choices.get("emulator")
         if emu is not None:
             emulator_cli.add_arguments(emu)

@@ -251,7 +251,7 @@ def _print_list(args, account, listing) -> int:
     if args.json:
         print(json_text([r.user.raw() for r in listing.rows]))
         return EXIT_OK
-    rows = [("*" if r.is_me else "", visible(r.name) or "-", visible(r.email), r.roles_text,
+    rows: list[tuple[str, ...]] = [("*" if r.is_me else "", visible(r.name) or "-", visible(r.email), r.roles_text,
              visible(r.status), r.verified_text or "-", r.last_login_local, r.user_id)
             for r in listing.rows]
     print(f"Members of {_account_label(account)}: {summary(listing.rows)}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from ccm_tui.safetext import cell_width, json_text, ljust_cells, visible
 
@@ -34,7 +34,7 @@ class JsonArrayWriter:
     ``with JsonArrayWriter(out) as w: w.write_all(items)``. The closing bracket is written
     only when the block ends without an exception."""
 
-    def __init__(self, out: TextIO | None = None) -> None:
+    def __init__(self, out: IO[str] | None = None) -> None:
         self.out = out or sys.stdout
         self.count = 0
 

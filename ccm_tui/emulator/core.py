@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +41,7 @@ class Received:
     query: str = ""
 
     # Lets tests unpack ``method, path, body = emulator.received[-1]``.
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Any]:
         return iter((self.method, self.path, self.body))
 
 

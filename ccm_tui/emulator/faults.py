@@ -10,6 +10,7 @@ The injector is shared between the server thread and the test thread: every meth
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,7 +182,7 @@ class FaultInjector:
             raise ValueError("each fault command must be a JSON object with an `action`")
         args = dict(command)
         action = args.pop("action", None)
-        handlers = {
+        handlers: dict[str, Callable[..., None]] = {
             "latency": self.latency,
             "fail_next": self.fail_next,
             "malformed_next": self.malformed_next,

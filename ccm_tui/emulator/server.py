@@ -88,7 +88,8 @@ class EmulatorServer:
         config = uvicorn.Config(
             self.app, log_level="warning", access_log=False, log_config=None, lifespan="off",
             http="h11", ws="none",  # nothing to probe for: no websockets, no httptools
-            timeout_graceful_shutdown=2, **{k: v for k, v in self._ssl.items() if v is not None},
+            timeout_graceful_shutdown=2, ssl_certfile=self._ssl["ssl_certfile"],
+            ssl_keyfile=self._ssl["ssl_keyfile"], ssl_keyfile_password=self._ssl["ssl_keyfile_password"],
         )
         ready = threading.Event()
 

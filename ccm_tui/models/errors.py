@@ -110,11 +110,11 @@ def _model_at(root: type[BaseModel] | None, loc: tuple[int | str, ...]) -> type[
 def _find_model(title: str) -> type[BaseModel] | None:
     from ccm_tui.models.base import RequestModel, ResponseModel
 
-    todo: list[type] = [RequestModel, ResponseModel]
+    todo: list[type[BaseModel]] = [RequestModel, ResponseModel]
     while todo:
         cls = todo.pop()
         if cls.__name__ == title:
-            return cls  # type: ignore[return-value]
+            return cls
         todo.extend(cls.__subclasses__())
     return None
 

@@ -593,10 +593,11 @@ def _svg_size(attrib: dict[str, str]) -> tuple[int | None, int | None]:
             try:
                 vb_w, vb_h = float(parts[2]), float(parts[3])
             except ValueError:
-                vb_w = vb_h = None  # type: ignore[assignment]
-            if vb_w is not None and vb_w > 0 and vb_h > 0:
-                width = width if width is not None else vb_w
-                height = height if height is not None else vb_h
+                pass
+            else:
+                if vb_w > 0 and vb_h > 0:
+                    width = width if width is not None else vb_w
+                    height = height if height is not None else vb_h
     return (
         round(width) if width is not None else None,
         round(height) if height is not None else None,

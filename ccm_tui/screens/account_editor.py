@@ -286,7 +286,7 @@ class AccountEditorScreen(AuthPaneMixin, CcmScreen):
 
         self._collect()
         plan = self.plan = plan_update(self.original, self.edit)
-        for label in self.query(".field-error"):
+        for label in self.query(".field-error").results(Static):
             if label.id != "err-custom_logo":
                 label.update("")
         changes = self.query_one("#review-changes", Static)
@@ -297,7 +297,7 @@ class AccountEditorScreen(AuthPaneMixin, CcmScreen):
                 lines.append(f"  ✗ {e.field}: {e.message}")
                 target = self.query(f"#err-{e.field.split('[')[0].split('.')[0]}")
                 if target:
-                    target.first().update(safe(f"⚠ {e.message}"))
+                    target.first(Static).update(safe(f"⚠ {e.message}"))
             changes.update(safe("\n".join(lines), newlines=True))
             changes.set_class(True, "error")
         elif plan.request is None:
@@ -396,7 +396,7 @@ class AccountEditorScreen(AuthPaneMixin, CcmScreen):
         if outcome.state == "updated" and outcome.account is not None:
             self.outcome = outcome
             account_changed(self.app, outcome.account)
-            self.notify(safe(outcome.message), timeout=5)
+            self.notify(outcome.message, timeout=5)  # plain: CcmApp.notify shows it safely
             self.dismiss(outcome)
             return
         if outcome.state == "no_change":
@@ -412,7 +412,7 @@ class AccountEditorScreen(AuthPaneMixin, CcmScreen):
             key = outcome.field.split("[")[0].split(".")[0]
             labels = self.query(f"#err-{key}")
             if labels:
-                labels.first().update(safe(f"⚠ {outcome.message}"))
+                labels.first(Static).update(safe(f"⚠ {outcome.message}"))
                 pane = {"name": "basics", "custom_logo": "logo",
                         "azure_cvm_pcr_priority": "pcr"}.get(key)
                 if pane:

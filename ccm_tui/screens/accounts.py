@@ -103,7 +103,7 @@ class AccountsScreen(CcmScreen):
         self.query_one("#accounts-message").display = False
         # Filter in the keystroke's own turn (a watcher runs synchronously when the value
         # changes), so the typed character and the filtered table reach the terminal in ONE
-        # frame; through the Changed message they took two or three frames (~50 ms).
+        # frame (through the Changed message they would take two or three).
         self.watch(box, "value", self._filter_value, init=False)
         self.table.set_sort(SORT_KEYS[self.sort_index], self.sort_reverse)
         self.table.set_selected(getattr(self.session, "selected_account_id", None))
@@ -211,7 +211,7 @@ class AccountsScreen(CcmScreen):
 
     def _note_selected_name(self, rows: list[Any]) -> None:
         selected = getattr(self.session, "selected_account_id", None)
-        app: Any = self.app
+        app = self.app
         for row in rows:
             if row.acct_id == selected:
                 app.selected_account_name = row.name
@@ -389,7 +389,7 @@ class AccountsScreen(CcmScreen):
             self.notify(f"Copied the account id {row.acct_id}", timeout=3)
 
     def action_new_account(self) -> None:
-        app: Any = self.app
+        app = self.app
         if app.read_only:
             self.notify("This profile is read-only: creating accounts is disabled",
                         severity="warning", timeout=5)
@@ -430,7 +430,7 @@ class AccountsScreen(CcmScreen):
     async def select_account(self, acct_id: str, name: str | None) -> None:
         from ccm_tui.api.errors import CcmError
 
-        app: Any = self.app
+        app = self.app
         try:
             select = getattr(self.session, "select_account", None)
             if select is not None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import getters
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
+
+from ccm_tui.app import CcmApp
 
 
 def describe_error(error: BaseException | None) -> str:
@@ -31,6 +34,9 @@ def report_worker_failure(node: Any, event: Worker.StateChanged) -> bool:
 
 class CcmScreen(Screen):
     """Base of the console's screens."""
+
+    #: The running CcmApp, typed (Screen.app is a plain App).
+    app = getters.app(CcmApp)
 
     #: One line shown on top of the help screen.
     HELP_TEXT = ""

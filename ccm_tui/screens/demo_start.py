@@ -1,9 +1,8 @@
 """DemoStartScreen: the first frame of ``ccm-tui --demo`` while the embedded emulator starts.
 
-Starting the emulator (importing starlette and uvicorn, seeding, binding a port) used to
-happen before the first frame; now the console paints "Starting the demo server…" at once and
-starts the server in a thread. Then the login screen logs in with the demo credentials, as
-before."""
+The console paints "Starting the demo server…" at once and starts the emulator (importing
+starlette and uvicorn, seeding, binding a port) in a thread, after the first frame. Then the
+login screen logs in with the demo credentials."""
 
 from __future__ import annotations
 
@@ -37,7 +36,7 @@ class DemoStartScreen(CcmScreen):
 
     @work(thread=True, exclusive=True, group="demo-start", exit_on_error=False)
     def start_server(self) -> None:
-        app: Any = self.app
+        app = self.app
         try:
             settings, credentials = app.launch_demo()
             # Warm what the login and the accounts screen import, here rather than on the
@@ -57,7 +56,7 @@ class DemoStartScreen(CcmScreen):
         )
 
     def _started(self, settings: Any, credentials: tuple[str, str]) -> None:
-        app: Any = self.app
+        app = self.app
         app.demo_started(settings, credentials)
         self.query_one("#demo-start-status", Static).update("Logging in to the demo server…")
         self.login_demo(settings, credentials)
@@ -68,7 +67,7 @@ class DemoStartScreen(CcmScreen):
         from ccm_tui.screens.login import LoginScreen
         from ccm_tui.service.session import open_session
 
-        app: Any = self.app
+        app = self.app
         email, password = credentials
         try:
             session = await open_session(settings, password=password, transport=app.transport,

@@ -33,7 +33,7 @@ class LoginScreen(CcmScreen):
         self.token_mode = False
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
+        app = self.app
         settings = getattr(app, "settings", None)
         yield SessionHeader(id="header")
         with Vertical(id="login-box"):
@@ -61,7 +61,7 @@ class LoginScreen(CcmScreen):
         self.query_one("#login-token").display = False
         self.query_one("#login-busy").display = False
         self._focus_first_empty()
-        password, token = self.app.take_auto_credentials()  # type: ignore[attr-defined]
+        password, token = self.app.take_auto_credentials()
         if password or token:
             self.login(password=password, token=token)
         elif getattr(getattr(self.app, "settings", None), "url", None):
@@ -140,11 +140,14 @@ class LoginScreen(CcmScreen):
         from ccm_tui.config import ConnectionSettings
         from ccm_tui.service.session import open_session
 
-        app: Any = self.app
+        app = self.app
         settings = app.settings
         if url is not None:
             settings = (ConnectionSettings(url=url, email=email) if settings is None
                         else settings.with_login(url=url, email=email))
+        if settings is None:  # started without a server and none typed yet
+            self.show_error("Enter the server URL", "#login-url")
+            return
         remember = self.query_one("#login-remember", Checkbox).value
         self.show_error("")
         self._busy(True)
@@ -171,7 +174,9 @@ class LoginScreen(CcmScreen):
         from ccm_tui.api.errors import CcmError
         from ccm_tui.service.session import resume_session
 
-        app: Any = self.app
+        app = self.app
+        if app.settings is None:
+            return
         self._busy(True)
         try:
             session = await resume_session(app.settings, transport=app.transport)
@@ -186,7 +191,7 @@ class LoginScreen(CcmScreen):
             self._logged_in(session, app.settings)
 
     def _logged_in(self, session: Any, settings: Any) -> None:
-        app: Any = self.app
+        app = self.app
         app.settings = settings
         app.session = session
         app.session_changed()

@@ -107,7 +107,7 @@ class MembersScreen(CcmScreen):
 
         busy = self.query_one("#members-busy")
         busy.display = True
-        app: Any = self.app
+        app = self.app
         try:
             try:
                 changed = await svc.select_account(self.session.client, self.acct_id)
@@ -299,7 +299,7 @@ class MembersScreen(CcmScreen):
         row = self._current()
         if row is not None:
             self.app.copy_to_clipboard(row.email)
-            self.notify(safe_markup("Copied $email", email=row.email), timeout=3)
+            self.notify(f"Copied {row.email}", timeout=3)  # plain: CcmApp.notify shows it safely
 
     @on(DataTable.RowSelected, "#members-table")
     def _row_selected(self) -> None:
@@ -345,7 +345,7 @@ class MembersScreen(CcmScreen):
                                                yes="Yes, go on"), answered)
             return False
         self._set_note(safe(f"Not sent: {refusal.reason}"), error=True)
-        self.notify(safe(refusal.reason), title="Not allowed", severity="warning", timeout=6)
+        self.notify(refusal.reason, title="Not allowed", severity="warning", timeout=6)
         return False
 
     def _done(self, outcome: Any) -> None:

@@ -111,7 +111,7 @@ class RolesDialog(ModalScreen[Any]):
         """The request model from the form, or None (with the problem shown, field named)."""
         from pydantic import ValidationError
 
-        from ccm_tui.models import InviteUserRequest, UpdateUserRequest, field_errors
+        from ccm_tui.models import AccessRoles, InviteUserRequest, UpdateUserRequest, field_errors
 
         roles = self._roles()
         try:
@@ -123,7 +123,7 @@ class RolesDialog(ModalScreen[Any]):
                     if value.strip():
                         body[key] = value
                 return InviteUserRequest(**body)
-            return UpdateUserRequest(roles=roles)
+            return UpdateUserRequest(roles=[AccessRoles(r) for r in roles])
         except ValidationError as exc:
             lines = [str(e) for e in field_errors(exc)]
             self._status(safe("\n".join(lines) or "invalid input", newlines=True), error=True)

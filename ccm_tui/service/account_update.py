@@ -34,7 +34,7 @@ from ccm_tui.api.errors import (
     NotFound,
     PermissionDenied,
 )
-from ccm_tui.models import Account, AccountUpdateRequest, FieldError, FieldWarning, field_errors
+from ccm_tui.models import Account, AccountStatus, AccountUpdateRequest, FieldError, FieldWarning, field_errors
 from ccm_tui.models.warnings import oauth_config_warnings, sign_in_lockout_warning
 from ccm_tui.service.accounts import Phase, _ambiguous, _describe
 
@@ -505,7 +505,7 @@ async def _update_failed(client: CcmClient, original: Account, req: AccountUpdat
 async def set_account_status(client: CcmClient, account: Account, active: bool,
                              *, on_phase: PhaseCallback | None = None) -> UpdateOutcome:
     """Deactivate or reactivate: a PATCH of ``account_status`` alone."""
-    want = "Active" if active else "Deactivated"
+    want = AccountStatus.Active if active else AccountStatus.Deactivated
     if (_text(account.account_status) or "Active") == want:
         return UpdateOutcome("no_change", account=account,
                              message=f"account {account.name!r} is already {want}")

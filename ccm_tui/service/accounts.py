@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -119,8 +119,8 @@ class AccountRow:
     account's page (``account`` builds the model when details or an edit need it).
 
     ``__slots__`` and shared values (roles, statuses, the search text of everything but name
-    and id) keep 50,000 rows near 1 KB each (most of it the page bodies); the pydantic model
-    with its raw dict and a per-row search string took ~4 KB."""
+    and id) keep 50,000 rows near 1 KB each (most of it the page bodies), a quarter of what
+    the pydantic model with its raw dict and a per-row search string would hold."""
 
     __slots__ = ("acct_id", "name", "roles", "status", "account_status", "component",
                  "created_at", "folded_name", "_hay", "_suffix", "_body", "_account")
@@ -258,9 +258,9 @@ def _terms(query: str) -> list[str]:
     return query.casefold().split()
 
 
-def _distinct_suffixes(rows: list[AccountRow]) -> list[AccountRow]:
+def _distinct_suffixes(rows: list[AccountRow]) -> list[AccountRow] | list[_Probe]:
     """One row per distinct search suffix among ``rows`` (they are shared objects)."""
-    seen: dict[int, AccountRow] = {}
+    seen: dict[int, _Probe] = {}
     for combo in _column_cache.values():
         seen.setdefault(id(combo[4]), _Probe(combo[4]))
     if len(_column_cache) >= 4096:  # cache full: suffixes may be unshared, look at every row
@@ -394,7 +394,7 @@ class SortedRows:
         self.replace(self.rows)
 
 
-def _first(pair: tuple) -> object:
+def _first(pair: tuple) -> Any:
     return pair[0]
 
 
@@ -488,7 +488,7 @@ async def confirm_create(
     interval: float = 0.5,
     on_check: Callable[[int, float], object] | None = None,
     clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], object] = asyncio.sleep,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
 ) -> Confirmation:
     """Look for the account ``name`` in the list until it appears or ``deadline`` seconds
     (default: ``create_deadline``) have passed since the request was sent (``sent_at``, a

@@ -32,7 +32,7 @@ from ccm_tui.api.errors import (
     NotFound,
     PermissionDenied,
 )
-from ccm_tui.models.enums import role_words
+from ccm_tui.models.enums import AccessRoles, UserAccountStatus, role_words
 from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest, User
 # one definition of the role words, and of when a write's outcome is unclear
 from ccm_tui.service.accounts import ROLE_ORDER, _ambiguous, _describe
@@ -543,7 +543,7 @@ async def set_roles(
 ) -> MemberOutcome:
     new = sorted_roles(roles)
     try:
-        req = UpdateUserRequest(roles=list(new))
+        req = UpdateUserRequest(roles=[AccessRoles(r) for r in new])
     except ValueError:
         return MemberOutcome("no_change", "choose at least one role: READER, WRITER or MANAGER",
                              sent=False, field="roles")
@@ -561,7 +561,7 @@ async def set_status(
     confirmed_self: bool = False,
     on_phase: PhaseCallback | None = None,
 ) -> MemberOutcome:
-    status = "ACTIVE" if enabled else "DISABLED"
+    status = UserAccountStatus.ACTIVE if enabled else UserAccountStatus.DISABLED
     req = UpdateUserRequest(user_account_status=status)
     done = f"{target.display} is now {'enabled (ACTIVE)' if enabled else 'disabled'}"
     return await _update(client, rows, target, "enable" if enabled else "disable", req, roles=None,

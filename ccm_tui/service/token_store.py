@@ -182,8 +182,6 @@ def save_token(
     Raises KeyringUnavailable when ``token_store = "keyring"`` and the keyring cannot take it,
     OSError when the file cannot be written."""
     mode = mode or configured_mode()
-    meta = dict(expires_at=expires_at, session_expires_at=session_expires_at,
-                subject_id=subject_id, selected_account_id=selected_account_id)
     if mode != "file":
         backend = keyring_backend()
         if backend is not None:
@@ -207,7 +205,9 @@ def save_token(
         elif mode == "keyring":
             raise KeyringUnavailable('token_store = "keyring" but no OS keyring is available; '
                                      "the session was not remembered")
-    token_cache.save_token(url, email, token, **meta)
+    token_cache.save_token(url, email, token, expires_at=expires_at,
+                           session_expires_at=session_expires_at, subject_id=subject_id,
+                           selected_account_id=selected_account_id)
     return "file"
 
 

@@ -64,7 +64,7 @@ def field_groups(account: Any, *, totals_loading: bool = False) -> list[tuple[st
     """The account's fields grouped for display: [(group, [(label, value)])]."""
     totals = getattr(account, "totals", None)
     if totals is not None:
-        totals_rows = [
+        totals_rows: list[tuple[str, Any] | None] = [
             ("datasets", str(totals.datasets if totals.datasets is not None else "—")),
             ("final workflows", str(totals.final_workflows if totals.final_workflows is not None else "—")),
             ("nodes", str(totals.nodes if totals.nodes is not None else "—")),
@@ -72,7 +72,7 @@ def field_groups(account: Any, *, totals_loading: bool = False) -> list[tuple[st
     else:
         totals_rows = [("totals", "loading…" if totals_loading else "not reported")]
     pcr = account.azure_cvm_pcr_priority
-    groups: list[tuple[str, list[tuple[str, Any]]]] = [
+    groups: list[tuple[str, list[tuple[str, Any] | None]]] = [
         ("Identity", [
             ("name", account.name or "—"),
             ("id", account.acct_id),

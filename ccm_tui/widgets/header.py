@@ -6,8 +6,10 @@ import time
 from typing import Any
 
 from rich.text import Text
+from textual import getters
 from textual.widgets import Static
 
+from ccm_tui.app import CcmApp
 from ccm_tui.safetext import visible
 
 
@@ -30,6 +32,8 @@ def server_text(settings: Any) -> str:
 class SessionHeader(Static):
     """Updated on events (login, select, refresh) only: no ticking timer."""
 
+    app = getters.app(CcmApp)
+
     DEFAULT_CSS = """
     SessionHeader { height: 1; width: 1fr; background: $panel; color: $text; }
     """
@@ -41,7 +45,7 @@ class SessionHeader(Static):
         self.update(self.build_text())
 
     def build_text(self) -> Text:
-        app: Any = self.app
+        app = self.app
         session = getattr(app, "session", None)
         settings = getattr(session, "settings", None) or getattr(app, "settings", None)
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -62,8 +66,8 @@ class SessionHeader(Static):
         parts = [server_text(settings)]
         user = getattr(session, "user", None)
         if user is not None:
-            parts.append(getattr(user, "user_email", None) or getattr(user, "display_name", ""))
-        elif getattr(settings, "email", None):
+            parts.append(str(getattr(user, "user_email", None) or getattr(user, "display_name", "")))
+        elif settings is not None and settings.email:
             parts.append(str(settings.email))
         selected_id = getattr(session, "selected_account_id", None)
         name = getattr(app, "selected_account_name", None)

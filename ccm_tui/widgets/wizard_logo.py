@@ -33,14 +33,19 @@ def half_block_preview(data: bytes, cols: int = PREVIEW_COLS, rows: int = PREVIE
         padded = Image.new("RGB", (width, height + 1), (0, 0, 0))
         padded.paste(flat, (0, 0))
         flat, height = padded, height + 1
-    px = flat.load()
+    rgb = flat.tobytes()  # 3 bytes a pixel, row by row
+
+    def colour(x: int, y: int) -> str:
+        at = (y * width + x) * 3
+        return "#" + rgb[at:at + 3].hex()
+
     text = Text(no_wrap=True, overflow="crop")
     for y in range(0, height, 2):
         if y:
             text.append("\n")
         for x in range(width):
-            top = "#%02x%02x%02x" % px[x, y]
-            bottom = "#%02x%02x%02x" % px[x, y + 1]
+            top = colour(x, y)
+            bottom = colour(x, y + 1)
             text.append("▀", style=f"{top} on {bottom}")
     return text
 

@@ -173,9 +173,6 @@ def cli_env(ccm, monkeypatch, tmp_path):
     monkeypatch.setenv("CCM_URL", ccm.url)
     monkeypatch.setenv("CCM_EMAIL", EMAIL)
     monkeypatch.setenv("CCM_PASSWORD", PASSWORD)
-    monkeypatch.setenv("CCM_TUI_HOME", str(tmp_path / "home"))
-    for var in ("CCM_TOKEN", "CCM_PROFILE"):
-        monkeypatch.delenv(var, raising=False)
     return ccm
 
 

@@ -109,9 +109,6 @@ async def test_the_cli_prints_the_echo_with_secrets_masked(ccm, secret_body, cap
     monkeypatch.setenv("CCM_URL", ccm.url)
     monkeypatch.setenv("CCM_EMAIL", EMAIL)
     monkeypatch.setenv("CCM_PASSWORD", PASSWORD)
-    monkeypatch.setenv("CCM_TUI_HOME", str(tmp_path / "home"))
-    for var in ("CCM_TOKEN", "CCM_PROFILE", "CCM_TUI_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
     code = await asyncio.to_thread(main, ["accounts", "create", "--from", str(acct)])
     out, err = capsys.readouterr()
     assert code == 1

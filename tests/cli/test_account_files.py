@@ -27,7 +27,6 @@ def no_server(monkeypatch, tmp_path):
     monkeypatch.setenv("CCM_URL", f"http://127.0.0.1:{port}")
     monkeypatch.setenv("CCM_EMAIL", "nobody@example.com")
     monkeypatch.setenv("CCM_PASSWORD", "not-used-x")
-    monkeypatch.setenv("CCM_TUI_HOME", str(tmp_path / "home"))
 
 
 def test_single_json(tmp_path):

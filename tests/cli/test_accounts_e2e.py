@@ -24,9 +24,6 @@ def ccm(live_emulator, demo_credentials, monkeypatch, tmp_path):
     monkeypatch.setenv("CCM_URL", live_emulator.url)
     monkeypatch.setenv("CCM_EMAIL", email)
     monkeypatch.setenv("CCM_PASSWORD", password)
-    monkeypatch.setenv("CCM_TUI_HOME", str(tmp_path / "home"))
-    for var in ("CCM_TOKEN", "CCM_PROFILE", "CCM_TUI_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
     return live_emulator.app.state.emulator
 
 

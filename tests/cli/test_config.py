@@ -20,10 +20,8 @@ from ccm_tui.config import (
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("CCM_TUI_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("CCM_TUI_CONFIG", raising=False)
-    return tmp_path / "home"
+def home(private_home) -> Path:
+    return private_home
 
 
 def write_config(home: Path, text: str) -> Path:

@@ -35,9 +35,6 @@ def emu(demo_server, demo_credentials, monkeypatch, tmp_path):
     monkeypatch.setenv("CCM_URL", demo_server.url)
     monkeypatch.setenv("CCM_EMAIL", email)
     monkeypatch.setenv("CCM_PASSWORD", password)
-    monkeypatch.setenv("CCM_TUI_HOME", str(tmp_path / "home"))
-    for var in ("CCM_TOKEN", "CCM_PROFILE", "CCM_TUI_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
     return demo_server.app.state.emulator
 
 

@@ -20,9 +20,6 @@ SECRET = "tok-VALUE-from-argv-0123"
 def ccm(live_emulator, demo_credentials, monkeypatch, tmp_path):
     """A live emulator, the URL in the environment, no password: only a token can log in."""
     monkeypatch.setenv("CCM_URL", live_emulator.url)
-    monkeypatch.setenv("CCM_TUI_HOME", str(tmp_path / "home"))
-    for var in ("CCM_TOKEN", "CCM_PROFILE", "CCM_TUI_CONFIG", "CCM_PASSWORD", "CCM_EMAIL"):
-        monkeypatch.delenv(var, raising=False)
     r = httpx.post(f"{live_emulator.url}/v1/sys/auth", auth=demo_credentials)
     return r.json()["access_token"]
 

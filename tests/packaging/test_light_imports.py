@@ -1,5 +1,6 @@
-"""`ccm-tui --help` and `--version` must not import the heavy libraries (checked in a fresh
-interpreter, so nothing imported by the test session can hide an import)."""
+"""`ccm-tui --help` and `--version` must not import the heavy libraries, and service/, api/,
+models/, config and the CLI's headless commands never import textual or rich (checked in a
+fresh interpreter, so nothing imported by the test session can hide an import)."""
 
 from __future__ import annotations
 
@@ -50,3 +51,59 @@ def test_help_and_version_import_nothing_heavy(argv, tmp_path):
     assert result["out"].strip()  # it did print the help / version / path
     assert result["heavy"] == []
     assert not (tmp_path / "home").exists()  # nothing created either
+
+
+# ---- the headless layers never import the UI toolkit -----------------------------------------
+UI = ("textual", "rich")
+
+IMPORT_ALL = """
+import importlib, json, pkgutil, sys
+import ccm_tui.config
+for pkg in ("ccm_tui.service", "ccm_tui.api", "ccm_tui.models", "ccm_tui.cli"):
+    module = importlib.import_module(pkg)
+    for info in pkgutil.walk_packages(module.__path__, pkg + "."):
+        importlib.import_module(info.name)
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} & set(json.loads(sys.argv[1])))))
+"""
+
+
+@pytest.mark.slow
+def test_service_api_models_config_and_cli_modules_import_no_ui(tmp_path):
+    """Every module of service/, api/, models/, cli/ and config, imported in a fresh
+    interpreter, leaves textual and rich out of sys.modules."""
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORT_ALL, json.dumps(UI)],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
+             "PYTHONPATH": str(REPO)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("argv", [["accounts", "list"], ["accounts", "list", "--json"],
+                                  ["accounts", "show", "Light Co"],
+                                  ["accounts", "show", "Light Co", "--json"],
+                                  ["members", "list", "--account", "Light Co"]])
+def test_headless_commands_run_without_the_ui(argv, live_emulator, demo_credentials, tmp_path):
+    """The CLI's headless commands, run to the end against the emulator (so every lazy import
+    on their way happened), never import textual or rich."""
+    from ccm_tui.emulator.accounts import new_account
+
+    emulator = live_emulator.emulator
+    account = new_account({"name": "Light Co"}, ids=emulator.ids, now=emulator.now())
+    emulator.store.insert_account(account, emulator.user["user_id"], roles=["MANAGER"])
+    email, password = demo_credentials
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(UI)],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
+             "PYTHONPATH": str(REPO), "CCM_URL": live_emulator.url, "CCM_EMAIL": email,
+             "CCM_PASSWORD": password, "NO_PROXY": "127.0.0.1,localhost"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["code"] in (0, None), (result, proc.stderr)
+    assert "Light Co" in result["out"]  # it did reach the server and print the answer
+    assert result["heavy"] == []

@@ -1,5 +1,5 @@
 """Fixtures for the reliability suite: a live loopback emulator per test, a CLI environment
-(CCM_TUI_HOME in a tmp dir, a short read timeout) and access to the wizard test helpers."""
+(the private home, a short read timeout) and access to the wizard test helpers."""
 
 from __future__ import annotations
 
@@ -36,13 +36,10 @@ def server(clock) -> Iterator[EmulatorServer]:
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    h = tmp_path / "home"
-    monkeypatch.setenv("CCM_TUI_HOME", str(h))
-    for var in ("CCM_TOKEN", "CCM_PROFILE", "CCM_TUI_CONFIG", "CCM_URL", "CCM_EMAIL",
-                "CCM_PASSWORD", "SSL_CERT_FILE"):
-        monkeypatch.delenv(var, raising=False)
-    return h
+def home(private_home, monkeypatch) -> Path:
+    """The root conftest's private home, and no SSL_CERT_FILE from the machine."""
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    return private_home
 
 
 @pytest.fixture

@@ -55,9 +55,6 @@ def shared_server() -> Iterator[Any]:
 def cli(shared_server, tmp_path, monkeypatch):
     from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
 
-    monkeypatch.setenv("CCM_TUI_HOME", str(tmp_path / "home"))
-    for var in ("CCM_TOKEN", "CCM_PROFILE", "CCM_TUI_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("CCM_URL", shared_server.url)
     monkeypatch.setenv("CCM_EMAIL", DEMO_EMAIL)
     monkeypatch.setenv("CCM_PASSWORD", DEMO_PASSWORD)

@@ -92,20 +92,18 @@ def secret_server(tmp_path, monkeypatch):
         srv.stop()
 
 
-async def test_no_secret_in_any_file_or_output(secret_server, tmp_path, monkeypatch, capsys):
+async def test_no_secret_in_any_file_or_output(secret_server, tmp_path, private_home, monkeypatch,
+                                               capsys):
     from ccm_tui.app import create_app
     from ccm_tui.config import ConnectionSettings
     from ccm_tui.logs import close_file_logging, start_request_log
     from ccm_tui.screens.details import AccountDetailsScreen
     from ccm_tui.screens.wizard.modals import AuthEditor
 
-    home = tmp_path / "home"
+    home = private_home  # CCM_TUI_HOME
     inputs = tmp_path / "inputs"  # what the operator brings; holds the secrets on purpose
     inputs.mkdir()
     shots = home / "screenshots"
-    for var in ("CCM_TOKEN", "CCM_PROFILE", "CCM_TUI_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("CCM_TUI_HOME", str(home))
     monkeypatch.setenv("CCM_URL", secret_server.url)
     monkeypatch.setenv("CCM_EMAIL", EMAIL)
     monkeypatch.setenv("CCM_PASSWORD", PASSWORD)
@@ -178,10 +176,13 @@ async def test_no_secret_in_any_file_or_output(secret_server, tmp_path, monkeypa
             details = app.screen
             await wait_for(pilot, lambda: str(details.query_one("#details-fields").render())
                            .strip() != "")
-            await pilot.pause(0.2)
+            # Every load of the screen (account, totals) has ended: all it shows is painted.
+            await wait_for(pilot, lambda: all(w.is_finished for w in app.workers
+                                              if w.node is details))
             (shots / "details.svg").write_text(app.export_screenshot(title="details"))
             await pilot.press("v")  # the redacted JSON view
-            await pilot.pause(0.2)
+            await wait_for(pilot, lambda: details.query_one("#details-json").display
+                           and bool(details.query("#json-text")))
             (shots / "details-json.svg").write_text(app.export_screenshot(title="json"))
             # a second wizard, left half-way: its draft stays on disk
             await pilot.press("v", "escape")

@@ -1,4 +1,5 @@
-"""Fixtures of the safety tests: a private home, and the hostile CCM double on loopback."""
+"""Fixtures of the safety tests: the hostile CCM double on loopback (the private home is
+the root conftest's ``private_home``)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,6 @@ import pytest
 
 from ccm_tui.emulator import EmulatorServer
 from hostile import HostileCcm, corpus
-
-
-@pytest.fixture(autouse=True)
-def private_home(tmp_path, monkeypatch) -> Path:
-    """Config, state (token cache, drafts) and logs under a temporary folder, never ~."""
-    home = tmp_path / "home"
-    monkeypatch.setenv("CCM_TUI_HOME", str(home))
-    for var in ("CCM_URL", "CCM_EMAIL", "CCM_PASSWORD", "CCM_TOKEN", "CCM_PROFILE",
-                "CCM_TUI_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
-    return home
 
 
 @pytest.fixture

@@ -9,14 +9,6 @@ from ccm_tui.service.session import open_session
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
 
 
-@pytest.fixture(autouse=True)
-def private_home(tmp_path, monkeypatch):
-    """Every test writes under its own CCM_TUI_HOME, never the user's real dirs."""
-    home = tmp_path / "home"
-    monkeypatch.setenv("CCM_TUI_HOME", str(home))
-    return home
-
-
 @pytest.fixture
 async def asgi_session(asgi_transport, demo_credentials):
     email, password = demo_credentials

@@ -62,7 +62,12 @@ async def test_paging_across_several_pages(asgi_transport, demo_credentials):
 async def test_cancel_during_create_then_reconcile_tells_the_truth(live_session, live_emulator):
     live_emulator.emulator.faults.delay_after_commit(1.0)
     task = asyncio.create_task(create_account(live_session.client, AccountRequest(name="cancelled")))
-    await asyncio.sleep(0.3)  # the POST is in flight; the server has committed
+    # Cancel while the answer is held back (1 s): the server has committed the account.
+    deadline = asyncio.get_running_loop().time() + 30
+    while live_emulator.emulator.store.find_by_name("cancelled") is None:
+        assert not task.done(), task
+        assert asyncio.get_running_loop().time() < deadline, "the POST never reached the server"
+        await asyncio.sleep(0.02)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

@@ -16,13 +16,6 @@ from ccm_tui.emulator import create_app as create_emulator
 
 from tui_helpers import SERVER, START
 
-@pytest.fixture(autouse=True)
-def private_home(tmp_path, monkeypatch):
-    """Config, state (token cache, drafts) and logs under a temporary folder, never ~."""
-    monkeypatch.setenv("CCM_TUI_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
 @pytest.fixture
 def det_emulator_app():
     app = create_emulator(clock=ManualClock(START), id_seed=7)

@@ -392,7 +392,8 @@ async def test_details_count_members_and_pending_invitations(make_app, det_emula
         await until(pilot, lambda: isinstance(app.screen, AccountDetailsScreen))
         details = app.screen
         line = details.query_one("#details-members")
-        await pilot.pause()
+        # Its loads have ended: a members line would be shown (and /v1/users read) by now.
+        await until(pilot, lambda: all(w.is_finished for w in app.workers if w.node is details))
         assert not line.display  # not the selected account: nothing read, nothing shown
         assert not any(r.path == "/v1/users" for r in det_emulator.received)
         await pilot.press("m")

@@ -21,7 +21,7 @@ from ccm_tui.screens.login import LoginScreen
 from ccm_tui.widgets.inputs import QuietInput
 from textual.widgets import Checkbox
 
-from tui_helpers import SERVER, accounts_ready, add_account, screen_text, until
+from tui_helpers import SERVER, accounts_ready, add_account, palette_run, screen_text, until
 
 SIZE = (80, 24)
 
@@ -108,11 +108,7 @@ async def test_logout_forgets_the_token_and_ends_the_server_session(start, priva
     app = start()
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: accounts_ready(app))
-        await pilot.press("ctrl+p")
-        await pilot.pause(0.1)
-        await pilot.press(*"Log out")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await palette_run(pilot, "Log out")
         await until(pilot, lambda: isinstance(app.screen, LoginScreen) and app.session is None)
         assert app.query_one("#login-password", QuietInput).value == ""
     assert token_files(private_home) == []
@@ -120,7 +116,9 @@ async def test_logout_forgets_the_token_and_ends_the_server_session(start, priva
 
     app = start()  # and the next start asks again
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.3)
+        # The login screen tries a remembered token as it mounts: wait for that try to end.
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen)
+                    and not any(w.group == "login" and not w.is_finished for w in app.workers))
         assert isinstance(app.screen, LoginScreen)
         assert app.session is None
 

@@ -7,7 +7,8 @@ from ccm_tui.app import stylesheet_paths
 from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
 from ccm_tui.screens.help import HelpScreen
 from ccm_tui.screens.too_small import TooSmallScreen
-from tui_helpers import accounts_ready, add_account, screen_text, until
+from tui_helpers import (accounts_ready, account_listings, add_account, loading_accounts,
+                         palette_run, screen_text, until)
 
 
 def header(app) -> str:
@@ -62,8 +63,10 @@ async def test_keymap_rebinds_by_binding_id(make_app, det_emulator):
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: accounts_ready(app))
         add_account(det_emulator, "bravo")
-        await pilot.press("r")
-        await pilot.pause(0.2)
+        listed = account_listings(det_emulator)
+        await pilot.press("r")  # returns once the key was handled: a refresh would be under way
+        assert not loading_accounts(app)
+        assert account_listings(det_emulator) == listed
         assert "bravo" not in screen_text(app)
         await pilot.press("f5")
         await until(pilot, lambda: "bravo" in screen_text(app))
@@ -75,10 +78,7 @@ async def test_palette_offers_screen_commands(make_app, det_emulator):
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: accounts_ready(app))
         add_account(det_emulator, "bravo")
-        await pilot.press("ctrl+p")
-        await pilot.press(*"refresh accounts")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await palette_run(pilot, "refresh accounts")
         await until(pilot, lambda: accounts_ready(app) and "bravo" in screen_text(app))
 
 
@@ -86,10 +86,7 @@ async def test_palette_switches_theme(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: accounts_ready(app))
-        await pilot.press("ctrl+p")
-        await pilot.press(*"theme: ansi-light")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await palette_run(pilot, "ansi-light", typed="theme: ansi-light")
         await until(pilot, lambda: app.theme == "ansi-light")
 
 
@@ -195,13 +192,7 @@ async def test_palette_offers_every_theme_including_the_default(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: accounts_ready(app))
         default = app.theme
-        await pilot.press("ctrl+p")
-        await pilot.press(*"theme: ansi-light")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await palette_run(pilot, "ansi-light", typed="theme: ansi-light")
         await until(pilot, lambda: app.theme == "ansi-light")
-        await pilot.press("ctrl+p")
-        await pilot.press(*f"theme: {default}")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await palette_run(pilot, default, typed=f"theme: {default}")
         await until(pilot, lambda: app.theme == default)

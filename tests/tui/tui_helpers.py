@@ -68,3 +68,41 @@ def screen_text(app: Any) -> str:
     """What the top screen currently paints, as plain text lines."""
     strips = app.screen._compositor.render_strips()  # noqa: SLF001
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+def palette_highlights(app: Any, words: str) -> bool:
+    """The command palette is open and its highlighted command (what Enter runs) contains
+    ``words`` (case-insensitive): the search for what was typed has answered."""
+    from textual.command import CommandList, CommandPalette
+
+    screen = app.screen
+    if not isinstance(screen, CommandPalette):
+        return False
+    results = screen.query_one(CommandList)
+    if results.highlighted is None or results.option_count == 0:
+        return False
+    prompt = results.get_option_at_index(results.highlighted).prompt
+    return words.casefold() in str(getattr(prompt, "plain", prompt)).casefold()
+
+
+async def palette_run(pilot: Any, words: str, *, typed: str | None = None) -> None:
+    """Open the palette, type ``typed`` (default ``words``), wait until the highlighted
+    command contains ``words``, press Enter."""
+    from textual.command import CommandPalette
+
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await pilot.press(*(words if typed is None else typed))
+    await until(pilot, lambda: palette_highlights(app, words))
+    await pilot.press("enter")
+
+
+def account_listings(emulator: Any) -> int:
+    """How many account list requests (``GET /v1/accounts``) the emulator has answered."""
+    return sum(1 for r in emulator.received if (r.method, r.path) == ("GET", "/v1/accounts"))
+
+
+def loading_accounts(app: Any) -> bool:
+    """A load of the accounts list is queued or running."""
+    return any(w.group == "accounts-load" and not w.is_finished for w in app.workers)

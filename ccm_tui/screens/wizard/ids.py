@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from textual.dom import DOMNode
+from textual.widget import Widget
 from textual.widgets import Label
 
 from ccm_tui.widgets.safe import safe
@@ -56,7 +57,7 @@ def error_label_for(root: DOMNode, path: str, message: str = "") -> Label | None
     return None
 
 
-def field_of(label: Label) -> DOMNode | None:
+def field_of(label: Label) -> Widget | None:
     """The focusable field an error label belongs to: the nearest one before it among its
     siblings (fields are laid out as label, field, error line)."""
     parent = label.parent
@@ -91,6 +92,6 @@ def focus_first_error(root: DOMNode) -> bool:
     return False
 
 
-def _show_both(field: DOMNode, label: Label) -> None:
+def _show_both(field: Widget, label: Label) -> None:
     field.scroll_visible(animate=False, immediate=True)
     label.scroll_visible(animate=False, immediate=True)

@@ -149,7 +149,7 @@ class AuthEditor(EarlyKeys, ModalScreen[AuthEntry | None]):
     def action_save(self) -> None:
         entry = self._collect()
         errors = check_auth_entry(entry)
-        for label in self.query(".field-error"):
+        for label in self.query(".field-error").results(Label):
             label.update("")
         for err in errors:
             label = error_label_for(self, err.field, err.message) or self.query_one("#err-editor", Label)

@@ -80,7 +80,7 @@ class Pane(VerticalScroll):
     def store(self, form: WizardForm) -> None: ...
 
     def clear_errors(self) -> None:
-        for label in self.query(".field-error"):
+        for label in self.query(".field-error").results(Label):
             label.update("")
 
 

@@ -199,7 +199,7 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
         self.step = step
         self.reached = max(self.reached, step)
         if step == TLS:
-            await self.pane(TLS).rebuild(self.form)
+            await self.query_one(TlsPane).rebuild(self.form)
         if step == REVIEW:
             await self._rebuild_review()
         if step == AUTH:
@@ -283,24 +283,24 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
     async def _input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.step == LOGO:
-            self.pane(LOGO).show_info(event.value, report=True)
+            self.query_one(LogoPane).show_info(event.value, report=True)
         await self.action_next()
 
     @on(Input.Changed, "#logo-path")
     def _logo_changed(self, event: Input.Changed) -> None:
-        self.pane(LOGO).show_info(event.value)
+        self.query_one(LogoPane).show_info(event.value)
 
     @on(Input.Changed)
     def _tls_path_changed(self, event: Input.Changed) -> None:
         ident = event.input.id or ""
         if ident.startswith("tls") and (ident.endswith("-pinned") or ident.endswith("-cert")):
-            self.pane(TLS).show_cert_info(int(ident[3:].split("-")[0]))
+            self.query_one(TlsPane).show_cert_info(int(ident[3:].split("-")[0]))
 
     @on(RadioSet.Changed)
     def _radio_changed(self, event: RadioSet.Changed) -> None:
         ident = event.radio_set.id or ""
         if ident.startswith("tls"):
-            self.pane(TLS).sync_enabled(int(ident[3:].split("-")[0]))
+            self.query_one(TlsPane).sync_enabled(int(ident[3:].split("-")[0]))
 
     @on(Button.Pressed, "#browse-logo")
     def _browse_button(self) -> None:

@@ -21,6 +21,9 @@ class SubmitMixin:
     """WizardScreen's submit step (mixed into ``WizardScreen``, which sets ``in_flight``,
     ``_submit_worker``, ``_phases``, ``_ticker`` and ``outcome`` in its ``__init__``)."""
 
+    _submit_worker: Worker[Any] | None
+    _confirm_worker: Worker[Any] | None
+
     def start_submit(self) -> None:
         self._store_current()
         req, errors = build_request(self.form)

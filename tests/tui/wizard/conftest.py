@@ -11,13 +11,10 @@ from ccm_tui.config import ConnectionSettings
 from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
 
 
-
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch) -> Path:
-    """Every wizard test writes drafts/logs under its own tmp dir."""
-    h = tmp_path / "home"
-    monkeypatch.setenv("CCM_TUI_HOME", str(h))
-    return h
+@pytest.fixture
+def home(private_home) -> Path:
+    """Where the wizard writes drafts and logs: the root conftest's private home."""
+    return private_home
 
 
 @pytest.fixture
