@@ -56,7 +56,7 @@ def redact(obj: Any) -> Any:
     """A deep copy of ``obj`` with secret values masked (keys listed in SECRET_KEYS, and any
     string holding a PEM private key, plain or base64)."""
     if isinstance(obj, dict):
-        out = {}
+        out: dict[Any, Any] = {}
         for key, value in obj.items():
             # A structural member named like a secret (the auth config "password": {...})
             # is not itself a secret: recurse into it instead of masking it whole.
