@@ -23,10 +23,10 @@ from ccm_tui.widgets.inputs import QuietInput
 from ccm_tui.widgets.safe import safe
 
 SORT_KEYS = [c.key for c in COLUMNS]
-#: Accounts per GET /v1/accounts: the client's LIST_PAGE_SIZE, the largest page the server
-#: allows (kept here as a literal: importing the client would slow the first frame) — after
-#: a first page of FIRST_PAGE_SIZE, which a server answers sooner: rows on screen sooner.
-PAGE_SIZE, FIRST_PAGE_SIZE = 1000, 100
+#: The first GET /v1/accounts asks for FIRST_PAGE_SIZE accounts, which a server answers
+#: sooner: rows on screen sooner. The next pages are the largest the server allows
+#: (service.listing.account_pages, the paging loop ``accounts list`` uses too).
+FIRST_PAGE_SIZE = 100
 #: While pages arrive the table is repainted at most every PAINT_GAP seconds, the gap growing
 #: with the time spent loading (PAINT_GAP_GROWTH of it, up to PAINT_GAP_MAX).
 PAINT_GAP, PAINT_GAP_GROWTH, PAINT_GAP_MAX = 0.1, 0.2, 1.0
@@ -141,7 +141,8 @@ class AccountsScreen(CcmScreen):
         to the terminal — hardly grow with the number of accounts), plus the final frame."""
         from ccm_tui.api.client import gc_paused
         from ccm_tui.api.errors import CcmError
-        from ccm_tui.service.accounts import SortedRows, rows_from_items
+        from ccm_tui.service.accounts import SortedRows
+        from ccm_tui.service.listing import account_pages
 
         busy = self.query_one("#accounts-busy")
         busy.display = True
@@ -151,10 +152,9 @@ class AccountsScreen(CcmScreen):
         self.fetching, self._fetched = True, 0
         self._show_state()
         try:
-            async for page in self.session.client.iter_account_items(page_size=PAGE_SIZE,
-                                                                     first_page_size=FIRST_PAGE_SIZE):
+            async for page in account_pages(self.session.client, first_page_size=FIRST_PAGE_SIZE):
                 with gc_paused():
-                    self._store.add(rows_from_items(page))
+                    self._store.add(page.rows())
                 self._fetched = len(self._store)
                 if first:
                     first = False
@@ -431,23 +431,16 @@ class AccountsScreen(CcmScreen):
     @work(exclusive=True, group="accounts-select", exit_on_error=False)
     async def select_account(self, acct_id: str, name: str | None) -> None:
         from ccm_tui.api.errors import CcmError
+        from ccm_tui.service.members import select_account
 
         app: Any = self.app
         try:
-            select = getattr(self.session, "select_account", None)
-            if select is not None:
-                await select(acct_id)
-            else:
-                await self.session.client.select_account(acct_id)
+            # The session's selected_account_id follows the client's session info.
+            await select_account(self.session.client, acct_id)
         except CcmError as exc:
             self.notify(f"Could not select {name or acct_id}: {describe_error(exc)}",
                         severity="error", timeout=8)
             return
-        if getattr(self.session, "selected_account_id", None) != acct_id:
-            try:
-                self.session.selected_account_id = acct_id
-            except AttributeError:
-                pass
         app.selected_account_name = name
         app.session_changed()
         self.table.set_selected(acct_id)

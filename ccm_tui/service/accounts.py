@@ -397,22 +397,6 @@ def _first(pair: tuple) -> object:
     return pair[0]
 
 
-async def load_accounts(
-    client: CcmClient, *, on_page: Callable[[list[Account]], object] | None = None
-) -> list[Account]:
-    """Every account, page after page; ``on_page`` sees each page as it arrives."""
-    if on_page is None:
-        return await client.list_accounts()
-    out: list[Account] = []
-    async for page in client.iter_account_pages():
-        out.extend(page)
-        on_page(page)
-    return out
-
-
-# ----------------------------------------------------------------------------- create
-
-
 class Phase(StrEnum):
     VALIDATING = "validating"
     CONNECTING = "connecting"

@@ -141,11 +141,6 @@ class AccountTable(ScrollView, can_focus=True):
             super().__init__()
             self.row = row
 
-    class CursorMoved(Message):
-        def __init__(self, row: Any) -> None:
-            super().__init__()
-            self.row = row
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: list[Any] = []
@@ -254,8 +249,6 @@ class AccountTable(ScrollView, can_focus=True):
                 and all(a is b for a, b in zip(before, after, strict=True)))
         if not same:
             self.refresh()
-        if not same or (self.current_row is not current):
-            self.post_message(self.CursorMoved(self.current_row))
 
     def set_full_ids(self, full: bool) -> None:
         self.full_ids = full
@@ -306,7 +299,6 @@ class AccountTable(ScrollView, can_focus=True):
             self.refresh_line(new + 1)
         else:
             self.refresh()
-        self.post_message(self.CursorMoved(self.current_row))
 
     def _visible_rows(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)

@@ -238,7 +238,8 @@ async def test_a_long_filter_stays_readable_while_typing(make_app, det_emulator)
 async def test_long_list_counts_pages_in_the_title_and_esc_keeps_a_partial_list(
         make_app, det_emulator):
     from ccm_tui.emulator.accounts import seed_accounts
-    from ccm_tui.screens.accounts import FIRST_PAGE_SIZE, PAGE_SIZE
+    from ccm_tui.api.client import LIST_PAGE_SIZE as PAGE_SIZE
+    from ccm_tui.screens.accounts import FIRST_PAGE_SIZE
 
     total = PAGE_SIZE * 4 + 7
     det_emulator.store.insert_many(
