@@ -240,7 +240,8 @@ class AccountsScreen(CcmScreen):
         else:
             rows = filter_rows(self.all_rows, query)
         self._filtered_for = query or None
-        self.table.set_rows(rows)
+        # Every row shown comes from the store, which kept the longest name it holds.
+        self.table.set_rows(rows, longest=self._store.longest if self._store is not None else None)
         self._show_state()
 
     def _show_state(self) -> None:

@@ -338,6 +338,7 @@ class SortedRows:
         self._key = sort_key(key)
         self.rows: list[AccountRow] = []
         self._keys: list[tuple] = []  # ascending: (key, id), or its inverse when reversed
+        self.longest = 0  # the length of the longest name held (never shrinks)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -349,6 +350,7 @@ class SortedRows:
     def add(self, page: list[AccountRow]) -> None:
         if not page:
             return
+        self.longest = max(self.longest, max(len(r.name) for r in page))
         rows, keys = self._ordered(page)
         if not self.rows or self._after(keys[0], self._keys[-1]):
             self.rows = self.rows + rows
@@ -386,6 +388,7 @@ class SortedRows:
 
     def replace(self, rows: list[AccountRow]) -> None:
         self.rows, self._keys = self._ordered(rows)
+        self.longest = max((len(r.name) for r in rows), default=0)
 
     def resort(self, key: str, reverse: bool) -> None:
         self.sort_key, self.reverse = key, reverse
