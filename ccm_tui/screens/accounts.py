@@ -78,6 +78,9 @@ class AccountsScreen(CcmScreen):
         self.error: str | None = None
         self._reload_on_resume = False
         self._filtered_for: str | None = None  # the query self.table.rows were filtered by
+        # The rows each prefix of the query matched, for the all_rows list they came from.
+        self._filter_cache: dict[str, list[Any]] = {}
+        self._filter_cache_of: list[Any] | None = None
         self._shown_state: tuple[str, str, bool] | None = None  # (title, message, error)
         self._store: Any = None  # service.accounts.SortedRows being loaded into
         self._load_started = self._painted_at = 0.0
@@ -232,13 +235,25 @@ class AccountsScreen(CcmScreen):
         from ccm_tui.service.accounts import filter_rows
 
         query = self.query_text
+        cache = self._filter_cache
+        if self._filter_cache_of is not self.all_rows:  # (all_rows is replaced, never changed)
+            cache.clear()
+            self._filter_cache_of = self.all_rows
         if not query:
             rows = list(self.all_rows)
+        elif query in cache:
+            # Backspace: the result of this shorter query is still at hand.
+            rows = cache[query]
         elif self._filtered_for is not None and query.casefold().startswith(self._filtered_for.casefold()):
             # Typing narrows: only the rows that matched the shorter query can match.
             rows = filter_rows(self.table.rows, query)
         else:
             rows = filter_rows(self.all_rows, query)
+        # Keep the results of the query's prefixes only: what Backspace can come back to.
+        for kept in [k for k in cache if not query.startswith(k)]:
+            del cache[kept]
+        if query:
+            cache[query] = rows
         self._filtered_for = query or None
         # Every row shown comes from the store, which kept the longest name it holds.
         self.table.set_rows(rows, longest=self._store.longest if self._store is not None else None)

@@ -359,3 +359,27 @@ async def test_scrolling_one_row_shifts_every_row_and_keeps_the_header(make_app,
         rows_after = [line for line in after[header + 1:] if "scroll-" in line]
         assert "scroll-00" in rows_before[0] and "scroll-01" in rows_after[0]
         assert [r.split()[0] for r in rows_after[:-1]] == [r.split()[0] for r in rows_before[1:]]
+
+
+async def test_backspace_comes_back_to_each_shorter_query_and_never_to_stale_rows(
+        make_app, det_emulator):
+    for name in ("alpha", "alpine", "alps", "bravo"):
+        add_account(det_emulator, name)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        await pilot.press("slash", *"alp")
+        assert names(app) == ["alpha", "alpine", "alps"]
+        await pilot.press(*"in")
+        assert names(app) == ["alpine"]
+        await pilot.press("backspace", "backspace")
+        assert names(app) == ["alpha", "alpine", "alps"]
+        # The list changes (an account deleted elsewhere): the kept results are dropped.
+        alps = next(r for r in app.screen.all_rows if r.name == "alps")
+        app.screen.account_removed(alps.acct_id)
+        await pilot.press("h")  # "alph"
+        assert names(app) == ["alpha"]
+        await pilot.press("backspace")  # "alp"
+        assert names(app) == ["alpha", "alpine"]  # "alps" does not come back
+        await pilot.press("backspace", "backspace")  # "a"
+        assert names(app) == ["alpha", "alpine", "bravo"]
