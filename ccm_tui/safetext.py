@@ -87,7 +87,12 @@ def json_text(data: Any, *, indent: int | None = 2, sort_keys: bool = False) -> 
     strings (all JSON syntax is ASCII), where ``\\uXXXX`` means the same character. A lone
     surrogate becomes its escape, as ``ensure_ascii=True`` would write it.
     """
-    text = json.dumps(data, indent=indent, ensure_ascii=False, sort_keys=sort_keys)
+    return json_safe_text(json.dumps(data, indent=indent, ensure_ascii=False, sort_keys=sort_keys))
+
+
+def json_safe_text(text: str) -> str:
+    """The text of ``json.dumps(..., ensure_ascii=False)`` as :func:`json_text` gives it:
+    every unsafe character as ``\\uXXXX``."""
     # json.dumps already escapes C0 inside strings; raw newlines left are indentation.
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 

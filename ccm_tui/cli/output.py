@@ -43,9 +43,12 @@ class JsonArrayWriter:
         return self
 
     def write_all(self, items: Any) -> None:
+        self.write_texts(json_text(item, indent=2) for item in items)
+
+    def write_texts(self, texts: Any) -> None:
+        """Elements already encoded (safe JSON text, as json_text gives it)."""
         parts = []
-        for item in items:
-            text = json_text(item, indent=2)
+        for text in texts:
             parts.append(("\n  " if self.count == 0 else ",\n  ") + text.replace("\n", "\n  "))
             self.count += 1
         self.out.write("".join(parts))

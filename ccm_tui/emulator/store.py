@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from ccm_tui.emulator.accounts import to_response
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
     user_id TEXT PRIMARY KEY,
@@ -29,7 +31,8 @@ CREATE TABLE IF NOT EXISTS accounts (
     name TEXT NOT NULL UNIQUE,
     created_at INTEGER NOT NULL,
     account_status TEXT NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    listing TEXT
 );
 CREATE INDEX IF NOT EXISTS accounts_created ON accounts(created_at);
 CREATE TABLE IF NOT EXISTS memberships (
@@ -57,7 +60,8 @@ CREATOR_ROLES = ["MANAGER", "WRITER", "READER"]
 
 
 _INSERT_ACCOUNT = (
-    "INSERT INTO accounts (acct_id, name, created_at, account_status, data) VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO accounts (acct_id, name, created_at, account_status, data, listing) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
 )
 _INSERT_MEMBERSHIP = (
     "INSERT INTO memberships (user_id, acct_id, roles, status) VALUES (?, ?, ?, 'ACTIVE')"
@@ -67,7 +71,24 @@ _INSERT_MEMBERSHIP = (
 def _account_row(account: dict[str, Any]) -> tuple[Any, ...]:
     """The accounts table's columns for ``account`` (the JSON document is the truth)."""
     return (account["acct_id"], account["name"], account["created_at"],
-            account.get("account_status", "Active"), json.dumps(account))
+            account.get("account_status", "Active"), json.dumps(account), _listing(account))
+
+
+def _listing(account: dict[str, Any]) -> str:
+    """The account's item of a list answer without the caller's ``roles``/``status`` and
+    without its closing brace: ``{"acct_id":...,"azure_cvm_pcr_priority":[...]``. Written in
+    the same statement as ``data`` (never stale); a page is then these texts joined, not 500
+    documents decoded, rebuilt and encoded again (~25 ms per page of 500)."""
+    text = json.dumps(to_response(account, None, None, fresh=True), ensure_ascii=False,
+                      allow_nan=False, separators=(",", ":"))
+    return text[:-1]
+
+
+def _item(listing: str, roles: str | None, status: str | None) -> str:
+    """One item of a list answer from its stored parts (roles: the stored JSON list)."""
+    if roles is None:
+        return listing + "}"
+    return f'{listing},"roles":{roles},"status":{json.dumps(status)}}}'
 
 
 class NameTakenError(Exception):
@@ -95,6 +116,9 @@ class Store:
         if self.db_path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(accounts)")}
+        if "listing" not in columns:  # a database file written before the column existed
+            self._db.execute("ALTER TABLE accounts ADD COLUMN listing TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -176,9 +200,10 @@ class Store:
         try:
             with self.transaction() as db:
                 db.execute(
-                    "UPDATE accounts SET name = ?, account_status = ?, data = ? WHERE acct_id = ?",
+                    "UPDATE accounts SET name = ?, account_status = ?, data = ?, listing = ? "
+                    "WHERE acct_id = ?",
                     (account["name"], account.get("account_status", "Active"), json.dumps(account),
-                     account["acct_id"]),
+                     _listing(account), account["acct_id"]),
                 )
         except sqlite3.IntegrityError:
             raise NameTakenError(account["name"]) from None
@@ -215,6 +240,38 @@ class Store:
 
         ``sort`` is (key, descending) pairs with keys from SORT_KEYS; ``previous_id`` is the
         last id of the previous page (LookupError if it names no account)."""
+        rows = self._page("a.data", user_id, system_scope, limit, previous_id, sort)
+        return [
+            (json.loads(data), json.loads(roles) if roles else None, status)
+            for data, roles, status in rows
+        ]
+
+    def list_items_json(
+        self,
+        user_id: str,
+        *,
+        system_scope: bool = False,
+        limit: int = 100,
+        previous_id: str | None = None,
+        sort: Iterable[tuple[str, bool]] = (),
+    ) -> str:
+        """The same page as list_accounts, as the JSON text of its ``items`` array (each item
+        what ``to_response(account, roles, status)`` gives), joined from the stored item
+        texts: no document decoded or encoded per row."""
+        rows = self._page("a.listing, CASE WHEN a.listing IS NULL THEN a.data END", user_id,
+                          system_scope, limit, previous_id, sort)
+        parts = []
+        for listing, data, roles, status in rows:
+            if listing is None:  # a row stored before the column existed
+                listing = _listing(json.loads(data))
+            parts.append(_item(listing, roles, status))
+        return "[" + ",".join(parts) + "]"
+
+    def _page(self, columns: str, user_id: str, system_scope: bool, limit: int,
+              previous_id: str | None, sort: Iterable[tuple[str, bool]]) -> list[Any]:
+        """``columns`` of accounts ``a``, then m.roles, m.status, of each row of one page of
+        the user's accounts (SYSTEM scope: every account, roles and status NULL where the
+        user is no member)."""
         order = [(SORT_KEYS[k], desc) for k, desc in sort]
         order.append(("a.seq", False))
         # Keyset paging that walks the accounts in the page's order and stops after ``limit``
@@ -225,7 +282,7 @@ class Store:
         # (~20 ms per page of 500 at 50,000 accounts).
         join = "LEFT JOIN" if system_scope else "CROSS JOIN"
         sql = (
-            f"SELECT a.data, m.roles, m.status FROM accounts a {join} memberships m "
+            f"SELECT {columns}, m.roles, m.status FROM accounts a {join} memberships m "
             f"ON m.acct_id = a.acct_id AND m.user_id = ?"
         )
         params: list[Any] = [user_id]
@@ -258,11 +315,7 @@ class Store:
             sql += " ORDER BY " + ", ".join(f"{c} {'DESC' if d else 'ASC'}" for c, d in order)
             sql += " LIMIT ?"
             params.append(limit)
-            rows = self._db.execute(sql, params).fetchall()
-        return [
-            (json.loads(r["data"]), json.loads(r["roles"]) if r["roles"] else None, r["status"])
-            for r in rows
-        ]
+            return self._db.execute(sql, params).fetchall()
 
     # -- memberships ------------------------------------------------------------------------
     def membership(self, user_id: str, acct_id: str) -> tuple[list[str], str] | None:

@@ -23,10 +23,10 @@ from ccm_tui.widgets.inputs import QuietInput
 from ccm_tui.widgets.safe import safe
 
 SORT_KEYS = [c.key for c in COLUMNS]
-#: Accounts per GET /v1/accounts: the client's LIST_PAGE_SIZE, the largest page the server
-#: allows (kept here as a literal: importing the client would slow the first frame) — after
-#: a first page of FIRST_PAGE_SIZE, which a server answers sooner: rows on screen sooner.
-PAGE_SIZE, FIRST_PAGE_SIZE = 1000, 100
+#: The first GET /v1/accounts asks for FIRST_PAGE_SIZE accounts, which a server answers
+#: sooner: rows on screen sooner. The next pages are the largest the server allows
+#: (service.listing.account_pages, the paging loop ``accounts list`` uses too).
+FIRST_PAGE_SIZE = 100
 #: While pages arrive the table is repainted at most every PAINT_GAP seconds, the gap growing
 #: with the time spent loading (PAINT_GAP_GROWTH of it, up to PAINT_GAP_MAX).
 PAINT_GAP, PAINT_GAP_GROWTH, PAINT_GAP_MAX = 0.1, 0.2, 1.0
@@ -78,6 +78,9 @@ class AccountsScreen(CcmScreen):
         self.error: str | None = None
         self._reload_on_resume = False
         self._filtered_for: str | None = None  # the query self.table.rows were filtered by
+        # The rows each prefix of the query matched, for the all_rows list they came from.
+        self._filter_cache: dict[str, list[Any]] = {}
+        self._filter_cache_of: list[Any] | None = None
         self._shown_state: tuple[str, str, bool] | None = None  # (title, message, error)
         self._store: Any = None  # service.accounts.SortedRows being loaded into
         self._load_started = self._painted_at = 0.0
@@ -139,7 +142,8 @@ class AccountsScreen(CcmScreen):
         to the terminal — hardly grow with the number of accounts), plus the final frame."""
         from ccm_tui.api.client import gc_paused
         from ccm_tui.api.errors import CcmError
-        from ccm_tui.service.accounts import SortedRows, rows_from_items
+        from ccm_tui.service.accounts import SortedRows
+        from ccm_tui.service.listing import account_pages
 
         busy = self.query_one("#accounts-busy")
         busy.display = True
@@ -149,10 +153,9 @@ class AccountsScreen(CcmScreen):
         self.fetching, self._fetched = True, 0
         self._show_state()
         try:
-            async for page in self.session.client.iter_account_items(page_size=PAGE_SIZE,
-                                                                     first_page_size=FIRST_PAGE_SIZE):
+            async for page in account_pages(self.session.client, first_page_size=FIRST_PAGE_SIZE):
                 with gc_paused():
-                    self._store.add(rows_from_items(page))
+                    self._store.add(page.rows())
                 self._fetched = len(self._store)
                 if first:
                     first = False
@@ -230,15 +233,28 @@ class AccountsScreen(CcmScreen):
         from ccm_tui.service.accounts import filter_rows
 
         query = self.query_text
+        cache = self._filter_cache
+        if self._filter_cache_of is not self.all_rows:  # (all_rows is replaced, never changed)
+            cache.clear()
+            self._filter_cache_of = self.all_rows
         if not query:
             rows = list(self.all_rows)
+        elif query in cache:
+            # Backspace: the result of this shorter query is still at hand.
+            rows = cache[query]
         elif self._filtered_for is not None and query.casefold().startswith(self._filtered_for.casefold()):
             # Typing narrows: only the rows that matched the shorter query can match.
             rows = filter_rows(self.table.rows, query)
         else:
             rows = filter_rows(self.all_rows, query)
+        # Keep the results of the query's prefixes only: what Backspace can come back to.
+        for kept in [k for k in cache if not query.startswith(k)]:
+            del cache[kept]
+        if query:
+            cache[query] = rows
         self._filtered_for = query or None
-        self.table.set_rows(rows)
+        # Every row shown comes from the store, which kept the longest name it holds.
+        self.table.set_rows(rows, longest=self._store.longest if self._store is not None else None)
         self._show_state()
 
     def _show_state(self) -> None:
@@ -429,23 +445,16 @@ class AccountsScreen(CcmScreen):
     @work(exclusive=True, group="accounts-select", exit_on_error=False)
     async def select_account(self, acct_id: str, name: str | None) -> None:
         from ccm_tui.api.errors import CcmError
+        from ccm_tui.service.members import select_account
 
         app = self.app
         try:
-            select = getattr(self.session, "select_account", None)
-            if select is not None:
-                await select(acct_id)
-            else:
-                await self.session.client.select_account(acct_id)
+            # The session's selected_account_id follows the client's session info.
+            await select_account(self.session.client, acct_id)
         except CcmError as exc:
             self.notify(f"Could not select {name or acct_id}: {describe_error(exc)}",
                         severity="error", timeout=8)
             return
-        if getattr(self.session, "selected_account_id", None) != acct_id:
-            try:
-                self.session.selected_account_id = acct_id
-            except AttributeError:
-                pass
         app.selected_account_name = name
         app.session_changed()
         self.table.set_selected(acct_id)

@@ -20,7 +20,6 @@ service/accounts.py
     rows_from_accounts(accounts) -> list[AccountRow]
     filter_rows(rows, query) -> list[AccountRow]   # case-insensitive over name/id/roles/status
     sort_rows(rows, key, reverse=False) -> list[AccountRow]
-    async load_accounts(client) -> list[Account]
     class Phase(StrEnum): VALIDATING CONNECTING SENDING WAITING RECONCILING DONE
     @dataclass CreateOutcome: state: Literal["created","not_created","unknown"],
         account: Account | None, error: CcmError | None, reconciled: bool, message: str
@@ -40,6 +39,8 @@ service/members.py   members of the session's selected account (issue 13)
                needs_confirmation no_change not_found invalid failed unknown
         # never repeated; unclear answers resolved by re-reading the member list
 
+service/listing.py   async account_pages(client, *, first_page_size=None) -> AsyncIterator[ListedPage]
+    # the one paging loop of the table and `accounts list`: page.rows() / .accounts() / .json_lines()
 service/batch.py     async create_many(client, requests, *, concurrency=8) -> AsyncIterator[(index, CreateOutcome)]
 service/drafts.py    (wizard drafts; non-secret fields only; 0600 file, 0700 dir)
 service/redact.py    redact(obj) -> copy with secret values masked; re-exports ccm_tui/redaction.py (SECRET_KEYS: the one list)

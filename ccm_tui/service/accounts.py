@@ -339,6 +339,7 @@ class SortedRows:
         self._key = sort_key(key)
         self.rows: list[AccountRow] = []
         self._keys: list[tuple] = []  # ascending: (key, id), or its inverse when reversed
+        self.longest = 0  # the length of the longest name held (never shrinks)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -350,6 +351,7 @@ class SortedRows:
     def add(self, page: list[AccountRow]) -> None:
         if not page:
             return
+        self.longest = max(self.longest, max(len(r.name) for r in page))
         rows, keys = self._ordered(page)
         if not self.rows or self._after(keys[0], self._keys[-1]):
             self.rows = self.rows + rows
@@ -387,6 +389,7 @@ class SortedRows:
 
     def replace(self, rows: list[AccountRow]) -> None:
         self.rows, self._keys = self._ordered(rows)
+        self.longest = max((len(r.name) for r in rows), default=0)
 
     def resort(self, key: str, reverse: bool) -> None:
         self.sort_key, self.reverse = key, reverse
@@ -396,22 +399,6 @@ class SortedRows:
 
 def _first(pair: tuple) -> Any:
     return pair[0]
-
-
-async def load_accounts(
-    client: CcmClient, *, on_page: Callable[[list[Account]], object] | None = None
-) -> list[Account]:
-    """Every account, page after page; ``on_page`` sees each page as it arrives."""
-    if on_page is None:
-        return await client.list_accounts()
-    out: list[Account] = []
-    async for page in client.iter_account_pages():
-        out.extend(page)
-        on_page(page)
-    return out
-
-
-# ----------------------------------------------------------------------------- create
 
 
 class Phase(StrEnum):

@@ -94,6 +94,47 @@ async def test_scope_system_lists_accounts_without_membership(seeded):
     assert "roles" not in system[0] and system[0]["acct_id"] == first
 
 
+async def test_listed_items_are_what_get_returns_and_follow_every_change(seeded):
+    """A page is joined from texts stored with each account: it must say what GET says
+    (totals aside), before and after a PATCH, and drop a deleted account."""
+    client, emulator = seeded
+    first, second = (await client.get("/v1/accounts", params={"limit": 2})).json()["items"]
+    assert first == (await client.get(f"/v1/accounts/{first['acct_id']}")).json()
+    r = await client.patch(f"/v1/accounts/{first['acct_id']}",
+                           json={"name": "renamed \u00e9\u6f22", "account_status": "Deactivated",
+                                 "add_auth_configs": [{"password": {"require_2fa": True,
+                                                                    "administrators_only": False}}]})
+    assert r.status_code == 200, r.text
+    emulator.store.set_membership(emulator.user["user_id"], first["acct_id"], ["READER"], "PENDING")
+    assert (await client.delete(f"/v1/accounts/{second['acct_id']}")).status_code == 204
+    listed = (await client.get("/v1/accounts", params={"limit": 2})).json()["items"]
+    got = (await client.get(f"/v1/accounts/{first['acct_id']}")).json()
+    assert listed[0] == got
+    assert got["name"] == "renamed \u00e9\u6f22" and got["account_status"] == "Deactivated"
+    assert got["roles"] == ["READER"] and got["status"] == "PENDING"
+    assert len(got["auth_configs"]) == 2
+    assert listed[1]["acct_id"] not in (first["acct_id"], second["acct_id"])
+
+
+async def test_database_file_from_before_the_stored_items_still_lists(tmp_path):
+    """An emulator database written before accounts kept their list item text."""
+    import sqlite3
+
+    db = str(tmp_path / "old.sqlite")
+    create_app(db_path=db, seed_accounts=3).state.emulator.store.close()
+    con = sqlite3.connect(db)
+    con.execute("ALTER TABLE accounts DROP COLUMN listing")
+    con.commit()
+    con.close()
+    app = create_app(db_path=db)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
+        await c.post("/v1/sys/auth", auth=(DEMO_EMAIL, DEMO_PASSWORD))
+        items = (await c.get("/v1/accounts")).json()["items"]
+        assert [a["name"] for a in items] == [f"seed-account-{i:05d}" for i in (1, 2, 3)]
+        assert items[0] == (await c.get(f"/v1/accounts/{items[0]['acct_id']}")).json()
+    app.state.emulator.store.close()
+
+
 def test_seeding_10000_accounts_stores_them_all():
     app = create_app(seed_accounts=10_000)
     assert app.state.emulator.store.count_accounts() == 10_000

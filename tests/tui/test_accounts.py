@@ -238,7 +238,8 @@ async def test_a_long_filter_stays_readable_while_typing(make_app, det_emulator)
 async def test_long_list_counts_pages_in_the_title_and_esc_keeps_a_partial_list(
         make_app, det_emulator):
     from ccm_tui.emulator.accounts import seed_accounts
-    from ccm_tui.screens.accounts import FIRST_PAGE_SIZE, PAGE_SIZE
+    from ccm_tui.api.client import LIST_PAGE_SIZE as PAGE_SIZE
+    from ccm_tui.screens.accounts import FIRST_PAGE_SIZE
 
     total = PAGE_SIZE * 4 + 7
     det_emulator.store.insert_many(
@@ -329,3 +330,56 @@ async def test_selected_account_is_marked_in_the_table_and_pending_is_explained(
         await until(pilot, lambda: line("bravo").startswith("●bravo") and "●" not in line("alpha"))
         messages = "\n".join(str(n.message) for n in app._notifications)  # noqa: SLF001
         assert "membership in it is PENDING" in messages
+
+
+async def test_scrolling_one_row_shifts_every_row_and_keeps_the_header(make_app, det_emulator):
+    """A scroll repaints the rows only (the header is not sent again): every row line must
+    still move up by one, and the header stay as it was."""
+    for i in range(40):
+        add_account(det_emulator, f"scroll-{i:02d}")
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        table = app.screen.table
+        await pilot.press("end")
+        await until(pilot, lambda: table.scroll_y > 0)
+        await pilot.press("home")
+        await until(pilot, lambda: table.scroll_y == 0 and "scroll-00" in screen_text(app))
+        for _ in range(table._visible_rows() - 1):
+            await pilot.press("down")
+        await until(pilot, lambda: table.cursor == table._visible_rows() - 1)
+        before = screen_text(app).splitlines()
+        await pilot.press("down")
+        await until(pilot, lambda: table.scroll_y == 1)
+        await pilot.pause()
+        after = screen_text(app).splitlines()
+        header = next(i for i, line in enumerate(before) if "Name" in line and "Id" in line)
+        assert after[header][:-2] == before[header][:-2]  # (the scrollbar's cells aside)
+        rows_before = [line for line in before[header + 1:] if "scroll-" in line]
+        rows_after = [line for line in after[header + 1:] if "scroll-" in line]
+        assert "scroll-00" in rows_before[0] and "scroll-01" in rows_after[0]
+        assert [r.split()[0] for r in rows_after[:-1]] == [r.split()[0] for r in rows_before[1:]]
+
+
+async def test_backspace_comes_back_to_each_shorter_query_and_never_to_stale_rows(
+        make_app, det_emulator):
+    for name in ("alpha", "alpine", "alps", "bravo"):
+        add_account(det_emulator, name)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        await pilot.press("slash", *"alp")
+        assert names(app) == ["alpha", "alpine", "alps"]
+        await pilot.press(*"in")
+        assert names(app) == ["alpine"]
+        await pilot.press("backspace", "backspace")
+        assert names(app) == ["alpha", "alpine", "alps"]
+        # The list changes (an account deleted elsewhere): the kept results are dropped.
+        alps = next(r for r in app.screen.all_rows if r.name == "alps")
+        app.screen.account_removed(alps.acct_id)
+        await pilot.press("h")  # "alph"
+        assert names(app) == ["alpha"]
+        await pilot.press("backspace")  # "alp"
+        assert names(app) == ["alpha", "alpine"]  # "alps" does not come back
+        await pilot.press("backspace", "backspace")  # "a"
+        assert names(app) == ["alpha", "alpine", "bravo"]

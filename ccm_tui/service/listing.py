@@ -1,0 +1,134 @@
+"""Listing accounts: the one paging loop behind the console's table and ``accounts list``.
+
+``account_pages(client)`` reads GET /v1/accounts page after page — pages of the largest size
+the server allows (the client's LIST_PAGE_SIZE), optionally after a smaller first page for a
+first screen of rows sooner — and yields each as a :class:`ListedPage`. What a caller keeps of
+a page is its own choice: the console compact rows (``page.rows()``: no model until details
+open), ``accounts list`` validated models (``page.accounts()``) or, with ``--json``, each
+account's redacted JSON on one line (``page.json_lines()``), written as it arrives.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ccm_tui.api.client import CcmClient
+    from ccm_tui.models import Account
+    from ccm_tui.service.accounts import AccountRow
+
+
+class ListedPage:
+    """One page of GET /v1/accounts: ``items`` as the client parsed them, ``(item, body,
+    index)`` each (see CcmClient.iter_account_items)."""
+
+    __slots__ = ("items", "max_depth")
+
+    def __init__(self, items: list[tuple[dict[str, Any], bytes, int]], max_depth: int = 64) -> None:
+        self.items = items
+        self.max_depth = max_depth
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def rows(self) -> list[AccountRow]:
+        """The table's compact rows (the model is built only for the account opened)."""
+        from ccm_tui.service.accounts import rows_from_items
+
+        return rows_from_items(self.items)
+
+    def accounts(self) -> list[Account]:
+        """Every item as a validated Account; MalformedResponse names the first that is
+        not one (too deep, or of the wrong shape)."""
+        from pydantic import ValidationError
+
+        from ccm_tui.api.client import _too_deep, account_from_page
+        from ccm_tui.models import Account
+
+        out = []
+        for item, body, index in self.items:
+            if _too_deep(item, self.max_depth - 2):
+                account_from_page(body, index, max_depth=self.max_depth)  # raises, naming the bound
+            try:
+                out.append(Account.model_validate(item))
+            except ValidationError:
+                account_from_page(body, index, max_depth=self.max_depth)  # raises, naming the field
+                raise
+        return out
+
+    def json_lines(self) -> list[str]:
+        """Each account as the server sent it, secrets masked, on one line of safe JSON
+        text — no model built (50,000 validations and dumps were most of the time of
+        ``accounts list --json``). The depth bound still holds: the encoded text tells when
+        an item could be too deep (more containers than the bound), and only then is it
+        walked. The secret and safety checks look at the whole page's text at once."""
+        from ccm_tui.api.client import _too_deep, account_from_page
+        from ccm_tui.safetext import json_safe_text
+
+        limit = self.max_depth - 2
+        texts = []
+        for item, body, index in self.items:
+            try:
+                text: str | None = _encode(item)
+            except RecursionError:
+                text = None
+            if text is None or (text.count("{") + text.count("[") > limit
+                                and _too_deep(item, limit)):
+                account_from_page(body, index, max_depth=self.max_depth)  # raises, naming the bound
+                text = _encode(item)
+            texts.append(text)
+        # No newline in compact JSON text: one line per account, split back after the
+        # page-wide checks (json_safe_text writes no newline either).
+        page = "\n".join(texts)
+        if _may_hold_secret(page):
+            page = "\n".join(account_json_line(item, text)
+                             for (item, _, _), text in zip(self.items, texts, strict=True))
+        else:
+            page = json_safe_text(page)
+        return page.split("\n") if texts else []
+
+
+async def account_pages(client: CcmClient, *, first_page_size: int | None = None
+                        ) -> AsyncIterator[ListedPage]:
+    """Every account the user can see, page after page, in the server's order."""
+    from ccm_tui.api.client import LIST_PAGE_SIZE
+
+    depth = client.limits.max_json_depth
+    async for items in client.iter_account_items(page_size=LIST_PAGE_SIZE,
+                                                 first_page_size=first_page_size):
+        yield ListedPage(items, depth)
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+#: A structural auth config ``"password": {...}`` (every account has one): redact() looks
+#: inside it, and masks nothing when no other secret word is in the text.
+_PASSWORD_CONFIG = '"password": {'
+
+
+def account_json_line(data: dict[str, Any], text: str | None = None) -> str:
+    """``json_text(redact(data), indent=None)``, with the deep copy of redact() skipped when
+    the encoded text cannot hold anything it would mask: no secret key word anywhere in it
+    (case-folded, so any key redact() would match shows), except ``password`` as the
+    structural auth config, and no PEM private key, plain or base64. ``text``: ``data``
+    already encoded with ``json.dumps(data, ensure_ascii=False)``."""
+    from ccm_tui.safetext import json_safe_text
+    from ccm_tui.service.redact import redact
+
+    if text is None:
+        text = _encode(data)
+    if _may_hold_secret(text):
+        text = _encode(redact(data))
+    return json_safe_text(text)
+
+
+def _may_hold_secret(text: str) -> bool:
+    """False only when redact() would mask nothing in the JSON ``text``."""
+    from ccm_tui.service.redact import _B64_PEM_HINTS, SECRET_KEYS
+
+    low = text.lower()
+    return ("private key-----" in low or any(h in text for h in _B64_PEM_HINTS)
+            or any(word in low for word in SECRET_KEYS if word != "password")
+            or low.count("password") != text.count(_PASSWORD_CONFIG))
