@@ -115,7 +115,7 @@ def account_json_line(data: dict[str, Any], text: str | None = None) -> str:
     structural auth config, and no PEM private key, plain or base64. ``text``: ``data``
     already encoded with ``json.dumps(data, ensure_ascii=False)``."""
     from ccm_tui.safetext import json_safe_text
-    from ccm_tui.service.redact import redact
+    from ccm_tui.redaction import redact
 
     if text is None:
         text = _encode(data)
@@ -126,7 +126,7 @@ def account_json_line(data: dict[str, Any], text: str | None = None) -> str:
 
 def _may_hold_secret(text: str) -> bool:
     """False only when redact() would mask nothing in the JSON ``text``."""
-    from ccm_tui.service.redact import _B64_PEM_HINTS, SECRET_KEYS
+    from ccm_tui.redaction import _B64_PEM_HINTS, SECRET_KEYS
 
     low = text.lower()
     return ("private key-----" in low or any(h in text for h in _B64_PEM_HINTS)
