@@ -23,7 +23,7 @@ from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.safe import safe
 
 COLUMNS = ("Time", "Method", "Path", "Status", "ms", "Request id")
-PATH_WIDTH = 60
+PATH_WIDTH = 48  # the columns fit 100 cells; the detail view has the whole path
 
 
 def _cell(value: Any, style: str = "") -> Text:
