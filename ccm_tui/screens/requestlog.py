@@ -23,7 +23,6 @@ from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.safe import safe
 
 COLUMNS = ("Time", "Method", "Path", "Status", "ms", "Request id")
-PATH_WIDTH = 48  # the columns fit 100 cells; the detail view has the whole path
 
 
 def _cell(value: Any, style: str = "") -> Text:
@@ -90,11 +89,13 @@ class RequestLogScreen(CcmScreen):
         return self.query_one("#requestlog-table", DataTable)
 
     def on_mount(self) -> None:
-        for label in COLUMNS:
-            self.table.add_column(label, key=label)
         self.reload()
         self.table.focus()
         self.set_interval(1.0, self.reload)  # requests made behind this screen show up
+
+    def on_resize(self) -> None:
+        self._seen = None
+        self.reload()
 
     def reload(self) -> None:
         """Show the history again when something was added since the last look."""
@@ -107,20 +108,31 @@ class RequestLogScreen(CcmScreen):
 
         follow = not self.records or self.table.cursor_row >= len(self.records) - 1
         self.records = list(history) if history is not None else []
+        with_ids = any(r.request_id for r in self.records)
+        # The path takes what the other columns leave (each column has 2 cells of padding).
+        path_width = max(24, self.size.width - (8 + 6 + 6 + 5) - (20 if with_ids else 0)
+                         - 2 * (6 if with_ids else 5) - 2)
         table = self.table
         keep = table.cursor_row
-        table.clear()
+        labels = COLUMNS if with_ids else COLUMNS[:-1]
+        if len(table.columns) != len(labels):
+            table.clear(columns=True)
+            for label in labels:
+                table.add_column(label, key=label)
+        else:
+            table.clear()
         for i, r in enumerate(self.records):
             status = str(r.status) if r.status is not None else "—"
-            table.add_row(
+            cells = [
                 _cell(datetime.fromtimestamp(r.at).strftime("%H:%M:%S")),
                 _cell(r.method),
-                _cell(truncate(r.path, PATH_WIDTH)),
+                _cell(truncate(r.path, path_width)),
                 _cell(status, _status_style(r.status)),
                 _cell(f"{r.elapsed_ms:.0f}"),
-                _cell(truncate(r.request_id or "", 40)),
-                key=str(i),
-            )
+            ]
+            if with_ids:
+                cells.append(_cell(truncate(r.request_id or "", 20)))
+            table.add_row(*cells, key=str(i))
         if self.records:
             table.move_cursor(row=len(self.records) - 1 if follow else min(keep, len(self.records) - 1),
                               animate=False)
