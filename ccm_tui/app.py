@@ -53,6 +53,7 @@ class CcmApp(App):
     CSS_PATH: ClassVar[list[str | PurePath]] = [*stylesheet_paths()]
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
+        Binding("L", "request_log", "Request log", show=False, id="app.request_log"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
     ]
 
@@ -306,6 +307,11 @@ class CcmApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_request_log(self) -> None:
+        from ccm_tui.screens.requestlog import open_request_log
+
+        open_request_log(self)
+
     def action_set_theme(self, name: str) -> None:
         self.theme = name
 
@@ -322,6 +328,7 @@ class CcmApp(App):
             )
         yield SystemCommand("Quit", "Quit ccm-tui", self.action_quit)
         yield SystemCommand("Help", "Keys of this screen", self.action_help)
+        yield SystemCommand("Request log", "This session's requests (L)", self.action_request_log)
 
 
 def create_app(**options: Any) -> CcmApp:

@@ -68,6 +68,10 @@ CAPTIONS: dict[str, str] = {
     "17-members-review": "Invite review: the exact InviteUserRequest before it is sent.",
     "18-members-last-manager": "Guard rail: the last active MANAGER cannot be demoted, disabled "
                                "or removed — refused before anything is sent.",
+    "22-request-log": "`L` (or \"Request log\" in the palette): this session's requests — time, "
+                      "method, path, status, duration, request id.",
+    "23-request-detail": "`Enter` on a request: headers and bodies with the password, the Basic "
+                         "header and the token masked; `y` copies it as curl with $CCM_TOKEN.",
 }
 
 
@@ -411,6 +415,42 @@ async def lifecycle_shots(shooter: Shooter, emulator_app: Any) -> None:
         await settle(pilot, accounts_loaded)
 
 
+async def requestlog_shots(shooter: Shooter, emulator_app: Any) -> list[str]:
+    """The request log after a login, a listing and one account's details, and the login
+    request in detail (its Basic header and the token of its answer masked)."""
+    import httpx
+
+    from ccm_tui.app import create_app
+    from ccm_tui.config import ConnectionSettings
+    from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
+    from ccm_tui.screens.accounts import AccountsScreen
+    from ccm_tui.screens.details import AccountDetailsScreen
+    from ccm_tui.screens.requestlog import RequestDetailScreen, RequestLogScreen
+
+    app = create_app(settings=ConnectionSettings(url=SERVER, email=DEMO_EMAIL),
+                     transport=httpx.ASGITransport(app=emulator_app), password=DEMO_PASSWORD,
+                     demo=True)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, AccountsScreen) and app.screen.loaded)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, AccountDetailsScreen)
+                     and app.screen.account is not None)
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, AccountsScreen))
+        await pilot.press("L")
+        await settle(pilot, lambda: isinstance(app.screen, RequestLogScreen) and bool(app.screen.records))
+        await shooter.shot(pilot, "22-request-log")
+        screen = app.screen
+        login = next(i for i, r in enumerate(screen.records) if r.path == "/v1/sys/auth")
+        screen.table.move_cursor(row=login, animate=False)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, RequestDetailScreen))
+        await shooter.shot(pilot, "23-request-detail")
+        token = app.session.client.access_token
+        return [token.get_secret_value()] if token is not None else []
+
+
 # ---- checks and PNG ---------------------------------------------------------------------------
 def check_no_secrets(files: list[Path], secrets: list[str]) -> None:
     from ccm_tui.emulator import DEMO_PASSWORD
@@ -488,6 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         secrets = asyncio.run(tour(shooter, emulator_app))
         asyncio.run(members_shots(shooter, emulator_app))
         asyncio.run(lifecycle_shots(shooter, emulator_app))
+        secrets += asyncio.run(requestlog_shots(shooter, emulator_app))
     check_no_secrets(shooter.files, secrets)
 
     if args.no_png:

@@ -96,7 +96,16 @@ from ccm_tui.api.errors import (
     TooManyItems,
 )
 from ccm_tui.api.policy import Limits, RetryPolicy, Timeouts
-from ccm_tui.api.records import AuthKind, RequestHistory, RequestRecord
+from ccm_tui.api.records import (
+    HISTORY_SIZE,
+    AuthKind,
+    RequestHistory,
+    RequestRecord,
+    masked_headers,
+    request_body_text,
+    request_id_of,
+    response_body_text,
+)
 from ccm_tui.api.tls import VerifyType, check_url, plain_http_context, ssl_context
 if TYPE_CHECKING:
     from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest, UserListResponse
@@ -303,7 +312,7 @@ class CcmClient:
         reauth: Callable[[], Awaitable[bool]] | None = None,
         sleep: Callable[[float], Awaitable[Any]] | None = None,
         clock: Callable[[], float] | None = None,
-        history_size: int = 200,
+        history_size: int = HISTORY_SIZE,
         refresh_margin: float = 60.0,
     ) -> None:
         self.base_url = check_url(base_url, insecure=insecure)
@@ -805,6 +814,8 @@ class CcmClient:
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None
+        request: httpx.Request | None = None
+        answer: httpx.Response | None = None
         deadline = self.timeouts.deadline
         scope = asyncio.timeout(deadline)
         try:
@@ -812,7 +823,7 @@ class CcmClient:
                 request = self._http.build_request(
                     method, path, params=params, json=json, headers=headers, extensions=extensions
                 )
-                resp = await self._http.send(request, auth=http_auth, stream=True)
+                resp = answer = await self._http.send(request, auth=http_auth, stream=True)
                 status = resp.status_code
                 try:
                     await self._read_body(resp, method, full_path)
@@ -845,18 +856,60 @@ class CcmClient:
             error = "cancelled"
             raise
         finally:
-            record = RequestRecord(
-                method=method,
-                path=full_path,
-                status=status,
-                elapsed_ms=(time.perf_counter() - started) * 1000.0,
-                error=error,
-                base_url=self.base_url,
-                auth=auth if (auth != "bearer" or self._token is not None) else "none",
-                sent_json=json is not None,
-                attempt=attempt,
-            )
-            self._emit(record)
+            elapsed_ms = (time.perf_counter() - started) * 1000.0
+            self._emit(self._record(
+                method, full_path, status, elapsed_ms, error, auth=auth, json=json, basic=basic,
+                attempt=attempt, request=request, answer=answer,
+            ))
+
+    def _record(
+        self,
+        method: str,
+        full_path: str,
+        status: int | None,
+        elapsed_ms: float,
+        error: str | None,
+        *,
+        auth: AuthKind,
+        json: Any,
+        basic: tuple[str, SecretStr] | None,
+        attempt: int,
+        request: httpx.Request | None,
+        answer: httpx.Response | None,
+    ) -> RequestRecord:
+        """The log's record of one attempt, every secret masked now: the Basic and Bearer
+        headers, the request's secret members, and whatever the answer holds (a login's
+        ``access_token``, an echoed password)."""
+        secrets = self._scrub(json, basic)
+        sent = answer.request if answer is not None else request
+        body, whole = request_body_text(json, secrets) if json is not None else (None, True)
+        response_headers: tuple[tuple[str, str], ...] = ()
+        response_body = None
+        request_id = None
+        if answer is not None:
+            response_headers = masked_headers(answer.headers.multi_items(), secrets)
+            request_id = request_id_of(answer.headers)
+            content = getattr(answer, "_content", None)  # only when the body was read
+            if isinstance(content, bytes):
+                response_body = response_body_text(
+                    content, answer.headers.get("content-type", ""), secrets)
+        return RequestRecord(
+            method=method,
+            path=full_path,
+            status=status,
+            elapsed_ms=elapsed_ms,
+            error=error,
+            base_url=self.base_url,
+            auth=auth if (auth != "bearer" or self._token is not None) else "none",
+            sent_json=json is not None,
+            attempt=attempt,
+            request_id=request_id,
+            request_headers=masked_headers(sent.headers.multi_items(), secrets) if sent else (),
+            request_body=body,
+            request_body_whole=whole,
+            response_headers=response_headers,
+            response_body=response_body,
+        )
 
     async def _read_body(self, resp: httpx.Response, method: str, full_path: str) -> None:
         """Read the (decoded) body in chunks, at most ``max_response_bytes`` of it."""

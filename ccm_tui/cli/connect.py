@@ -80,17 +80,26 @@ async def open_cli_session(args: argparse.Namespace, settings: Any, *, transport
 
         warn_insecure()
     token = token_from_args(args)
+    hooks = {"on_request": print_request} if getattr(args, "verbose", False) else {}
     if token:
-        return await open_session(settings, token=token, transport=transport), False
+        return await open_session(settings, token=token, transport=transport, **hooks), False
     if not settings.email:
         raise InputError([("--email: no login email given; pass --email, set CCM_EMAIL, or add "
                           "email to the profile (SSO users: CCM_TOKEN, --token-stdin or "
                           "--token-file)")])
     password = _password(settings)
     if password is None:
-        session = await resume_session(settings, transport=transport)
+        session = await resume_session(settings, transport=transport, **hooks)
         if session is not None:
             return session, False
         raise InputError([("no password: set CCM_PASSWORD, or run in a terminal to be prompted "
                           "(passwords are never accepted as a flag)")])
-    return await open_session(settings, password=password, transport=transport), True
+    return await open_session(settings, password=password, transport=transport, **hooks), True
+
+
+def print_request(record: Any) -> None:
+    """--verbose: one line per request on stderr (``METHOD path status duration_ms
+    [request-id]``), safe text, masked like the request log; stdout stays the command's."""
+    from ccm_tui.service.requestlog import verbose_line
+
+    print(verbose_line(record), file=sys.stderr, flush=True)

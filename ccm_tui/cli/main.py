@@ -110,6 +110,9 @@ def _add_connection_options(parser: argparse.ArgumentParser, *, top: bool) -> No
     g.add_argument("--insecure", action="store_true", default=default(False),
                    help="allow http:// to a non-loopback host and skip TLS verification "
                         "(DANGEROUS: credentials can be read or changed in transit)")
+    parser.add_argument("-v", "--verbose", action="store_true", default=default(False),
+                        help="print one line per request to stderr: METHOD path status "
+                             "duration [request-id] (no secrets; stdout is unchanged)")
 
 
 class _HelpFormatter(argparse.HelpFormatter):

@@ -15,6 +15,7 @@ from textual.widgets import Static
 _GLOBAL = [
     ("ctrl+p", "command palette (new account, refresh, filter, theme, quit)"),
     ("F1 / ?", "this help"),
+    ("L", "request log: this session's requests (Enter details, y copy as curl)"),
     ("escape", "back / close"),
     ("ctrl+q", "quit"),
 ]

@@ -289,7 +289,7 @@ async def test_paging_stops_when_the_server_ignores_the_cursor():
     await client.aclose()
 
 
-async def test_request_records_hold_no_bodies_or_headers():
+async def test_request_records_hold_no_password_or_token():
     seen = []
     script = Script().on("POST /v1/sys/auth", lambda r: auth_ok())
     client, _ = make_client(script, on_request=seen.append)

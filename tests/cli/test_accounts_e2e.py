@@ -248,3 +248,25 @@ def test_cli_requests_are_logged_without_bodies_or_credentials(ccm, capsys, tmp_
     assert stat.S_IMODE(log_file.parent.stat().st_mode) == 0o700
     for forbidden in (secret, "demo-password", "Logged Co", "client_secret"):
         assert forbidden not in text
+
+
+def test_verbose_prints_one_line_per_request_to_stderr_and_keeps_json_stdout(ccm, capsys):
+    import re
+
+    password = os.environ["CCM_PASSWORD"]
+    code, out, err = run(capsys, "accounts", "list", "--json", "--verbose")
+    assert code == 0
+    assert isinstance(json.loads(out), list)  # stdout is only the JSON
+    lines = err.splitlines()
+    line = re.compile(r"^(GET|POST|PATCH|DELETE) /\S* (\d{3}|---) \d+ms( \S+)?$")
+    assert lines and all(line.match(x) for x in lines), lines
+    assert any(x.startswith("POST /v1/sys/auth 200 ") for x in lines)
+    assert any(x.startswith("GET /v1/accounts") for x in lines)
+    assert password not in err and "Bearer" not in err and "Basic" not in err
+
+    code, out, err = run(capsys, "-v", "accounts", "list", "--json")  # before the subcommand
+    assert code == 0 and isinstance(json.loads(out), list)
+    assert any(x.startswith("GET /v1/accounts") for x in err.splitlines())
+
+    code, out, err = run(capsys, "accounts", "list", "--json")  # quiet without it
+    assert code == 0 and err == ""

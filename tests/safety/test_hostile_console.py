@@ -14,7 +14,13 @@ from ccm_tui.app import create_app
 from ccm_tui.config import ConnectionSettings
 from ccm_tui.safetext import json_text, visible
 from hostile import COMBO, ERROR_TEXT, HOSTILE_ID, SINK_ID, hostile_account
-from screen_checks import assert_clean_terminal, find_text, screen_lines, screen_text
+from screen_checks import (
+    assert_clean_terminal,
+    find_text,
+    screen_lines,
+    screen_text,
+    unsafe_characters,
+)
 
 WIDE = (220, 60)
 DETAILS = (160, 50)
@@ -269,3 +275,29 @@ async def test_clicking_server_markup_runs_no_action(hostile, shot_dir):
         await pilot.pause()
         assert app.is_running and app.return_code is None
         assert list(shot_dir.iterdir()) == []
+
+
+# -- request log -------------------------------------------------------------------------------
+async def test_request_log_shows_hostile_answers_as_visible_text(hostile):
+    from ccm_tui.screens.requestlog import RequestDetailScreen, RequestLogScreen
+
+    ccm, url = hostile
+    app = console(url)
+    async with app.run_test(size=DETAILS, notifications=True) as pilot:
+        screen = await logged_in(pilot)
+        await open_details(pilot, screen, SINK_ID)
+        await pilot.press("escape", "L")
+        await until(pilot, lambda: isinstance(app.screen, RequestLogScreen) and any(
+            SINK_ID in r.path for r in app.screen.records))
+        log = app.screen
+        assert_clean_terminal(app)
+        index = next(i for i, r in enumerate(log.records)
+                     if r.method == "GET" and r.path.startswith(f"/v1/accounts/{SINK_ID}"))
+        log.table.move_cursor(row=index, animate=False)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RequestDetailScreen))
+        assert_clean_terminal(app)
+        assert MARKUP in screen_text(app)  # the answer's server strings, literal
+        await pilot.press("y")
+        assert "$CCM_TOKEN" in app.clipboard and not unsafe_characters(app.clipboard)
+        assert app.is_running

@@ -84,13 +84,30 @@ def test_redact_masks_secret_keys_deeply_and_pem_keys():
 
 def test_curl_command_uses_placeholders_not_secrets():
     rec = RequestRecord("POST", "/v1/accounts", 200, 12.0, base_url="https://ccm.example.com",
-                        auth="bearer", sent_json=True)
+                        auth="bearer", sent_json=True, request_body=None, request_body_whole=False)
     line = curl_command(rec, ca_bundle="/etc/ca.pem")
-    assert line.startswith("curl -sS -X POST https://ccm.example.com/v1/accounts")
-    assert '"Authorization: Bearer $CCM_TOKEN"' in line
-    assert "--data @body.json" in line and "--cacert /etc/ca.pem" in line
+    note, command = line.split("\n")
+    assert note.startswith("# ") and "body.json" in note
+    assert command.startswith("curl -sS -X POST https://ccm.example.com/v1/accounts")
+    assert '"Authorization: Bearer $CCM_TOKEN"' in command
+    assert "--data-binary @body.json" in command and "--cacert /etc/ca.pem" in command
     basic = RequestRecord("POST", "/v1/sys/auth", 200, 1.0, base_url="https://h", auth="basic")
     assert '-u "$CCM_EMAIL:$CCM_PASSWORD"' in curl_command(basic)
+
+
+def test_curl_command_quotes_every_value_for_the_shell():
+    import shlex
+
+    body = '{"name": "it\'s $(rm -rf ~) `x`", "client_secret": "%s"}' % MASK
+    rec = RequestRecord("POST", "/v1/accounts?q=a b;c", 201, 1.0, base_url="https://h",
+                        auth="bearer", sent_json=True, request_body=body)
+    note, command = curl_command(rec, ca_bundle="/tmp/my ca.pem").split("\n")
+    assert "masked" in note and note.startswith("# ")
+    words = shlex.split(command)  # a shell reads back exactly these words
+    assert words[words.index("--data-binary") + 1] == body
+    assert "https://h/v1/accounts?q=a b;c" in words and "/tmp/my ca.pem" in words
+    assert "Authorization: Bearer $CCM_TOKEN" in words  # double quotes: the variable expands
+    assert '"Authorization: Bearer $CCM_TOKEN"' in command
 
 
 def test_redact_recurses_into_structural_secret_named_members():
