@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ccm_tui.redaction import SECRET_KEYS
+
 AuthKind = Literal["none", "basic", "bearer"]
 
 HISTORY_SIZE = 500  # records kept; the oldest is dropped
@@ -100,7 +102,7 @@ def _mask_all(text: str, secrets: Iterable[str]) -> str:
 
 
 def _mask() -> str:
-    from ccm_tui.service.redact import MASK
+    from ccm_tui.redaction import MASK
 
     return MASK
 
@@ -135,7 +137,7 @@ def request_id_of(headers: Mapping[str, str] | Any) -> str | None:
 def request_body_text(body: Any, secrets: Iterable[str] = ()) -> tuple[str, bool]:
     """A JSON request body as compact JSON with secret members masked -> (text, whole)."""
     from ccm_tui.safetext import json_text
-    from ccm_tui.service.redact import redact
+    from ccm_tui.redaction import redact
 
     text = _mask_all(json_text(redact(body), indent=None), secrets)
     if len(text) > REQUEST_BODY_LIMIT:
@@ -143,9 +145,9 @@ def request_body_text(body: Any, secrets: Iterable[str] = ()) -> tuple[str, bool
     return text, True
 
 
+# the secret-named string members of a JSON text, from the one list of secret names
 _SECRET_MEMBER = re.compile(
-    r'("(?:password|client_secret|client_key|access_token|refresh_token|token|secret|'
-    r'private_key|authorization|id_token)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)',
+    r'("(?:' + "|".join(sorted(map(re.escape, SECRET_KEYS))) + r')"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)',
     re.I,
 )
 
@@ -158,7 +160,7 @@ def response_body_text(content: bytes, content_type: str, secrets: Iterable[str]
     if not content:
         return None
     from ccm_tui.safetext import json_text
-    from ccm_tui.service.redact import redact
+    from ccm_tui.redaction import redact
 
     text: str | None = None
     cut = False
