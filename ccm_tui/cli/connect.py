@@ -80,21 +80,21 @@ async def open_cli_session(args: argparse.Namespace, settings: Any, *, transport
 
         warn_insecure()
     token = token_from_args(args)
-    hooks = {"on_request": print_request} if getattr(args, "verbose", False) else {}
+    on_request = print_request if getattr(args, "verbose", False) else None
     if token:
-        return await open_session(settings, token=token, transport=transport, **hooks), False
+        return await open_session(settings, token=token, transport=transport, on_request=on_request), False
     if not settings.email:
         raise InputError([("--email: no login email given; pass --email, set CCM_EMAIL, or add "
                           "email to the profile (SSO users: CCM_TOKEN, --token-stdin or "
                           "--token-file)")])
     password = _password(settings)
     if password is None:
-        session = await resume_session(settings, transport=transport, **hooks)
+        session = await resume_session(settings, transport=transport, on_request=on_request)
         if session is not None:
             return session, False
         raise InputError([("no password: set CCM_PASSWORD, or run in a terminal to be prompted "
                           "(passwords are never accepted as a flag)")])
-    return await open_session(settings, password=password, transport=transport, **hooks), True
+    return await open_session(settings, password=password, transport=transport, on_request=on_request), True
 
 
 def print_request(record: Any) -> None:
