@@ -17,7 +17,7 @@ def save_open_wizard_drafts(app: Any) -> int:
     saved = 0
     for screen in list(getattr(app, "screen_stack", [])):
         if isinstance(screen, WizardScreen):
-            screen.save_draft()
+            screen.save_draft_now()  # the process is about to end: on disk before returning
             saved += 1
     return saved
 
