@@ -181,7 +181,8 @@ async def test_with_an_os_keyring_the_console_keeps_the_token_there_and_says_so(
     assert logins(emulator) == 1
 
 
-async def test_a_slow_token_write_does_not_freeze_the_login_screen(start, private_home, monkeypatch):
+async def test_a_slow_token_write_does_not_freeze_the_login_screen(
+        start, private_home, monkeypatch):
     """The remembered token is written in a thread: keys typed while the keyring or the
     disk is slow still reach the field, and the login completes once the write does."""
     import threading
@@ -202,7 +203,8 @@ async def test_a_slow_token_write_does_not_freeze_the_login_screen(start, privat
     monkeypatch.setattr(token_store, "save_token", slow_save)
     app = start()
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, LoginScreen) and all(w.is_finished for w in app.workers))
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen)
+                    and all(w.is_finished for w in app.workers))
         app.query_one("#login-remember", Checkbox).value = True
         await pilot.press(*DEMO_PASSWORD, "enter")
         await until(pilot, writing.is_set)

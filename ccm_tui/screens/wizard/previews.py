@@ -103,11 +103,14 @@ def compute(inputs: dict[str, tuple[str, ...]]) -> dict[str, Any]:
             try:
                 out[target] = logo_preview(paths[0])
             except Exception as exc:  # noqa: BLE001 - a preview never takes the wizard down
-                out[target] = LogoResult(error=f"⚠ cannot preview this file ({type(exc).__name__})")
+                why = type(exc).__name__
+                out[target] = LogoResult(error=f"⚠ cannot preview this file ({why})")
         else:
             pinned, cert = paths
             try:
-                out[target] = CertResult(cert_lines(split_paths(pinned)), cert_lines(split_paths(cert)[:1]))
+                out[target] = CertResult(
+                    cert_lines(split_paths(pinned)), cert_lines(split_paths(cert)[:1])
+                )
             except Exception:  # noqa: BLE001
                 out[target] = CertResult()
     return out

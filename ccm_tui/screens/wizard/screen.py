@@ -36,7 +36,6 @@ from ccm_tui.screens.wizard.auth_editing import AuthEditingMixin, auth_index
 from ccm_tui.screens.wizard.form import STEP_CHECKS, WizardForm
 from ccm_tui.screens.wizard.ids import error_label_for, focus_first_error
 from ccm_tui.screens.wizard.modals import ConfirmLeave, FilePicker
-from ccm_tui.screens.wizard.previews import LOGO_TARGET, PreviewMixin
 from ccm_tui.screens.wizard.panes import (
     AuthPane,
     BasicsPane,
@@ -46,6 +45,7 @@ from ccm_tui.screens.wizard.panes import (
     SubmitPane,
     TlsPane,
 )
+from ccm_tui.screens.wizard.previews import LOGO_TARGET, PreviewMixin
 from ccm_tui.screens.wizard.review import (
     ReviewMixin,
     request_warnings,  # noqa: F401 - still importable from here

@@ -160,7 +160,8 @@ async def _to_logo(pilot):
     return wiz
 
 
-async def test_rapid_path_typing_previews_the_final_path_once(make_app, home, tmp_path, monkeypatch):
+async def test_rapid_path_typing_previews_the_final_path_once(
+        make_app, home, tmp_path, monkeypatch):
     from ccm_tui.screens.wizard import previews
 
     # "Rapid" = faster than the debounce; the longer delay keeps a loaded machine's
