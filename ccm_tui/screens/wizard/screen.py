@@ -35,7 +35,7 @@ from ccm_tui.models.errors import FieldError
 from ccm_tui.screens.wizard.auth_editing import AuthEditingMixin, auth_index
 from ccm_tui.screens.wizard.form import STEP_CHECKS, WizardForm
 from ccm_tui.screens.wizard.ids import error_label_for, focus_first_error
-from ccm_tui.screens.wizard.modals import ConfirmLeave, FilePicker
+from ccm_tui.screens.wizard.modals import ConfirmLeave, FilePicker, picker_start
 from ccm_tui.screens.wizard.panes import (
     AuthPane,
     BasicsPane,
@@ -368,8 +368,14 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, PreviewMixin, Scr
                 target.value = path
             target.focus()
 
-        start = target.value.split(",")[-1].strip()
-        self.app.push_screen(FilePicker(start, "Choose a file"), picked)
+        self._open_picker(target.value.split(",")[-1].strip(), picked)
+
+    @work(exclusive=True, group="wizard-browse", exit_on_error=False)
+    async def _open_picker(self, start: str, picked: Any) -> None:
+        """Find the folder to open in a thread (a stat of a typed path can hang on a dead
+        network mount), then show the picker."""
+        folder = await asyncio.to_thread(picker_start, start)
+        self.app.push_screen(FilePicker(folder, "Choose a file"), picked)
 
     # ---- drafts ----------------------------------------------------------------------------
     def _stage_draft(self) -> bool:

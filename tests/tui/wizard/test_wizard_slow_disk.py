@@ -206,3 +206,34 @@ async def test_a_slow_preview_of_an_old_path_never_replaces_the_new_one(
         await pilot.pause()
         assert "16×8 px" in str(info.render())  # the old result was dropped
         assert wiz.previews_settled()
+
+
+async def test_browse_finds_its_folder_off_the_event_loop(make_app, home, tmp_path, monkeypatch):
+    """^o opens the picker in the typed file's folder; finding that folder (a stat of a
+    typed path, which can hang on a dead mount) never holds up the keys."""
+    from ccm_tui.screens.wizard import screen as wizard_screen
+    from ccm_tui.screens.wizard.modals import FilePicker, picker_start
+
+    (tmp_path / "pics").mkdir()
+    tiny_png(tmp_path / "pics" / "x.png")
+    asked, release = threading.Event(), threading.Event()
+
+    def slow_start(path):
+        asked.set()
+        release.wait(HELD)
+        return picker_start(path)
+
+    monkeypatch.setattr(wizard_screen, "picker_start", slow_start)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        wiz = await _to_logo(pilot)
+        field = wiz.query_one("#logo-path", Input)
+        field.value = str(tmp_path / "pics" / "x.png")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, asked.is_set, timeout=5)
+        await pilot.press("end", "z")
+        await wait_for(pilot, lambda: field.value.endswith("x.pngz"), timeout=KEY_BOUND)
+        assert not isinstance(app.screen, FilePicker) and not release.is_set()
+        release.set()
+        await wait_for(pilot, lambda: isinstance(app.screen, FilePicker), timeout=5)
+        assert app.screen.start == (tmp_path / "pics").resolve()
