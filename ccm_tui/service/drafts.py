@@ -4,6 +4,10 @@ One draft file, ``state_dir()/drafts/new-account.json`` (file 0600, dir 0700, wr
 atomically). Secrets are never stored: any key named like a secret is dropped before
 writing, whatever the caller passed, and ``secrets_to_ask`` lists the fields the operator
 must type again on resume. No Textual imports here.
+
+The console never writes a draft on its event loop: :data:`WRITER` (a :class:`DraftWriter`)
+takes a snapshot at once (``stage``) and writes it from a thread (``flush``), newest first:
+an older snapshot never lands after a newer one.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +75,12 @@ def scrub(value: Any) -> Any:
 
 
 def save_draft(form: dict[str, Any], *, server: str | None = None, step: int = 0) -> Path:
-    """Write the draft (secrets removed) and return its path."""
+    """Write the draft (secrets removed) and return its path (blocking; the console goes
+    through :data:`WRITER` instead)."""
+    return _write(draft_path(), form, server=server, step=step)
+
+
+def _write(path: Path, form: dict[str, Any], *, server: str | None, step: int) -> Path:
     clean = scrub(form)
     ask = [str(s) for s in form.get("secrets_to_ask", []) if isinstance(s, str)]
     clean.pop("secrets_to_ask", None)
@@ -82,7 +92,72 @@ def save_draft(form: dict[str, Any], *, server: str | None = None, step: int = 0
         "secrets_to_ask": ask,
         "form": clean,
     }
-    return write_private_file(draft_path(), json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    return write_private_file(path, json.dumps(doc, indent=2, sort_keys=True) + "\n")
+
+
+class DraftWriter:
+    """Draft writes in order, off the caller's thread.
+
+    ``stage`` is cheap (no I/O): it keeps the newest snapshot (and the file it goes to,
+    fixed at that moment). ``flush`` (blocking: call it from a thread) writes whatever is
+    staged under one lock, so two flushes never overlap, and a flush that starts after a
+    newer ``stage`` writes the newer snapshot: the file only ever moves forward. Several
+    stages before a flush collapse into one write. ``discard`` drops the staged snapshot,
+    waits for a write in progress and deletes the file, so no save lands after it.
+    """
+
+    def __init__(self) -> None:
+        self._write_lock = threading.Lock()  # held for a whole write (or delete)
+        self._state_lock = threading.Lock()  # held only to read / swap the fields below
+        self._staged: tuple[int, Path, dict[str, Any], str | None, int] | None = None
+        self._seq = 0
+        self._written = 0
+
+    def stage(self, form: dict[str, Any], *, server: str | None = None, step: int = 0) -> int:
+        """Keep ``form`` as the next draft to write; returns its sequence number."""
+        with self._state_lock:
+            self._seq += 1
+            self._staged = (self._seq, draft_path(), form, server, step)
+            return self._seq
+
+    @property
+    def pending(self) -> bool:
+        """True while a staged snapshot has not been written yet."""
+        with self._state_lock:
+            return self._staged is not None
+
+    @property
+    def written(self) -> int:
+        """The sequence number of the newest snapshot on disk (0: none yet)."""
+        with self._state_lock:
+            return self._written
+
+    def flush(self) -> int:
+        """Write the staged snapshot, if any (blocking). Returns :attr:`written`.
+
+        Raises OSError when the file cannot be written; the snapshot is then dropped (the
+        next ``stage`` carries everything anyway)."""
+        with self._write_lock:
+            with self._state_lock:
+                job, self._staged = self._staged, None
+            if job is not None:
+                seq, path, form, server, step = job
+                _write(path, form, server=server, step=step)
+                with self._state_lock:
+                    self._written = seq
+            return self.written
+
+    def discard(self) -> bool:
+        """Forget the staged snapshot and delete the draft file (blocking); True if there
+        was a file. A write in progress finishes first, so nothing lands after this."""
+        with self._state_lock:
+            self._staged = None
+        with self._write_lock:
+            return discard_draft()
+
+
+#: The console's one writer (one draft file per state directory and process).
+WRITER = DraftWriter()
 
 
 def load_draft() -> Draft | None:
@@ -132,6 +207,7 @@ def discard_draft() -> bool:
 __all__ = [
     "DRAFT_VERSION",
     "Draft",
+    "DraftWriter",
     "SECRET_KEYS",
     "discard_draft",
     "draft_path",
@@ -139,4 +215,5 @@ __all__ = [
     "load_draft",
     "save_draft",
     "scrub",
+    "WRITER",
 ]

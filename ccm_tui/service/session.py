@@ -1,7 +1,13 @@
-"""Log in, resume a remembered session, log out. Shared by the TUI and the headless CLI."""
+"""Log in, resume a remembered session, log out. Shared by the TUI and the headless CLI.
+
+The remembered token is read, written and deleted in a thread (``asyncio.to_thread``): the
+OS keyring (D-Bus, Keychain) or the 0600 file (write + fsync) can take a long time, and the
+console's event loop must keep handling keys meanwhile.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -101,7 +107,7 @@ class Session:
 
     async def logout(self) -> None:
         """End the session on the server, forget the cached token, close the connection."""
-        token_store.delete_token(self.settings.url, self.email)
+        await asyncio.to_thread(token_store.delete_token, self.settings.url, self.email)
         try:
             await self.client.terminate()
         except CcmError:
@@ -113,7 +119,7 @@ class Session:
         """Close the connection; keep the server session (and refresh the cached expiry)."""
         if self.remember and self.client.is_authenticated:
             try:
-                self.save_token()
+                await asyncio.to_thread(self.save_token)
             except (OSError, token_store.KeyringUnavailable):
                 pass
         await self.client.aclose()
@@ -149,14 +155,19 @@ async def open_session(
         raise
     session = Session(settings, client, user, remember=remember)
     if remember:
-        try:
-            where = session.save_token()
-            session.token_store_note = token_store.announce_once(where)
-        except (OSError, token_store.KeyringUnavailable) as exc:
-            # Logged in all the same; say why it will not be remembered.
-            session.remember = False
-            session.token_store_note = f"The session could not be remembered: {exc}"
+        await asyncio.to_thread(_remember, session)
     return session
+
+
+def _remember(session: Session) -> None:
+    """Keep the session's token (blocking: keyring or file write; run in a thread)."""
+    try:
+        where = session.save_token()
+        session.token_store_note = token_store.announce_once(where)
+    except (OSError, token_store.KeyringUnavailable) as exc:
+        # Logged in all the same; say why it will not be remembered.
+        session.remember = False
+        session.token_store_note = f"The session could not be remembered: {exc}"
 
 
 async def resume_session(
@@ -169,7 +180,7 @@ async def resume_session(
 ) -> Session | None:
     """A session from the remembered token, or None when there is none or it is no longer
     accepted (the stale entry is then deleted). Network problems raise CcmError."""
-    entry = token_store.load_token(settings.url, settings.email)
+    entry = await asyncio.to_thread(token_store.load_token, settings.url, settings.email)
     if entry is None:
         return None
     client = make_client(
@@ -185,7 +196,7 @@ async def resume_session(
         user = await client.login_with_token(entry.token, session_info=cached_info)
     except AuthRequired:
         await client.aclose()
-        token_store.delete_token(settings.url, entry.email)
+        await asyncio.to_thread(token_store.delete_token, settings.url, entry.email)
         return None
     except BaseException:
         await client.aclose()

@@ -50,16 +50,23 @@ def half_block_preview(data: bytes, cols: int = PREVIEW_COLS, rows: int = PREVIE
     return text
 
 
+def preview_renderable(data: bytes | None, kind: str | None) -> Text | str:
+    """What :class:`LogoPreview` shows for image bytes of ``kind``. Decoding costs
+    milliseconds to seconds (Pillow): the wizard calls this from a thread, never on the
+    event loop, and hands the result to :meth:`LogoPreview.show_rendered`."""
+    if not data or kind not in ("png", "jpeg"):
+        return "" if not data else "(no preview for SVG)"
+    try:
+        return half_block_preview(data)
+    except ValueError as exc:
+        return Text(visible(exc), style="italic")  # may quote the file
+
+
 class LogoPreview(Static):
     DEFAULT_CSS = """
     LogoPreview { height: auto; width: auto; max-height: 7; }
     """
 
-    def show(self, data: bytes | None, kind: str | None) -> None:
-        if not data or kind not in ("png", "jpeg"):
-            self.update("" if not data else "(no preview for SVG)")
-            return
-        try:
-            self.update(half_block_preview(data))
-        except ValueError as exc:
-            self.update(Text(visible(exc), style="italic"))  # may quote the file
+    def show_rendered(self, rendered: Text | str) -> None:
+        """Show a preview built by :func:`preview_renderable` (no decoding here)."""
+        self.update(rendered)

@@ -177,3 +177,39 @@ async def test_with_an_os_keyring_the_console_keeps_the_token_there_and_says_so(
         await until(pilot, lambda: accounts_ready(app))
         assert app.session.client.access_token.get_secret_value() == token
     assert logins(emulator) == 1
+
+
+async def test_a_slow_token_write_does_not_freeze_the_login_screen(
+        start, private_home, monkeypatch):
+    """The remembered token is written in a thread: keys typed while the keyring or the
+    disk is slow still reach the field, and the login completes once the write does."""
+    import threading
+
+    from ccm_tui.service import token_store
+
+    writing, release, written = threading.Event(), threading.Event(), threading.Event()
+    real = token_store.save_token
+
+    def slow_save(*args, **kwargs):
+        writing.set()
+        release.wait(15)  # a blocked event loop could not type during these 15 s
+        try:
+            return real(*args, **kwargs)
+        finally:
+            written.set()
+
+    monkeypatch.setattr(token_store, "save_token", slow_save)
+    app = start()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen)
+                    and all(w.is_finished for w in app.workers))
+        app.query_one("#login-remember", Checkbox).value = True
+        await pilot.press(*DEMO_PASSWORD, "enter")
+        await until(pilot, writing.is_set)
+        field = app.query_one("#login-password", QuietInput)
+        await pilot.press("x")
+        await until(pilot, lambda: field.value == DEMO_PASSWORD + "x", timeout=3)
+        assert not written.is_set() and isinstance(app.screen, LoginScreen)
+        release.set()
+        await until(pilot, lambda: accounts_ready(app))
+    assert written.is_set() and len(token_files(private_home)) == 1

@@ -188,6 +188,20 @@ class PlainDirectoryTree(DirectoryTree):
         return plain_label(label)
 
 
+def picker_start(start: str | Path) -> Path:
+    """The directory a file picker opens in for a typed path: its folder when it names a
+    file, itself when a directory, else the working directory. Blocking (stat, resolve)."""
+    start_path = Path(start).expanduser() if str(start).strip() else Path.cwd()
+    try:
+        if start_path.is_file():
+            start_path = start_path.parent
+        if not start_path.is_dir():
+            start_path = Path.cwd()
+        return start_path.resolve()
+    except (OSError, ValueError, RuntimeError):
+        return Path.cwd()
+
+
 class FilePicker(ModalScreen[str | None]):
     """Choose a file from a directory tree; Enter on a file picks it."""
 
@@ -197,13 +211,10 @@ class FilePicker(ModalScreen[str | None]):
     ]
 
     def __init__(self, start: str | Path, title: str = "Choose a file") -> None:
+        """``start``: a directory from :func:`picker_start` (which touches the disk: the
+        wizard calls it in a thread)."""
         super().__init__()
-        start_path = Path(start).expanduser() if str(start).strip() else Path.cwd()
-        if start_path.is_file():
-            start_path = start_path.parent
-        if not start_path.is_dir():
-            start_path = Path.cwd()
-        self.start = start_path.resolve()
+        self.start = Path(start)
         self.title_text = title
 
     def compose(self) -> ComposeResult:

@@ -1,9 +1,10 @@
 """The six panes of the wizard. Each pane draws one step and copies values between its
-widgets and the WizardForm (``load`` / ``store``); the screen does navigation and I/O."""
+widgets and the WizardForm (``load`` / ``store``); the screen does navigation and I/O.
+No pane reads a file: logo and certificate previews are computed off the event loop
+(``previews``) and handed to ``show_preview`` / ``show_cert_lines``."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -29,10 +30,9 @@ from ccm_tui.screens.wizard.form import (
     CONFIRM_WORD,
     TLS_MODES,
     WizardForm,
-    read_cert,
-    read_logo,
 )
 from ccm_tui.screens.wizard.ids import FieldErrorLabel, field_key
+from ccm_tui.screens.wizard.previews import CertResult, LogoResult
 from ccm_tui.widgets.inputs import PlainInput
 from ccm_tui.widgets.safe import safe, safe_markup
 from ccm_tui.widgets.wizard_logo import LogoPreview
@@ -136,35 +136,18 @@ class LogoPane(Pane):
         yield LogoPreview("", id="logo-preview")
 
     def load(self, form: WizardForm) -> None:
+        # The preview follows from the path's change (the screen's previews, off the loop).
         self.query_one("#logo-path", Input).value = form.logo_path
-        self.show_info(form.logo_path)
 
     def store(self, form: WizardForm) -> None:
         form.logo_path = self.query_one("#logo-path", Input).value
 
-    def show_info(self, path: str, *, report: bool = False) -> None:
-        info = self.query_one("#logo-info", Static)
-        preview = self.query_one("#logo-preview", LogoPreview)
-        err = self.query_one(f"#err-{field_key('custom_logo')}", Label)
-        path = path.strip()
-        info.update("")
-        preview.show(None, None)
-        if not path:
-            err.update("")
-            return
-        if not report and not Path(path).expanduser().is_file():
-            return
-        try:
-            b64, meta = read_logo(path)
-        except ValueError as exc:
-            err.update(f"⚠ {exc}")
-            return
-        err.update("")
-        dims = f", {meta.width}×{meta.height} px" if meta.width and meta.height else ""
-        info.update(safe(f"{meta.kind.upper()}, {meta.size:,} bytes{dims}"))
-        import base64
-
-        preview.show(base64.b64decode(b64), meta.kind)
+    def show_preview(self, result: LogoResult) -> None:
+        """Show a preview computed off the event loop (``previews.logo_preview``)."""
+        self.query_one("#logo-info", Static).update(safe(result.info))
+        self.query_one("#logo-preview", LogoPreview).show_rendered(result.image)
+        if result.error is not None:
+            self.query_one(f"#err-{field_key('custom_logo')}", Label).update(result.error)
 
 
 class AuthPane(Pane):
@@ -260,8 +243,7 @@ class TlsPane(Pane):
         await self.remove_children()
         await self.mount_all(self.sections(form))
         for i in form.oauth_indexes:
-            self.sync_enabled(i)
-            self.show_cert_info(i)
+            self.sync_enabled(i)  # certificate lines: the screen's previews, off the loop
 
     def sync_enabled(self, i: int) -> None:
         mode = self.query_one(f"#tls{i}-mode", RadioSet).pressed_index
@@ -272,20 +254,9 @@ class TlsPane(Pane):
         pinned = self.query_one(f"#tls{i}-ca", RadioSet).pressed_index == 1
         self.query_one(f"#tls{i}-pinned", Input).disabled = not (required and pinned)
 
-    def show_cert_info(self, i: int) -> None:
-        for which, ident in (("pinned", f"tls{i}-pinned"), ("cert", f"tls{i}-cert")):
-            paths = [p.strip() for p in self.query_one(f"#{ident}", Input).value.split(",") if p.strip()]
-            lines: list[str] = []
-            for p in paths if which == "pinned" else paths[:1]:
-                if not Path(p).expanduser().is_file():
-                    continue
-                try:
-                    _, infos = read_cert(p)
-                except ValueError:
-                    continue
-                for ci in infos:
-                    flag = "  ⚠ EXPIRED" if ci.expired else ""
-                    lines.append(visible(f"{ci.subject} · expires {ci.not_after:%Y-%m-%d}{flag}"))
+    def show_cert_lines(self, i: int, result: CertResult) -> None:
+        """Show certificate lines computed off the event loop (``previews.cert_lines``)."""
+        for ident, lines in ((f"tls{i}-pinned", result.pinned), (f"tls{i}-cert", result.cert)):
             self.query_one(f"#{ident}-info", Static).update(safe("\n".join(lines), newlines=True))
 
     def store(self, form: WizardForm) -> None:

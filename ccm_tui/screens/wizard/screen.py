@@ -8,14 +8,21 @@ lost on any failure: the form lives in ``self.form`` until the account exists.
 This module holds the layout, navigation, the panes' events, file picking and draft saving;
 the screen's other parts are mixins: ``submit.SubmitMixin`` (submit, cancel, outcome,
 re-login, account created), ``auth_editing.AuthEditingMixin`` (the Auth step's add, edit and
-remove) and ``review.ReviewMixin`` (the Review step). Step numbers and pane ids: ``steps``.
+remove), ``review.ReviewMixin`` (the Review step) and ``previews.PreviewMixin`` (logo and
+certificate previews, debounced, off the event loop). Step numbers and pane ids: ``steps``.
+
+No file is read or written on the event loop here: a draft save takes a snapshot of the
+form at once and writes it from a thread through ``service.drafts.WRITER`` (in order,
+newest last); leaving the wizard waits for the write without blocking keystrokes, and an
+exiting app finishes a write in flight before it goes (``on_unmount``).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -28,7 +35,7 @@ from ccm_tui.models.errors import FieldError
 from ccm_tui.screens.wizard.auth_editing import AuthEditingMixin, auth_index
 from ccm_tui.screens.wizard.form import STEP_CHECKS, WizardForm
 from ccm_tui.screens.wizard.ids import error_label_for, focus_first_error
-from ccm_tui.screens.wizard.modals import ConfirmLeave, FilePicker
+from ccm_tui.screens.wizard.modals import ConfirmLeave, FilePicker, picker_start
 from ccm_tui.screens.wizard.panes import (
     AuthPane,
     BasicsPane,
@@ -38,6 +45,7 @@ from ccm_tui.screens.wizard.panes import (
     SubmitPane,
     TlsPane,
 )
+from ccm_tui.screens.wizard.previews import LOGO_TARGET, PreviewMixin
 from ccm_tui.screens.wizard.review import (
     ReviewMixin,
     request_warnings,  # noqa: F401 - still importable from here
@@ -57,7 +65,12 @@ from ccm_tui.widgets.toggles import Checkbox
 from ccm_tui.widgets.wizard_steps import StepIndicator
 
 
-class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
+#: Seconds leaving the wizard waits for the draft to be on disk (then it leaves anyway; the
+#: write goes on in its thread and an exiting app still waits for it).
+LEAVE_WAIT = 5.0
+
+
+class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, PreviewMixin, Screen[None]):
     """Create an account step by step. ``WizardScreen(session, draft=None)``."""
 
     AUTO_FOCUS = None
@@ -108,6 +121,7 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
         self._ticker: Timer | None = None
         self._last_request: Any = None
         self.outcome: Any = None
+        self._previews_wanted: set[str] = set()
 
     # ---- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -130,6 +144,8 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
     async def on_mount(self) -> None:
         self.pane(BASICS).load(self.form)
         self.pane(LOGO).load(self.form)
+        if self.form.logo_path.strip():
+            self.request_preview(LOGO_TARGET)
         self._render_auth()
         if self.pending_secrets:
             self.notify(
@@ -200,6 +216,8 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
         self.reached = max(self.reached, step)
         if step == TLS:
             await self.query_one(TlsPane).rebuild(self.form)
+            for i in self.form.oauth_indexes:
+                self.request_preview(f"tls{i}")
         if step == REVIEW:
             await self._rebuild_review()
         if step == AUTH:
@@ -248,7 +266,15 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
     def _leave_answer(self, leave: bool | None) -> None:
         if leave:
             self.save_draft()
-            self.dismiss(None)
+            self._leave_when_saved()
+
+    @work(exclusive=True, group="wizard-leave", exit_on_error=False)
+    async def _leave_when_saved(self) -> None:
+        """Leave once the draft is on disk (the list's "n" then offers it), at most
+        LEAVE_WAIT seconds: keys are handled meanwhile, and a hung disk never traps the
+        operator in the wizard."""
+        await self.draft_written(LEAVE_WAIT)
+        self.dismiss(None)
 
     async def action_jump(self, step: int) -> None:
         if self.in_flight or step == self.step:
@@ -282,19 +308,18 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
     @on(Input.Submitted)
     async def _input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.step == LOGO:
-            self.query_one(LogoPane).show_info(event.value, report=True)
+        # On Logo, leaving the step checks the file and shows why it cannot be used.
         await self.action_next()
 
     @on(Input.Changed, "#logo-path")
     def _logo_changed(self, event: Input.Changed) -> None:
-        self.query_one(LogoPane).show_info(event.value)
+        self.request_preview(LOGO_TARGET)
 
     @on(Input.Changed)
     def _tls_path_changed(self, event: Input.Changed) -> None:
         ident = event.input.id or ""
         if ident.startswith("tls") and (ident.endswith("-pinned") or ident.endswith("-cert")):
-            self.query_one(TlsPane).show_cert_info(int(ident[3:].split("-")[0]))
+            self.request_preview(f"tls{ident[3:].split('-')[0]}")
 
     @on(RadioSet.Changed)
     def _radio_changed(self, event: RadioSet.Changed) -> None:
@@ -337,19 +362,26 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
                 target.value = path
             target.focus()
 
-        start = target.value.split(",")[-1].strip()
-        self.app.push_screen(FilePicker(start, "Choose a file"), picked)
+        self._open_picker(target.value.split(",")[-1].strip(), picked)
+
+    @work(exclusive=True, group="wizard-browse", exit_on_error=False)
+    async def _open_picker(self, start: str, picked: Any) -> None:
+        """Find the folder to open in a thread (a stat of a typed path can hang on a dead
+        network mount), then show the picker."""
+        folder = await asyncio.to_thread(picker_start, start)
+        self.app.push_screen(FilePicker(folder, "Choose a file"), picked)
 
     # ---- drafts ----------------------------------------------------------------------------
     def keep_work_before_exit(self) -> bool:
         """SIGHUP/SIGTERM or an internal error is ending the app (``screens/exit_signals.py``):
         the draft is written now, synchronously. True when there was something to keep."""
-        self.save_draft()
+        self.save_draft_now()
         return not self.form.is_empty()
 
-    def save_draft(self) -> None:
-        """Write the non-secret fields to the draft file (called on every step change)."""
-        from ccm_tui.service.drafts import save_draft
+    def _stage_draft(self) -> bool:
+        """Snapshot the non-secret fields for the next draft write (no I/O). False when
+        there is nothing to keep."""
+        from ccm_tui.service.drafts import WRITER
 
         if self.is_mounted and self.step < REVIEW:
             try:
@@ -357,11 +389,68 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
             except Exception:  # noqa: BLE001 - a half-built pane must not stop a save
                 pass
         if self.form.is_empty():
-            return  # an empty wizard never overwrites a saved draft (nor writes one)
+            return False  # an empty wizard never overwrites a saved draft (nor writes one)
         data = self.form.to_draft()
         data["secrets_to_ask"] = sorted(set(data["secrets_to_ask"]) | self.pending_secrets)
         settings = getattr(self.session, "settings", None)
+        WRITER.stage(data, server=getattr(settings, "url", None), step=min(self.step, REVIEW))
+        return True
+
+    def save_draft(self) -> None:
+        """Save the non-secret fields as the draft (called on every step change): the
+        snapshot is taken now, the file is written from a thread (write + fsync never
+        delay a keystroke), in order."""
+        if self._stage_draft():
+            self._write_draft()
+
+    def save_draft_now(self) -> None:
+        """Save the draft before this call returns (blocking): for the last moments of the
+        process only (SIGHUP/SIGTERM, an internal error), when no keystroke is coming."""
+        from ccm_tui.service.drafts import WRITER
+
+        self._stage_draft()
         try:
-            save_draft(data, server=getattr(settings, "url", None), step=min(self.step, REVIEW))
-        except OSError as exc:
+            WRITER.flush()
+        except OSError:
+            pass  # the process is going away; nothing left to tell the operator with
+
+    @work(group="wizard-draft", exit_on_error=False)
+    async def _write_draft(self) -> None:
+        await self.draft_written()
+
+    async def draft_written(self, timeout: float | None = None) -> bool:
+        """Wait (without blocking the loop) until every draft staged so far is on disk;
+        False when ``timeout`` passed first (the write goes on). A failed write is said."""
+        from ccm_tui.service.drafts import WRITER
+
+        task = asyncio.ensure_future(asyncio.to_thread(WRITER.flush))
+        task.add_done_callback(self._draft_outcome)
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+        return task in done
+
+    def _draft_outcome(self, task: asyncio.Future[Any]) -> None:
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if isinstance(exc, OSError) and self.app.is_running:
             self.notify(f"Could not save the draft: {exc}", severity="warning")
+
+    def discard_draft(self) -> None:
+        """Delete the draft (the account exists): off the event loop, after any save still
+        being written, and no staged save lands after it."""
+        from ccm_tui.service.drafts import WRITER
+
+        self.app.run_worker(WRITER.discard, thread=True, group="wizard-draft-discard",
+                            exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        # The app is exiting: a draft staged or still being written must be on disk before
+        # the process goes, or typed input is lost. This blocks only at exit (the loop has
+        # no keystroke left to handle); a wizard left normally waited for its write already.
+        if not self.app.is_running:
+            from ccm_tui.service.drafts import WRITER
+
+            try:
+                WRITER.flush()
+            except OSError:
+                pass

@@ -293,11 +293,9 @@ class SubmitMixin:
 
     # ---- account created -------------------------------------------------------------------
     def account_created(self, account: Any, note: str = "") -> None:
-        from ccm_tui.service.drafts import discard_draft
-
         self._stop_ticker()
         self.in_flight = False
-        discard_draft()
+        self.discard_draft()  # off the event loop, after any draft write still in flight
         name = getattr(account, "name", None) or self.form.name.strip()
         self.notify(f"Account {name!r} created {note}".strip())
         for screen in self.app.screen_stack:

@@ -97,6 +97,7 @@ async def test_discard_removes_the_draft(make_app, home):
         await wait_for(pilot, lambda: isinstance(app.screen, ResumeDraftScreen))
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen))
+        await wait_for(pilot, lambda: load_draft() is None)  # deleted off the event loop
     assert load_draft() is None
 
 

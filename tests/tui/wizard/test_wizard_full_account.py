@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, Input, RadioButton, Select
 
-from wizard_helpers import SIZE, b64, make_cert, open_wizard, tiny_png, type_text, wait_for
+from wizard_helpers import (
+    SIZE, b64, make_cert, open_wizard, previews_shown, tiny_png, type_text, wait_for,
+)
 
 OAUTH = {
     "idp_name": "Corp SSO",
@@ -42,7 +44,7 @@ async def test_full_account_arrives_exactly_as_entered(make_app, emulator, tmp_p
         assert wiz.step == 1
         # 2 Logo
         wiz.query_one("#logo-path", Input).value = str(tmp_path / "logo.png")
-        await pilot.pause()
+        await previews_shown(pilot, wiz)  # read and decoded off the event loop
         assert "PNG" in str(wiz.query_one("#logo-info").render())
         await pilot.press("enter")
         await pilot.pause()
@@ -78,7 +80,7 @@ async def test_full_account_arrives_exactly_as_entered(make_app, emulator, tmp_p
         wiz.query_one("#tls1-pinned", Input).value = str(tmp_path / "ca.pem")
         wiz.query_one("#tls1-cert", Input).value = str(tmp_path / "client.pem")
         wiz.query_one("#tls1-key", Input).value = str(tmp_path / "client.key")
-        await pilot.pause()
+        await previews_shown(pilot, wiz)
         assert "CN=Pinned CA" in str(wiz.query_one("#tls1-pinned-info").render())
         wiz.pane(3).focus()
         await pilot.press("enter")

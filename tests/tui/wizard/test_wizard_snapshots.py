@@ -12,7 +12,9 @@ from textual.widgets import Checkbox, Input, RadioButton
 
 from ccm_tui.config import ConnectionSettings
 from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
-from wizard_helpers import SIZE, make_cert, open_wizard, tiny_png, type_text, wait_for
+from wizard_helpers import (
+    SIZE, make_cert, open_wizard, previews_shown, tiny_png, type_text, wait_for,
+)
 
 FIXED = dt.datetime(2035, 1, 1, tzinfo=dt.UTC)
 
@@ -60,6 +62,7 @@ def test_snapshot_logo_preview(snap_compare, det_app):
         await pilot.press("enter")
         await pilot.pause()
         wiz.query_one("#logo-path", Input).value = "logo.png"
+        await previews_shown(pilot, wiz)  # the preview is built off the loop
         await pilot.pause()
 
     assert snap_compare(det_app, terminal_size=SIZE, run_before=run_before)
@@ -72,6 +75,7 @@ def test_snapshot_logo_error(snap_compare, det_app):
         await pilot.press("enter")
         await type_text(pilot, "missing.png")
         await pilot.press("enter")
+        await previews_shown(pilot, pilot.app.screen)
         await pilot.pause()
 
     assert snap_compare(det_app, terminal_size=SIZE, run_before=run_before)
@@ -136,6 +140,7 @@ def test_snapshot_tls_pinned_error(snap_compare, det_app):
         wiz.query_one("#tls1-pinned", Input).value = "ca.pem, nope.pem"
         wiz.pane(3).focus()
         await pilot.press("enter")
+        await previews_shown(pilot, wiz)
         await pilot.pause()
 
     assert snap_compare(det_app, terminal_size=SIZE, run_before=run_before)

@@ -36,6 +36,14 @@ async def open_wizard(pilot):
     return app.screen
 
 
+async def previews_shown(pilot, wiz) -> None:
+    """Wait until the logo / certificate previews show the paths now in their fields (they
+    are read and decoded off the event loop, after a short debounce). The pause first lets
+    a just-set field's Changed message arrive."""
+    await pilot.pause()
+    await wait_for(pilot, wiz.previews_settled)
+
+
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*[_key(c) for c in text])
 
