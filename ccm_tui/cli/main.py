@@ -12,7 +12,7 @@ from ccm_tui.cli.exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT
 
 
 class TuiOptions:
-    """What the CLI hands to ``ccm_tui.app.run_app`` when no subcommand is given.
+    """What the CLI hands to ``ccm_tui.startup.run_console`` when no subcommand is given.
 
     ``None`` means "not given on the command line or in the environment": the app falls back
     to the profile (``ccm_tui.config``) and then to its defaults.
@@ -148,7 +148,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
     parser.add_argument("--theme", metavar="NAME", default=None,
                         help="UI theme, e.g. ansi-dark, ansi-light, textual-dark")
-    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     _add_connection_options(parser, top=True)
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -287,10 +286,10 @@ def _dispatch(args: argparse.Namespace) -> int:
               "(--from -); pass the token with --token-file PATH or CCM_TOKEN",
               file=sys.stderr)
         return EXIT_USAGE
-    if args.smoke_test:
-        from ccm_tui.app import smoke_check
+    if args.command in ("accounts", "members"):  # they talk HTTP: httpx's imports trimmed
+        from ccm_tui.startup import trim_imports
 
-        return int(smoke_check())
+        trim_imports()
     if args.command == "emulator":
         from ccm_tui.emulator import cli as emulator_cli
 
@@ -341,9 +340,9 @@ def _run_tui(args: argparse.Namespace) -> int:
     )
     if options.insecure:
         warn_insecure()
-    from ccm_tui.app import run_app
+    from ccm_tui.startup import run_console  # before textual: --demo's server starts first
 
-    result = run_app(options)
+    result = run_console(options)
     return int(result) if isinstance(result, int) else EXIT_OK
 
 
