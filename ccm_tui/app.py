@@ -165,7 +165,8 @@ class CcmApp(App):
         self._check_size(self.size.width, self.size.height)
 
     def get_default_screen(self) -> Screen:
-        """The first screen: accounts when a session was handed in, else the login."""
+        """The first screen: accounts when a session was handed in; the demo start; the
+        connecting line when the credentials were given; else the login form."""
         if self.session is not None:
             from ccm_tui.screens.accounts import AccountsScreen
 
@@ -174,6 +175,11 @@ class CcmApp(App):
             from ccm_tui.screens.demo_start import DemoStartScreen
 
             return DemoStartScreen()
+        if (self._auto_password or self._auto_token) and getattr(self.settings, "url", None):
+            # Everything to log in was given: no login form unless the login fails.
+            from ccm_tui.screens.connect import ConnectScreen
+
+            return ConnectScreen(*self.take_auto_credentials())
         from ccm_tui.screens.login import LoginScreen
 
         return LoginScreen()
