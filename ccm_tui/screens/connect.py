@@ -49,13 +49,24 @@ class ConnectScreen(CcmScreen):
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def log_in(self, password: str | None, token: str | None) -> None:
+        import asyncio
+
+        # The HTTP stack is imported in a thread: the event loop paints the first frame
+        # meanwhile. What the accounts need is imported in another while the login waits
+        # for the server (a round trip to a real one), not after it.
+        await asyncio.to_thread(_import, "ccm_tui.service.session")
+        warm = asyncio.ensure_future(asyncio.to_thread(_import, "ccm_tui.screens.accounts",
+                                                       "ccm_tui.service.accounts"))
         from ccm_tui.api.errors import AuthRequired, CcmError
         from ccm_tui.service.session import open_session
 
         app: Any = self.app
         try:
-            session = await open_session(app.settings, password=password, token=token,
-                                         transport=app.transport, remember=app.remember)
+            try:
+                session = await open_session(app.settings, password=password, token=token,
+                                             transport=app.transport, remember=app.remember)
+            finally:
+                await warm
         except AuthRequired as exc:
             what = "token rejected or expired" if token else "wrong email or password"
             self._show_login(f"Login failed: {what} ({describe_error(exc)})",
@@ -84,3 +95,10 @@ class ConnectScreen(CcmScreen):
         self.app.push_screen(login)
         login.call_after_refresh(login.show_error, message, focus)
 
+
+
+def _import(*modules: str) -> None:
+    from importlib import import_module
+
+    for name in modules:
+        import_module(name)
