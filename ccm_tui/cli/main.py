@@ -125,8 +125,8 @@ MEMBERS_HELP = "list, invite, change and remove the members of an account (headl
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The command line's parser. With ``argv``, the actions of ``accounts`` and ``members``
-    are built only when ``argv`` names that subcommand: ``--help`` lists every subcommand by
+    """The command line's parser. With ``argv``, the actions of ``accounts``, ``members`` and
+    ``config`` are built only when ``argv`` names that subcommand: ``--help`` lists every subcommand by
     its help line either way, but imports neither ``cli/lifecycle.py`` (with
     ``account_files``, ``dataclasses``, ``tomllib``) nor ``cli/members.py``. Without
     ``argv`` (completion, tests): the whole parser."""
@@ -167,9 +167,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         sub.add_parser("members", help=MEMBERS_HELP)
 
     cfg = sub.add_parser("config", help="configuration file")
-    cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
-    cfg_sub.add_parser("path", help="print where config.toml is read from (creates nothing)")
-    cfg_sub.add_parser("check", help="validate config.toml and list its profiles")
+    if wanted("config"):
+        cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+        cfg_sub.add_parser("path", help="print where config.toml is read from (creates nothing)")
+        cfg_sub.add_parser("check", help="validate config.toml and list its profiles")
 
     p = sub.add_parser("completion", help="print a shell completion script (bash, zsh, fish)",
                        description="Print a completion script for every subcommand and option. "

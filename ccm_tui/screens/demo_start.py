@@ -42,6 +42,7 @@ class DemoStartScreen(CcmScreen):
             # Warm what the login and the accounts screen import, here rather than on the
             # event loop, while the demo server (a child process since the launch) starts.
             import ccm_tui.screens.accounts  # noqa: F401
+            import ccm_tui.service.accounts  # noqa: F401 - the table's loader (models)
             import ccm_tui.service.session  # noqa: F401
 
             settings, credentials = app.launch_demo()
