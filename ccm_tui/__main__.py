@@ -1,3 +1,3 @@
-from ccm_tui.cli import main
+from ccm_tui.entry import main
 
 raise SystemExit(main())

@@ -3,8 +3,7 @@
 
 Entry points:
     create_app(...)   the factory the tests reuse (inject a Session, or settings + transport)
-    run_app(options)  called by cli.py when no subcommand is given
-    smoke_check()     headless start against the in-process emulator (packaging test)
+    run_app(options)  start in this terminal (ccm_tui.startup.run_console)
 """
 
 from __future__ import annotations
@@ -31,9 +30,15 @@ MIN_WIDTH, MIN_HEIGHT = 60, 15
 THEMES = ("ansi-dark", "ansi-light")
 
 
+#: The product's stylesheets, by name (a test checks the list against the folder). The
+#: folder is found when the app is built, not when this module is imported.
+STYLESHEETS = ("accounts.tcss", "app.tcss", "details.tcss", "login.tcss", "members.tcss",
+               "wizard.tcss")
+
+
 def styles_dir() -> Path:
     """The .tcss folder: inside the wheel (``ccm_tui/styles``) or the checkout's ``styles/``."""
-    here = Path(ccm_tui.__file__).resolve().parent
+    here = Path(ccm_tui.__file__).parent
     packaged = here / "styles"
     if packaged.is_dir():
         return packaged
@@ -41,16 +46,17 @@ def styles_dir() -> Path:
 
 
 def stylesheet_paths() -> list[Path]:
-    """Every stylesheet of the product, in a stable (sorted) order."""
+    """Every stylesheet of the product, in a stable order."""
     folder = styles_dir()
-    return sorted(folder.glob("*.tcss")) if folder.is_dir() else []
+    return [folder / name for name in STYLESHEETS]
 
 
 class CcmApp(App):
     """The console. State shared by the screens lives here: the session and the run options."""
 
     TITLE = "ccm-tui"
-    CSS_PATH: ClassVar[list[str | PurePath]] = [*stylesheet_paths()]
+    #: Set from ``stylesheet_paths()`` in ``__init__`` (nothing on disk is read at import).
+    CSS_PATH: ClassVar[list[str | PurePath] | None] = None
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
         Binding("L", "request_log", "Request log", show=False, id="app.request_log"),
@@ -72,7 +78,7 @@ class CcmApp(App):
         remember: bool = False,
         launch_demo: Any = None,
     ) -> None:
-        super().__init__()
+        super().__init__(css_path=type(self).CSS_PATH or stylesheet_paths())
         self.animation_level = "none"
         self.settings: ConnectionSettings | None = (
             settings if settings is not None else getattr(session, "settings", None))
@@ -170,7 +176,8 @@ class CcmApp(App):
         self._check_size(self.size.width, self.size.height)
 
     def get_default_screen(self) -> Screen:
-        """The first screen: accounts when a session was handed in, else the login."""
+        """The first screen: accounts when a session was handed in; the demo start; the
+        connecting line when the credentials were given; else the login form."""
         if self.session is not None:
             from ccm_tui.screens.accounts import AccountsScreen
 
@@ -179,6 +186,11 @@ class CcmApp(App):
             from ccm_tui.screens.demo_start import DemoStartScreen
 
             return DemoStartScreen()
+        if (self._auto_password or self._auto_token) and getattr(self.settings, "url", None):
+            # Everything to log in was given: no login form unless the login fails.
+            from ccm_tui.screens.connect import ConnectScreen
+
+            return ConnectScreen(*self.take_auto_credentials())
         from ccm_tui.screens.login import LoginScreen
 
         return LoginScreen()
@@ -342,54 +354,8 @@ def create_app(**options: Any) -> CcmApp:
 
 
 def run_app(options: Any) -> int:
-    """Start the console in this terminal. ``options`` has demo, profile, server, email,
-    token, ca_bundle, insecure, no_mouse, theme (missing attributes count as unset)."""
-    import sys
+    """Start the console in this terminal (``ccm_tui.startup.run_console``, which the CLI
+    calls directly: it starts the ``--demo`` server before this module is imported)."""
+    from ccm_tui.startup import run_console
 
-    from ccm_tui.config import ConfigError
-    from ccm_tui.logs import start_request_log
-    from ccm_tui.screens.startup import prepare_start
-
-    opt = lambda name, default=None: getattr(options, name, default)  # noqa: E731
-    try:
-        start = prepare_start(
-            demo=bool(opt("demo")),
-            profile=opt("profile"),
-            server=opt("server"),
-            email=opt("email"),
-            token=opt("token"),
-            ca_bundle=opt("ca_bundle"),
-            insecure=bool(opt("insecure")),
-            env=os.environ,
-        )
-    except ConfigError as exc:
-        from ccm_tui.safetext import visible
-
-        print(f"error: {visible(exc)}", file=sys.stderr)
-        return 2
-    start_request_log()
-    try:
-        app = create_app(
-            settings=start.settings,
-            password=start.password,
-            token=start.token,
-            demo=start.demo,
-            demo_credentials=start.demo_credentials,
-            keymap=start.keymap,
-            theme=opt("theme") or start.theme,
-            launch_demo=start.launch_demo if start.demo and start.server is None else None,
-        )
-        app.run(mouse=not opt("no_mouse"))
-        return app.return_code or 0
-    finally:
-        start.close()
-
-
-def smoke_check() -> int:
-    """Headless start against an in-process emulator: 0 when the stylesheets loaded and
-    the accounts table rendered, 1 otherwise. Used by the packaging test."""
-    import asyncio
-
-    from ccm_tui.screens.startup import smoke_run
-
-    return asyncio.run(smoke_run(create_app, stylesheet_paths()))
+    return run_console(options)

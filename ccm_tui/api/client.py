@@ -52,36 +52,15 @@ import gc
 import json as _json
 import logging
 import re
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
-# httpx imports its command-line client (click, pygments, rich.syntax: ~30 ms, ~1 MB) at
-# import time, only to offer ``httpx.main``; with the module marked absent httpx falls back
-# to a stub ``main``. Nothing here runs the httpx CLI.
-if "httpx" not in sys.modules:
-    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-
-
-def _cache_missing_sniffio() -> None:
-    """httpcore runs ``import sniffio`` on every lock, event and cancellation shield (several
-    times per request); without sniffio installed each attempt searches the whole sys.path
-    again (~15% of a batch create's CPU). Record the absence once: the import then fails at
-    once, exactly as before, and httpcore falls back to asyncio as it always did."""
-    if "sniffio" in sys.modules:
-        return
-    from importlib.util import find_spec
-
-    if find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
-
-
-_cache_missing_sniffio()
-
-import httpx  # noqa: E402
+# httpx's import is trimmed by ccm_tui.startup.trim_imports(), which the CLI runs before
+# any command that talks HTTP (an explicit start-up step, not a side effect of this import).
+import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from ccm_tui import __version__

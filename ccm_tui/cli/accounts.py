@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from ccm_tui.cli.account_files import InputError, build_requests, load_account_file
-from ccm_tui.cli.main import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from ccm_tui.cli.exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from ccm_tui.cli.output import account_details, account_json, account_table, print_json
 from ccm_tui.safetext import visible
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ccm_tui.cli.main import EXIT_OK, EXIT_USAGE
+from ccm_tui.cli.exit_codes import EXIT_OK, EXIT_USAGE
 from ccm_tui.safetext import visible
 
 

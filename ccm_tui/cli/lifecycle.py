@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ccm_tui.cli.account_files import InputError
-from ccm_tui.cli.main import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
+from ccm_tui.cli.exit_codes import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 from ccm_tui.safetext import visible
 
 ID_HELP = "the account: its id, the 8-character short id, or its exact name"

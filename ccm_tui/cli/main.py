@@ -8,15 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from ccm_tui import __version__
-
-EXIT_OK = 0
-EXIT_FAILURE = 1  # server, network or auth failure
-EXIT_USAGE = 2  # invalid input or usage
-EXIT_INTERRUPTED = 130  # Ctrl+C (128 + SIGINT), as shells report it
+from ccm_tui.cli.exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
 
 class TuiOptions:
-    """What the CLI hands to ``ccm_tui.app.run_app`` when no subcommand is given.
+    """What the CLI hands to ``ccm_tui.startup.run_console`` when no subcommand is given.
 
     ``None`` means "not given on the command line or in the environment": the app falls back
     to the profile (``ccm_tui.config``) and then to its defaults.
@@ -136,7 +132,22 @@ class _HelpFormatter(argparse.HelpFormatter):
         super().__init__(prog, **kwargs)
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: ``members``' line in ``--help`` when its actions are not built (the words of
+#: ``cli/members.py``; a test compares this help with the whole parser's).
+MEMBERS_HELP = "list, invite, change and remove the members of an account (headless)"
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. With ``argv``, the actions of ``accounts``, ``members`` and
+    ``config`` are built only when ``argv`` names that subcommand: ``--help`` lists every subcommand by
+    its help line either way, but imports neither ``cli/lifecycle.py`` (with
+    ``account_files``, ``dataclasses``, ``tomllib``) nor ``cli/members.py``. Without
+    ``argv`` (completion, tests): the whole parser."""
+    words = None if argv is None else set(argv)
+
+    def wanted(command: str) -> bool:
+        return words is None or command in words
+
     parser = argparse.ArgumentParser(
         prog="ccm-tui",
         formatter_class=_HelpFormatter,
@@ -150,7 +161,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
     parser.add_argument("--theme", metavar="NAME", default=None,
                         help="UI theme, e.g. ansi-dark, ansi-light, textual-dark")
-    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     _add_connection_options(parser, top=True)
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -160,6 +170,29 @@ def build_parser() -> argparse.ArgumentParser:
     emu.set_defaults(_add_emulator_args=True)
 
     acc = sub.add_parser("accounts", help="list, show, create, update and delete accounts (headless)")
+    if wanted("accounts"):
+        _add_accounts_actions(acc)
+    if wanted("members"):
+        from ccm_tui.cli.members import add_members_parser  # stdlib only, like this module
+
+        add_members_parser(sub, _add_connection_options)
+    else:
+        sub.add_parser("members", help=MEMBERS_HELP)
+
+    cfg = sub.add_parser("config", help="configuration file")
+    if wanted("config"):
+        cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+        cfg_sub.add_parser("path", help="print where config.toml is read from (creates nothing)")
+        cfg_sub.add_parser("check", help="validate config.toml and list its profiles")
+
+    p = sub.add_parser("completion", help="print a shell completion script (bash, zsh, fish)",
+                       description="Print a completion script for every subcommand and option. "
+                                   "Install: see README, \"Shell completion\".")
+    p.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
+    return parser
+
+
+def _add_accounts_actions(acc: argparse.ArgumentParser) -> None:
     acc_sub = acc.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
 
     p = acc_sub.add_parser("list", help="list the accounts you can see")
@@ -198,21 +231,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true",
                    help="delete without asking for the name (scripts; needed without a terminal)")
 
-    from ccm_tui.cli.members import add_members_parser  # stdlib only, like this module
-
-    add_members_parser(sub, _add_connection_options)
-
-    cfg = sub.add_parser("config", help="configuration file")
-    cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
-    cfg_sub.add_parser("path", help="print where config.toml is read from (creates nothing)")
-    cfg_sub.add_parser("check", help="validate config.toml and list its profiles")
-
-    p = sub.add_parser("completion", help="print a shell completion script (bash, zsh, fish)",
-                       description="Print a completion script for every subcommand and option. "
-                                   "Install: see README, \"Shell completion\".")
-    p.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
-    return parser
-
 
 def _positive_int(text: str) -> int:
     try:
@@ -225,7 +243,7 @@ def _positive_int(text: str) -> int:
 
 
 def _parse(argv: Sequence[str]) -> argparse.Namespace | int:
-    parser = build_parser()
+    parser = build_parser(argv)
     # The emulator's own options live in ccm_tui/emulator/cli.py; add them only when that
     # subcommand is asked for, so --help stays cheap.
     if _wants_emulator(argv):
@@ -285,10 +303,10 @@ def _dispatch(args: argparse.Namespace) -> int:
               "(--from -); pass the token with --token-file PATH or CCM_TOKEN",
               file=sys.stderr)
         return EXIT_USAGE
-    if args.smoke_test:
-        from ccm_tui.app import smoke_check
+    if args.command in ("accounts", "members"):  # they talk HTTP: httpx's imports trimmed
+        from ccm_tui.startup import trim_imports
 
-        return int(smoke_check())
+        trim_imports()
     if args.command == "emulator":
         from ccm_tui.emulator import cli as emulator_cli
 
@@ -339,9 +357,9 @@ def _run_tui(args: argparse.Namespace) -> int:
     )
     if options.insecure:
         warn_insecure()
-    from ccm_tui.app import run_app
+    from ccm_tui.startup import run_console  # before textual: --demo's server starts first
 
-    result = run_app(options)
+    result = run_console(options)
     return int(result) if isinstance(result, int) else EXIT_OK
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ccm_tui.cli.input_error import InputError
-from ccm_tui.cli.main import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
+from ccm_tui.cli.exit_codes import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 
 ROLE_NAMES = ("READER", "WRITER", "MANAGER")
 WRITE_ACTIONS = ("invite", "set-roles", "disable", "enable", "remove")

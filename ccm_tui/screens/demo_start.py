@@ -1,8 +1,9 @@
 """DemoStartScreen: the first frame of ``ccm-tui --demo`` while the embedded emulator starts.
 
-The console paints "Starting the demo server…" at once and starts the emulator (importing
-starlette and uvicorn, seeding, binding a port) in a thread, after the first frame. Then the
-login screen logs in with the demo credentials."""
+The emulator runs in a child process started before textual is imported
+(``ccm_tui.startup.StartPlan.spawn_demo``); this screen paints "Starting the demo server…" at
+once and waits for it from a thread (tests start it in-process instead). Then it logs in
+with the demo credentials."""
 
 from __future__ import annotations
 
@@ -38,11 +39,13 @@ class DemoStartScreen(CcmScreen):
     def start_server(self) -> None:
         app = self.app
         try:
-            settings, credentials = app.launch_demo()
             # Warm what the login and the accounts screen import, here rather than on the
-            # event loop.
+            # event loop, while the demo server (a child process since the launch) starts.
             import ccm_tui.screens.accounts  # noqa: F401
+            import ccm_tui.service.accounts  # noqa: F401 - the table's loader (models)
             import ccm_tui.service.session  # noqa: F401
+
+            settings, credentials = app.launch_demo()
         except Exception as exc:  # noqa: BLE001 - shown to the operator
             app.call_from_thread(self._failed, f"{type(exc).__name__}: {exc}")
             return

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
-
 import pytest
 
 from ccm_tui import __version__
@@ -64,9 +61,7 @@ def test_options_accepted_after_the_subcommand(capsys, monkeypatch, tmp_path):
 
 def test_no_subcommand_starts_the_tui_with_the_options(monkeypatch):
     seen: list[TuiOptions] = []
-    fake = types.ModuleType("ccm_tui.app")
-    fake.run_app = lambda options: seen.append(options) or 0
-    monkeypatch.setitem(sys.modules, "ccm_tui.app", fake)
+    monkeypatch.setattr("ccm_tui.startup.run_console", lambda options: seen.append(options) or 0)
     monkeypatch.setenv("CCM_URL", "https://env.example")
     monkeypatch.setenv("CCM_EMAIL", "env@example.com")
     monkeypatch.delenv("CCM_TOKEN", raising=False)
@@ -79,21 +74,16 @@ def test_no_subcommand_starts_the_tui_with_the_options(monkeypatch):
 
 
 def test_insecure_warns_loudly(monkeypatch, capsys):
-    fake = types.ModuleType("ccm_tui.app")
-    fake.run_app = lambda options: 0
-    monkeypatch.setitem(sys.modules, "ccm_tui.app", fake)
+    monkeypatch.setattr("ccm_tui.startup.run_console", lambda options: 0)
     assert main(["--insecure"]) == 0
     assert "WARNING: --insecure" in capsys.readouterr().err
 
 
 def test_unexpected_exception_is_one_line_not_a_traceback(monkeypatch, capsys):
-    fake = types.ModuleType("ccm_tui.app")
-
     def boom(options):
         raise RuntimeError("terminal exploded")
 
-    fake.run_app = boom
-    monkeypatch.setitem(sys.modules, "ccm_tui.app", fake)
+    monkeypatch.setattr("ccm_tui.startup.run_console", boom)
     assert main([]) == 1
     err = capsys.readouterr().err
     assert err == "error: unexpected RuntimeError: terminal exploded\n"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import sys
-import types
 
 import httpx
 import pytest
@@ -105,9 +104,7 @@ def test_empty_token_from_stdin_is_refused(ccm, capsys, monkeypatch):
 
 def test_the_console_gets_the_token_from_a_private_file(monkeypatch, tmp_path, capsys):
     seen: list[TuiOptions] = []
-    fake = types.ModuleType("ccm_tui.app")
-    fake.run_app = lambda options: seen.append(options) or 0
-    monkeypatch.setitem(sys.modules, "ccm_tui.app", fake)
+    monkeypatch.setattr("ccm_tui.startup.run_console", lambda options: seen.append(options) or 0)
     monkeypatch.delenv("CCM_TOKEN", raising=False)
     f = tmp_path / "token"
     f.write_text(SECRET)
@@ -123,9 +120,8 @@ def test_the_console_gets_the_token_from_a_private_file(monkeypatch, tmp_path, c
 
 def test_the_console_refuses_a_piped_token(monkeypatch, capsys):
     started: list[TuiOptions] = []
-    fake = types.ModuleType("ccm_tui.app")
-    fake.run_app = lambda options: started.append(options) or 0
-    monkeypatch.setitem(sys.modules, "ccm_tui.app", fake)
+    monkeypatch.setattr("ccm_tui.startup.run_console",
+                        lambda options: started.append(options) or 0)
     monkeypatch.setattr(sys, "stdin", io.StringIO(SECRET))
     assert main(["--token-stdin"]) == 2
     err = capsys.readouterr().err

@@ -28,7 +28,7 @@ except SystemExit as exc:
 else:
     code = None
 sys.stdout = sys.__stdout__
-heavy = sorted({m.split(".")[0] for m in sys.modules} & watched)
+heavy = sorted(({m.split(".")[0] for m in sys.modules} | set(sys.modules)) & watched)
 print(json.dumps({"code": code, "out": out.getvalue(), "heavy": heavy}))
 """
 
@@ -51,6 +51,56 @@ def test_help_and_version_import_nothing_heavy(argv, tmp_path):
     assert result["out"].strip()  # it did print the help / version / path
     assert result["heavy"] == []
     assert not (tmp_path / "home").exists()  # nothing created either
+
+
+#: What the top-level ``--help`` must not import either: the subcommands' modules (their
+#: parsers are built only when the command line names them) and what they bring.
+HELP_ONLY = ("ccm_tui.cli.lifecycle", "ccm_tui.cli.members", "ccm_tui.cli.account_files",
+             "ccm_tui.safetext", "dataclasses", "tomllib")
+#: ``--version`` is answered by ``ccm_tui.entry`` before the CLI is imported.
+VERSION_ONLY = (*HELP_ONLY, "argparse", "ccm_tui.cli", "ccm_tui.cli.main")
+
+
+def _probe(argv, tmp_path, watched):
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(watched)],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
+             "PYTHONPATH": str(REPO)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_top_level_help_builds_no_subcommand_module(tmp_path):
+    result = _probe(["--help"], tmp_path, [*HEAVY, *HELP_ONLY])
+    assert result["code"] == 0
+    assert "members" in result["out"] and "accounts" in result["out"]
+    assert result["heavy"] == []
+
+
+@pytest.mark.slow
+def test_version_imports_neither_argparse_nor_the_cli(tmp_path):
+    result = _probe(["--version"], tmp_path, [*HEAVY, *VERSION_ONLY])
+    assert result["code"] == 0
+    assert result["out"].strip() == f"ccm-tui {__import__('ccm_tui').__version__}"
+    assert result["heavy"] == []
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["accounts", "--help"], ["members", "--help"],
+                                  ["config", "--help"]])
+def test_the_partial_parser_helps_like_the_whole_one(argv, capsys):
+    """The parser built for a command line shows the same help as the whole parser (the
+    ``members`` line written in cli/main.py has not drifted from cli/members.py's)."""
+    from ccm_tui.cli.main import build_parser
+
+    def help_of(parser):
+        with pytest.raises(SystemExit):
+            parser.parse_args(argv)
+        return capsys.readouterr().out
+
+    assert help_of(build_parser(argv)) == help_of(build_parser())
 
 
 # ---- the headless layers never import the UI toolkit -----------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 
 from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
-from ccm_tui.screens.startup import StartPlan, prepare_start
+from ccm_tui.startup import StartPlan, prepare_start
 from tui_helpers import accounts_ready, screen_text, until
 
 

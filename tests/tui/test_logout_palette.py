@@ -11,7 +11,7 @@ import httpx
 from ccm_tui.config import ConnectionSettings
 from ccm_tui.emulator import DEMO_EMAIL, DEMO_PASSWORD
 from ccm_tui.screens.login import LoginScreen
-from ccm_tui.screens.startup import StartPlan
+from ccm_tui.startup import StartPlan
 from tui_helpers import SERVER, accounts_ready, palette_run, screen_text, until
 
 SIZE = (80, 24)

@@ -1,0 +1,20 @@
+"""The ``ccm-tui`` script's entry point (``[project.scripts]``), kept tiny on purpose.
+
+``--version`` is answered here from ``ccm_tui.__version__`` with nothing but ``sys``: no
+argparse, no ``ccm_tui.cli`` (``python -c pass`` plus a few hundred microseconds). Every
+other command line goes to ``ccm_tui.cli.main``, which imports argparse and builds only the
+parts of the parser the command line needs (``--help`` imports no subcommand module)."""
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args == ["--version"]:  # what argparse's version action would print
+        from ccm_tui import __version__
+
+        print(f"ccm-tui {__version__}")
+        return 0
+    from ccm_tui.cli.main import main as cli_main
+
+    return cli_main(args)

@@ -1,0 +1,104 @@
+"""ConnectScreen: the first screen when the console starts with everything it needs to log in
+(server, email and ``CCM_PASSWORD``, or a token from ``CCM_TOKEN`` / ``--token-file``).
+
+It paints one line ("Connecting to … as …") and logs in at once; the accounts come next. The
+login form is composed only if the login fails (it then shows why, and nothing is retried by
+itself: a wrong password is not sent twice). Before, the whole login form was built, laid out
+and painted first, only to be covered by the accounts a moment later."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from ccm_tui.screens.base import CcmScreen, describe_error
+from ccm_tui.widgets.safe import safe
+
+
+class ConnectScreen(CcmScreen):
+    HELP_TITLE = "Connecting"
+    HELP_TEXT = "Logging in with the credentials given at start."
+    BINDINGS = [Binding("escape", "app.quit", "Quit", id="connect.quit")]
+    DEFAULT_CSS = """
+    ConnectScreen { align: center middle; }
+    ConnectScreen #connect { width: 76; max-width: 100%; height: auto; }
+    ConnectScreen #connect-status { width: 100%; content-align: center middle; }
+    """
+
+    def __init__(self, password: str | None, token: str | None) -> None:
+        super().__init__()
+        self._password = password
+        self._token = token
+
+    def compose(self) -> ComposeResult:
+        settings: Any = getattr(self.app, "settings", None)
+        who = f" as {settings.email}" if getattr(settings, "email", None) and not self._token else ""
+        with Vertical(id="connect"):
+            yield Static(safe(f"Connecting to {getattr(settings, 'url', '')}{who}…"),
+                         id="connect-status")
+
+    def on_mount(self) -> None:
+        password, token = self._password, self._token
+        self._password = self._token = None  # the worker holds them while it needs them
+        self.log_in(password, token)
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def log_in(self, password: str | None, token: str | None) -> None:
+        import asyncio
+
+        # The HTTP stack is imported in a thread: the event loop paints the first frame
+        # meanwhile. What the accounts need is imported in another while the login waits
+        # for the server (a round trip to a real one), not after it.
+        await asyncio.to_thread(_import, "ccm_tui.service.session")
+        warm = asyncio.ensure_future(asyncio.to_thread(_import, "ccm_tui.screens.accounts",
+                                                       "ccm_tui.service.accounts"))
+        from ccm_tui.api.errors import AuthRequired, CcmError
+        from ccm_tui.service.session import open_session
+
+        app: Any = self.app
+        try:
+            try:
+                session = await open_session(app.settings, password=password, token=token,
+                                             transport=app.transport, remember=app.remember)
+            finally:
+                await warm
+        except AuthRequired as exc:
+            what = "token rejected or expired" if token else "wrong email or password"
+            self._show_login(f"Login failed: {what} ({describe_error(exc)})",
+                             "#login-token" if token else "#login-password")
+            return
+        except CcmError as exc:
+            self._show_login(f"Login failed: {describe_error(exc)}", "#login-url")
+            return
+        from ccm_tui.screens.accounts import AccountsScreen
+
+        app.session = session
+        app.session_changed()
+        note = getattr(session, "token_store_note", None)
+        if note:  # where "remember session" keeps the token (said once), or why it cannot
+            app.notify(note, timeout=8, severity="warning" if "could not" in note else "information")
+        if app.demo and app.demo_credentials:
+            email_, password_ = app.demo_credentials
+            app.notify(f"Demo server. Log in as {email_} / {password_}", title="DEMO", timeout=15)
+        app.push_screen(AccountsScreen(session))
+
+    def _show_login(self, message: str, focus: str) -> None:
+        from ccm_tui.screens.login import LoginScreen
+
+        login = LoginScreen()
+        # (switching away from the first screen would empty the stack: the form goes on top)
+        self.app.push_screen(login)
+        login.call_after_refresh(login.show_error, message, focus)
+
+
+
+def _import(*modules: str) -> None:
+    from importlib import import_module
+
+    for name in modules:
+        import_module(name)
