@@ -45,7 +45,7 @@ def styles_dir() -> Path:
     return here.parent / "styles"
 
 
-def stylesheet_paths() -> list[Path]:
+def stylesheet_paths() -> list[str | PurePath]:
     """Every stylesheet of the product, in a stable order."""
     folder = styles_dir()
     return [folder / name for name in STYLESHEETS]
