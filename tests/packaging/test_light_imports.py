@@ -106,8 +106,13 @@ def test_the_partial_parser_helps_like_the_whole_one(argv, capsys):
 # ---- the headless layers never import the UI toolkit -----------------------------------------
 UI = ("textual", "rich")
 
+# The process's start-up step runs first, as every entry point (the CLI, the console) runs it:
+# it is what keeps httpx's own command-line client (which imports rich) out; everything ours
+# that follows must not bring the UI toolkit in.
 IMPORT_ALL = """
 import importlib, json, pkgutil, sys
+import ccm_tui.startup
+ccm_tui.startup.trim_imports()
 import ccm_tui.config
 for pkg in ("ccm_tui.service", "ccm_tui.api", "ccm_tui.models", "ccm_tui.cli"):
     module = importlib.import_module(pkg)
