@@ -28,7 +28,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from ccm_tui.screens.wizard.form import (
+from ccm_tui.service.account_form import (
     OAUTH_TEXT_FIELDS,
     AuthEntry,
     OauthForm,
@@ -126,7 +126,7 @@ class EditAuthEditor(AuthEditor):
         if self.existing and self.entry.kind == "oauth":
             entry = self._collect()
             if not entry.oauth.client_secret:
-                from ccm_tui.screens.wizard.form import check_auth_entry
+                from ccm_tui.service.account_form import check_auth_entry
 
                 probe = copy.deepcopy(entry)
                 probe.oauth.client_secret = "unchanged"  # checked by the review instead

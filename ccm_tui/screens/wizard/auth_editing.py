@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import OptionList
 
-from ccm_tui.screens.wizard.form import AuthEntry
+from ccm_tui.service.account_form import AuthEntry
 from ccm_tui.screens.wizard.modals import AuthEditor
 from ccm_tui.screens.wizard.review import request_warnings
 from ccm_tui.screens.wizard.steps import AUTH

@@ -7,7 +7,7 @@ from typing import Any
 from textual.widgets import Label
 
 from ccm_tui.models.errors import FieldError
-from ccm_tui.screens.wizard.form import WizardForm, build_request
+from ccm_tui.service.account_form import WizardForm, build_request
 from ccm_tui.screens.wizard.ids import error_label_for
 from ccm_tui.screens.wizard.steps import REVIEW
 

@@ -11,7 +11,7 @@ from textual.widgets import ContentSwitcher
 from textual.worker import Worker, WorkerState
 
 from ccm_tui.models.errors import FieldError
-from ccm_tui.screens.wizard.form import build_request
+from ccm_tui.service.account_form import build_request
 from ccm_tui.screens.wizard.modals import Relogin
 from ccm_tui.screens.wizard.steps import BASICS, PANE_IDS, REVIEW, SUBMIT
 from ccm_tui.widgets.wizard_steps import StepIndicator
