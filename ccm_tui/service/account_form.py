@@ -81,6 +81,10 @@ class AuthEntry:
         return f"Cluster auth ref → {self.target_id or '?'}"
 
 
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 @dataclass
 class WizardForm:
     name: str = ""
@@ -157,13 +161,14 @@ class WizardForm:
             elif entry.kind == "cluster_auth_ref":
                 entry.target_id = s(raw, "target_id")
             else:
-                o = raw.get("oauth") if isinstance(raw.get("oauth"), dict) else {}
-                t = o.get("tls") if isinstance(o.get("tls"), dict) else {}
+                o = _mapping(raw.get("oauth"))
+                t = _mapping(o.get("tls"))
+                mode = t.get("mode")
                 entry.oauth = OauthForm(
                     **{k: s(o, k) for k in OAUTH_TEXT_FIELDS},
                     idp_requires_basic_auth=b(o, "idp_requires_basic_auth"),
                     tls=TlsForm(
-                        mode=t.get("mode") if t.get("mode") in TLS_MODES else "required",
+                        mode=mode if isinstance(mode, str) and mode in TLS_MODES else "required",
                         validate_hostname=b(t, "validate_hostname", True),
                         ca="pinned" if t.get("ca") == "pinned" else "global",
                         pinned_paths=s(t, "pinned_paths"),
