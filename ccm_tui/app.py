@@ -9,8 +9,6 @@ Entry points:
 
 from __future__ import annotations
 
-import logging
-
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,6 +18,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 import ccm_tui
 
@@ -82,6 +81,7 @@ class CcmApp(App):
         self._keymap_config = dict(keymap or {})
         self._theme_name = theme
         self._too_small: Screen | None = None
+        self._exit_signals: tuple[int, ...] = ()
         # --demo: starts the emulator (blocking, run in a thread after the first frame) and
         # returns (settings, (email, password)).
         self._launch_demo = launch_demo
@@ -152,6 +152,10 @@ class CcmApp(App):
 
     # -- lifecycle -----------------------------------------------------------------------
     def on_mount(self) -> None:
+        from ccm_tui.screens.exit_signals import install_exit_signals
+
+        # SIGHUP/SIGTERM: screens keep their work (the wizard's draft), then a normal exit.
+        self._exit_signals = install_exit_signals(self)
         if self._keymap_config:
             self.set_keymap(self._keymap_config)
         if self._theme_name:
@@ -173,6 +177,10 @@ class CcmApp(App):
         return LoginScreen()
 
     async def on_unmount(self) -> None:
+        from ccm_tui.screens.exit_signals import remove_exit_signals
+
+        remove_exit_signals(self._exit_signals)
+        self._exit_signals = ()
         if self.session is not None:
             try:
                 await self.session.close()
@@ -223,6 +231,33 @@ class CcmApp(App):
             return result
         return super().push_screen(screen, *args, **kwargs)
 
+    # -- a failed worker: reported, the console keeps running --------------------------
+    def report_worker_error(self, worker: Worker | None, error: BaseException | None = None) -> bool:
+        """The one funnel for a worker that raised: the traceback to the private log, one
+        plain line on screen, once per worker (``screens/worker_errors.py``)."""
+        from ccm_tui.screens.worker_errors import report_worker_error
+
+        return report_worker_error(self, worker, error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers (log out); a screen's reach the funnel through the screen."""
+        if event.state == WorkerState.ERROR:
+            self.report_worker_error(event.worker)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A worker left with ``exit_on_error=True`` is reported, not a reason to stop;
+        anything else ends the app (``_fatal_error``)."""
+        if isinstance(error, WorkerFailed):
+            from textual.worker import NoActiveWorker, get_current_worker
+
+            try:
+                worker: Worker | None = get_current_worker()
+            except NoActiveWorker:
+                worker = None
+            self.report_worker_error(worker, error.error)
+            return
+        super()._handle_exception(error)
+
     # -- an unhandled exception ---------------------------------------------------------
     def _fatal_error(self) -> None:
         """Textual's hook for an unhandled exception, which always ends the app.
@@ -233,19 +268,14 @@ class CcmApp(App):
         what happened and where the details are."""
         from rich.text import Text
 
-        from ccm_tui.logs import ROOT_LOGGER, log_file_path
+        from ccm_tui.logs import log_file_path
+        from ccm_tui.screens.exit_signals import keep_work_before_exit
+        from ccm_tui.screens.worker_errors import log_exception
 
         error = self._exception
-        saved = 0
-        try:
-            from ccm_tui.screens.wizard.signals import save_open_wizard_drafts
-
-            saved = save_open_wizard_drafts(self)
-        except Exception:  # noqa: BLE001 - the crash report must still be written
-            pass
-        logging.getLogger(ROOT_LOGGER).error(
-            "internal error", exc_info=(type(error), error, error.__traceback__) if error else None
-        )
+        saved = keep_work_before_exit(self)  # never raises: the crash report must be written
+        if error is not None:
+            log_exception("internal error", error)
         where = log_file_path()
         lines = [f"ccm-tui stopped on an internal error ({type(error).__name__})."]
         if saved:

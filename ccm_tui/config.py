@@ -42,7 +42,7 @@ import shlex
 import stat
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -82,6 +82,10 @@ class ConnectionSettings:
     request_deadline: float = 60.0
     max_list_items: int = 200_000
     max_response_mb: int = 64
+
+    def with_login(self, *, url: str, email: str | None) -> ConnectionSettings:
+        """A copy with the url and email the operator typed on the login form."""
+        return replace(self, url=url, email=email)
 
 
 @dataclass(frozen=True)

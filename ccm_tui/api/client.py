@@ -368,9 +368,6 @@ class CcmClient:
         self._token = SecretStr(token) if isinstance(token, str) else token
         self._generation += 1
 
-    def forget_credentials(self) -> None:
-        self._creds = None
-
     async def aclose(self) -> None:
         await self._http.aclose()
 

@@ -15,7 +15,7 @@ from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widgets import Footer, LoadingIndicator, Static
 
-from ccm_tui.screens import bench_marks
+from ccm_tui import bench_marks
 from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.widgets.account_table import COLUMNS, AccountTable
 from ccm_tui.widgets.header import SessionHeader
@@ -121,10 +121,8 @@ class AccountsScreen(CcmScreen):
                 return
         except OSError:
             return
-        try:
-            from ccm_tui.screens.wizard import maybe_offer_draft
-        except ImportError:
-            return
+        from ccm_tui.screens.wizard import maybe_offer_draft
+
         maybe_offer_draft(self.app, self.session)
 
     def on_screen_resume(self) -> None:

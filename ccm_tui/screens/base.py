@@ -23,11 +23,11 @@ def describe_error(error: BaseException | None) -> str:
 
 
 def report_worker_failure(node: Any, event: Worker.StateChanged) -> bool:
-    """Turn a failed worker into an error notification. Returns True when it reported."""
+    """Hand a failed worker to the app's one funnel (log + one line, once per worker).
+    Returns True when the worker failed, so the caller can also repair its own state."""
     if event.state != WorkerState.ERROR:
         return False
-    error = event.worker.error
-    node.app.notify(describe_error(error), title="Something went wrong", severity="error", timeout=10)
+    node.app.report_worker_error(event.worker)
     return True
 
 

@@ -81,6 +81,16 @@ class _Dialog(ModalScreen[Any]):
     #dialog-buttons Button { margin-right: 2; }
     """
 
+    def on_worker_state_changed(self, event: Any) -> None:
+        """A change that failed in an unexpected way goes to the app's one report; the dialog
+        says the outcome is unknown and can be closed, instead of staying on "Sending…"."""
+        from ccm_tui.screens.base import report_worker_failure
+
+        if report_worker_failure(self, event) and getattr(self, "busy", False):
+            self.busy = False
+            self._status("Stopped by an unexpected error (details in the log file): the change "
+                         "may or may not have been made — refresh before trying again.", error=True)
+
     def _status(self, content: Any, *, error: bool = False) -> None:
         status = self.query_one("#dialog-status", Static)
         status.update(content)

@@ -134,13 +134,14 @@ class LoginScreen(CcmScreen):
         token: str | None = None,
     ) -> None:
         from ccm_tui.api.errors import AuthRequired, CcmError
-        from ccm_tui.screens.settings_util import settings_with
+        from ccm_tui.config import ConnectionSettings
         from ccm_tui.service.session import open_session
 
         app: Any = self.app
         settings = app.settings
         if url is not None:
-            settings = settings_with(settings, url=url, email=email)
+            settings = (ConnectionSettings(url=url, email=email) if settings is None
+                        else settings.with_login(url=url, email=email))
         remember = self.query_one("#login-remember", Checkbox).value
         self.show_error("")
         self._busy(True)

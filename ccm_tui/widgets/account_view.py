@@ -16,30 +16,13 @@ from ccm_tui.safetext import json_text
 from ccm_tui.widgets.safe import plain_label, safe_text
 
 SECRET_MASK = "••••••"
-_SECRET_KEYS = {"password", "client_secret", "client_key", "access_token", "token", "secret",
-                "private_key"}
 
 
 def redact(obj: Any) -> Any:
-    """Secrets masked. Uses the service's redact (the one shared with the CLI)."""
-    try:
-        from ccm_tui.service.redact import redact as service_redact
-    except ImportError:  # the service layer not there yet: mask the same keys locally
-        return _local_redact(obj)
+    """Secrets masked, by the service's redact (the one shared with the CLI)."""
+    from ccm_tui.service.redact import redact as service_redact
+
     return service_redact(obj)
-
-
-def _local_redact(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {
-            k: (SECRET_MASK if k in _SECRET_KEYS and v not in (None, "") else _local_redact(v))
-            for k, v in obj.items()
-        }
-    if isinstance(obj, list):
-        return [_local_redact(v) for v in obj]
-    if isinstance(obj, str) and "PRIVATE KEY-----" in obj:
-        return SECRET_MASK
-    return obj
 
 
 def local_time(ts: int | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

@@ -11,6 +11,7 @@ from ccm_tui.config import (
     PASSWORD_REFUSED,
     Config,
     ConfigError,
+    ConnectionSettings,
     config_path,
     load_config,
     parse_config,
@@ -259,3 +260,12 @@ def test_config_check_says_where_remembered_sessions_go(home, capsys, memory_key
     write_config(home, 'token_store = "vault"\n')
     assert main(["config", "check"]) == 2
     assert "token_store: must be one of 'auto', 'keyring', 'file'" in capsys.readouterr().err
+
+
+def test_with_login_keeps_the_profile_and_takes_the_typed_url_and_email():
+    base = ConnectionSettings(url="https://old.example", email="old@example.com", ca_bundle="/ca.pem",
+                              read_only=True, profile="prod", read_timeout=5.0)
+    typed = base.with_login(url="https://new.example", email="me@example.com")
+    assert (typed.url, typed.email) == ("https://new.example", "me@example.com")
+    assert (typed.ca_bundle, typed.read_only, typed.profile, typed.read_timeout) == ("/ca.pem", True, "prod", 5.0)
+    assert base.url == "https://old.example"  # frozen: a copy, the original is untouched

@@ -20,15 +20,13 @@ else:
 
 
 def request_warnings(form: WizardForm, req: Any | None) -> list[str]:
-    """Warnings (never blocking): from the models' warnings module when present, else local."""
+    """Warnings (never blocking): from the models' warnings module for a request that builds,
+    else (the form does not build yet) the two that can be told from the form alone."""
     if req is not None:
-        try:
-            from ccm_tui.models.warnings import account_request_warnings
-        except ImportError:
-            pass
-        else:
-            return [f"{w.field}: {w.message}" if getattr(w, "field", "") else w.message
-                    for w in account_request_warnings(req)]
+        from ccm_tui.models.warnings import account_request_warnings
+
+        return [f"{w.field}: {w.message}" if getattr(w, "field", "") else w.message
+                for w in account_request_warnings(req)]
     out: list[str] = []
     if form.auths and all(a.kind == "password" and a.administrators_only for a in form.auths):
         out.append(

@@ -111,12 +111,9 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
 
     # ---- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        try:
-            from ccm_tui.widgets.header import SessionHeader
-        except ImportError:  # the console's header line is optional for the wizard
-            pass
-        else:
-            yield SessionHeader(id="header")
+        from ccm_tui.widgets.header import SessionHeader
+
+        yield SessionHeader(id="header")
         yield StepIndicator(id="wizard-steps")
         with ContentSwitcher(initial=PANE_IDS[0], id="wizard-switcher"):
             yield BasicsPane(id=PANE_IDS[BASICS])
@@ -131,9 +128,6 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
         return self.query_one(f"#{PANE_IDS[step]}", Pane)
 
     async def on_mount(self) -> None:
-        from ccm_tui.screens.wizard.signals import install_draft_signal_handlers
-
-        install_draft_signal_handlers(self.app)
         self.pane(BASICS).load(self.form)
         self.pane(LOGO).load(self.form)
         self._render_auth()
@@ -347,6 +341,12 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, Screen[None]):
         self.app.push_screen(FilePicker(start, "Choose a file"), picked)
 
     # ---- drafts ----------------------------------------------------------------------------
+    def keep_work_before_exit(self) -> bool:
+        """SIGHUP/SIGTERM or an internal error is ending the app (``screens/exit_signals.py``):
+        the draft is written now, synchronously. True when there was something to keep."""
+        self.save_draft()
+        return not self.form.is_empty()
+
     def save_draft(self) -> None:
         """Write the non-secret fields to the draft file (called on every step change)."""
         from ccm_tui.service.drafts import save_draft

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
 from textual.widgets import ContentSwitcher
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from ccm_tui.models.errors import FieldError
 from ccm_tui.screens.wizard.steps import BASICS, PANE_IDS, REVIEW, SUBMIT
@@ -36,7 +36,7 @@ class SubmitMixin(WizardBase):
         self._store_current()
         # No draft write here: the draft was saved on reaching Review (the form cannot change
         # on Review), and a synchronous write + fsync would delay the POST. SIGHUP/SIGTERM
-        # during the request still save it (signals.py).
+        # during the request still save it (screens/exit_signals.py).
         self.in_flight = True
         self._phases = []
         # The request is built (its files read) in a thread and sent first; the submit step
@@ -198,10 +198,23 @@ class SubmitMixin(WizardBase):
                     f"{deadline:.0f} s for an answer). Enter submits again."))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "wizard-submit" and event.state == WorkerState.ERROR:
+        """Every wizard worker that fails goes to the app's one report (log + one line); a
+        failed submit also brings the operator back to Review, saying what is known (never
+        the exception's text, which may carry what was typed)."""
+        from ccm_tui.screens.base import report_worker_failure
+
+        if not report_worker_failure(self, event):
+            return
+        if event.worker.group == "wizard-submit":
             self.in_flight = False
-            err = event.worker.error
-            self.call_later(self.back_to_review, FieldError("", f"Submit failed unexpectedly: {type(err).__name__}: {err}"))
+            if self._sent_at() is None:
+                text = ("Submit failed unexpectedly before the request was sent (details in the "
+                        "log file); the account was not created. Enter submits again.")
+            else:
+                text = ("Submit failed unexpectedly (details in the log file): not known whether "
+                        "the account was created — look for it in the accounts list (r refreshes) "
+                        "before submitting again.")
+            self.call_later(self.back_to_review, FieldError("", text))
 
     async def handle_outcome(self, outcome: CreateOutcome) -> None:
         """Render what the service decided: the decision comes from the outcome's state and
@@ -268,12 +281,8 @@ class SubmitMixin(WizardBase):
         for screen in app.screen_stack:
             if screen is not self:
                 screen.post_message(self.AccountCreated(account))
-        try:
-            from ccm_tui.screens.details import AccountDetailsScreen
-        except ImportError:
-            _after_created(app, message)
-            self.dismiss(None)
-            return
+        from ccm_tui.screens.details import AccountDetailsScreen
+
         app.switch_screen(AccountDetailsScreen(self.session, account))
         app.call_after_refresh(_after_created, app, message)
 
@@ -289,7 +298,4 @@ def _after_created(app: Any, message: str) -> None:
 def _warm_details_import() -> None:
     """Import the details screen (shown on success) during the wait for the answer: on the
     first submit of a session the import otherwise comes after the answer."""
-    try:
-        import ccm_tui.screens.details  # noqa: F401
-    except ImportError:
-        pass
+    import ccm_tui.screens.details  # noqa: F401
