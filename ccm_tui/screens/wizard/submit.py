@@ -272,9 +272,13 @@ class SubmitMixin(WizardBase):
     # ---- account created -------------------------------------------------------------------
     def account_created(self, account: Any, note: str = "") -> None:
         """Show the new account's details from the answer at hand (the POST's, or the list's
-        after a reconciliation); the draft removal and the toast wait for that frame."""
+        after a reconciliation); the toast waits for that frame. The draft goes at once: an
+        ``n`` pressed right after must not offer to resume an account already created."""
+        from ccm_tui.service.drafts import discard_draft
+
         self._stop_ticker()
         self.in_flight = False
+        discard_draft()
         name = getattr(account, "name", None) or self.form.name.strip()
         message = f"Account {name!r} created {note}".strip()
         app = self.app
@@ -288,10 +292,7 @@ class SubmitMixin(WizardBase):
 
 
 def _after_created(app: Any, message: str) -> None:
-    """What follows a creation once its details are painted: the draft goes, a toast says so."""
-    from ccm_tui.service.drafts import discard_draft
-
-    discard_draft()
+    """Once the new account's details are painted: a toast says it was created."""
     app.notify(message)
 
 

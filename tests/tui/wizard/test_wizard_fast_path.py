@@ -28,8 +28,8 @@ async def test_name_and_enter_creates_account(make_app, emulator):
 
 
 async def test_created_account_details_come_from_the_answer_then_the_draft_goes(make_app, emulator):
-    """The details show the POST's answer first; the draft written on the way is removed
-    and the toast says so once they are painted. No read of the account comes before them."""
+    """The details show the POST's answer (no read of the account comes before them); the
+    draft written on the way is gone by then, and the toast follows."""
     from ccm_tui.screens.details import AccountDetailsScreen
     from ccm_tui.service.drafts import draft_path
 
@@ -48,6 +48,6 @@ async def test_created_account_details_come_from_the_answer_then_the_draft_goes(
         assert created is not None and created.name == "Drafted"
         after_post = [(r.method, r.path) for r in list(emulator.received)[received:]]
         assert after_post[0] == ("POST", "/v1/accounts")
-        await wait_for(pilot, lambda: not draft_path().exists())
+        assert not draft_path().exists()  # an `n` now must not offer to resume it
         await wait_for(pilot, lambda: any("'Drafted' created" in str(n.message)
                                           for n in app._notifications))
