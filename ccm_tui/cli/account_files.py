@@ -35,7 +35,7 @@ class AccountFile:
 def read_request_text(path: str) -> tuple[str, str]:
     """The file's text: its size is checked before reading, and at most the limit + 1 byte
     is read (also from stdin), so a huge file costs no memory."""
-    from ccm_tui.models.files import (
+    from ccm_tui.files import (
         ACCOUNT_FILE_MAX_BYTES,
         read_limited,
         read_user_file,
@@ -136,10 +136,7 @@ def load_account_file(path: str) -> AccountFile:
 
 def build_requests(parsed: AccountFile, *, logo_b64: str | None = None) -> list[Any]:
     """Validate every entry as an AccountRequest. Raises InputError listing every problem."""
-    from pydantic import ValidationError
-
-    from ccm_tui.models import AccountRequest
-    from ccm_tui.models.errors import field_errors
+    from ccm_tui.service.account_form import validate_request
 
     requests = []
     problems: list[str] = []
@@ -166,10 +163,9 @@ def build_requests(parsed: AccountFile, *, logo_b64: str | None = None) -> list[
             continue
         if logo_b64 is not None:
             entry = {**entry, "custom_logo": logo_b64}
-        try:
-            req = AccountRequest.model_validate(entry)
-        except ValidationError as exc:
-            for err in field_errors(exc):
+        req, errors = validate_request(entry)
+        if req is None:
+            for err in errors:
                 field = f"{prefix}{err.field}" if err.field else prefix.rstrip(".") or "(body)"
                 problems.append(f"{where(index)}: {field}: {err.message}")
             continue

@@ -177,7 +177,7 @@ async def _delete(args, client) -> int:
 def _read_create_input(args) -> tuple[list[Any], bool]:
     logo = None
     if args.logo:
-        from ccm_tui.models.logo import read_logo_file
+        from ccm_tui.files import read_logo_file
 
         try:
             logo, _info = read_logo_file(args.logo)

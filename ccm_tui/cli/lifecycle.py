@@ -86,7 +86,7 @@ def read_update_input(args: argparse.Namespace) -> Any:
     if args.name is not None:
         flags["name"] = ("--name", args.name)
     if args.logo:
-        from ccm_tui.models.logo import read_logo_file
+        from ccm_tui.files import read_logo_file
 
         try:
             logo, _info = read_logo_file(args.logo)

@@ -27,10 +27,9 @@ import binascii
 import io
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from ccm_tui.models.files import read_user_file, too_big_message
+from ccm_tui.files import too_big_message
 
 LOGO_MAX_BYTES = 131072
 #: Raster logos: at most 16 megapixels (e.g. 4000×4000), checked from the header.
@@ -122,18 +121,6 @@ def check_logo_b64(value: str) -> str:
         ) from None
     check_logo_bytes(data)
     return value
-
-
-def read_logo_file(path: str | Path) -> tuple[str, LogoInfo]:
-    """Read a logo file and return (base64, info); raises :class:`LogoError` with a clear reason.
-
-    The size is checked with ``stat`` before reading, and at most 128 KiB + 1 byte are read."""
-    p, data = read_user_file(path, "an image", LogoError, limit=LOGO_MAX_BYTES)
-    try:
-        info = check_logo_bytes(data)
-    except LogoError as exc:
-        raise LogoError(exc.reason, f"{p} {exc}") from None
-    return base64.b64encode(data).decode("ascii"), info
 
 
 # --- PNG / JPEG -------------------------------------------------------------------------

@@ -13,10 +13,8 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from ccm_tui.models.files import PEM_MAX_BYTES, read_user_file
 
 _PEM = b"-----BEGIN"
 _PEM_KEY = b"PRIVATE KEY-----"
@@ -209,33 +207,3 @@ def check_key_matches_cert_b64(key_b64: str, cert_b64: str) -> None:
             "does not match client_cert (the key belongs to a different certificate); "
             "give the private key of client_cert",
         )
-
-
-# --- files ------------------------------------------------------------------------------
-
-
-def _read(path: str | Path, what: str) -> tuple[Path, bytes]:
-    p, data = read_user_file(path, f"a {what}", PemError, limit=PEM_MAX_BYTES)
-    if not data.strip():
-        raise PemError("empty", f"{p} is empty; expected a {what}")
-    return p, data
-
-
-def read_cert_file(path: str | Path) -> tuple[str, list[CertInfo]]:
-    """Read a PEM or DER certificate file: (base64 of the bytes as read, certificates)."""
-    p, data = _read(path, "certificate")
-    try:
-        infos = parse_certificates(data)
-    except PemError as exc:
-        raise PemError(exc.reason, f"{p} {exc}") from None
-    return base64.b64encode(data).decode("ascii"), infos
-
-
-def read_key_file(path: str | Path) -> str:
-    """Read an unencrypted PEM or DER private key file: base64 of the bytes as read."""
-    p, data = _read(path, "private key")
-    try:
-        load_private_key_bytes(data)
-    except PemError as exc:
-        raise PemError(exc.reason, f"{p} {exc}") from None
-    return base64.b64encode(data).decode("ascii")

@@ -258,7 +258,7 @@ class AccountEditorScreen(AuthPaneMixin, CcmScreen):
         self._collect_logo()
 
     def _collect_logo(self) -> None:
-        from ccm_tui.models.logo import read_logo_file
+        from ccm_tui.files import read_logo_file
 
         err = self.query_one("#err-custom_logo", Static)
         err.update("")

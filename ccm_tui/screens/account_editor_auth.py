@@ -8,7 +8,7 @@ the secret as "unchanged" and the request carries a secret only when one is type
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -28,7 +28,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from ccm_tui.screens.wizard.form import (
+from ccm_tui.service.account_form import (
     OAUTH_TEXT_FIELDS,
     AuthEntry,
     OauthForm,
@@ -38,6 +38,17 @@ from ccm_tui.screens.wizard.form import (
 )
 from ccm_tui.screens.wizard.modals import AuthEditor
 from ccm_tui.widgets.safe import safe
+
+if TYPE_CHECKING:
+    from ccm_tui.screens.base import CcmScreen
+
+    class _EditorHost(CcmScreen):
+        """What AuthPaneMixin uses of AccountEditorScreen (for the type checker only)."""
+
+        original: Any  # the account as the server returned it
+        edit: Any  # service.account_update.AccountEdit
+else:
+    _EditorHost = object
 
 UNCHANGED = "unchanged — type a new secret to replace it"
 
@@ -50,10 +61,12 @@ def entry_from_config(config: dict[str, Any]) -> AuthEntry:
     if "cluster_auth_ref" in config:
         return AuthEntry("cluster_auth_ref", target_id=str((config["cluster_auth_ref"] or {}).get("target_id", "")))
     o = config.get("oauth") or {}
-    form = OauthForm(**{k: str(o.get(k) or "") for k in OAUTH_TEXT_FIELDS},
-                     idp_requires_basic_auth=bool(o.get("idp_requires_basic_auth")))
+    form = OauthForm(idp_requires_basic_auth=bool(o.get("idp_requires_basic_auth")))
+    for k in OAUTH_TEXT_FIELDS:
+        setattr(form, k, str(o.get(k) or ""))
     secret = o.get("client_secret")
-    form.client_secret = secret.get_secret_value() if hasattr(secret, "get_secret_value") else (secret or "")
+    reveal = getattr(secret, "get_secret_value", None)
+    form.client_secret = reveal() if callable(reveal) else str(secret or "")
     return AuthEntry("oauth", oauth=form)
 
 
@@ -119,14 +132,14 @@ class EditAuthEditor(AuthEditor):
             secret.placeholder = UNCHANGED
             self.query_one("#err-oauth-client_secret", Label).update(
                 "CCM never returns it. Changing this config needs it typed again.")
-            for hint in self.query(".hint"):
+            for hint in self.query(".hint").results(Static):
                 hint.update("TLS for this IdP: press t on the Authentication pane.")
 
     def action_save(self) -> None:
         if self.existing and self.entry.kind == "oauth":
             entry = self._collect()
             if not entry.oauth.client_secret:
-                from ccm_tui.screens.wizard.form import check_auth_entry
+                from ccm_tui.service.account_form import check_auth_entry
 
                 probe = copy.deepcopy(entry)
                 probe.oauth.client_secret = "unchanged"  # checked by the review instead
@@ -205,9 +218,8 @@ class TlsDialog(ModalScreen[dict | None]):
         self.dismiss(None)
 
 
-class AuthPaneMixin:
-    """AccountEditorScreen's auth actions (uses ``self.edit``, ``self.original``,
-    ``self.removed_ids``)."""
+class AuthPaneMixin(_EditorHost):
+    """AccountEditorScreen's auth actions (uses ``self.edit`` and ``self.original``)."""
 
     def _auth_rows(self) -> list[tuple[Any, bool]]:
         from ccm_tui.service.account_update import EditedAuthConfig

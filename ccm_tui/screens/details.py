@@ -76,8 +76,18 @@ class AccountDetailsScreen(CcmScreen):
         tree = self.query_one("#auth-tree", AuthTree)
         tree.show_root = False
         self._render_account(totals_loading=True)
+        if self.account is not None:
+            # Shown from the account at hand (e.g. a create's answer): its first frame goes
+            # out before the reads for the totals and the members start.
+            self.call_after_refresh(self._load_rest)
+            return
         self.load()
         self.count_members()
+
+    def _load_rest(self) -> None:
+        if self.is_attached:
+            self.load()
+            self.count_members()
 
     def on_screen_resume(self) -> None:
         self.count_members()  # back from the Members screen: the counts may have changed
@@ -108,12 +118,13 @@ class AccountDetailsScreen(CcmScreen):
     @work(exclusive=True, group="details-load", exit_on_error=False)
     async def load(self) -> None:
         from ccm_tui.api.errors import CcmError
+        from ccm_tui.service.accounts import get_account
 
         status = self.query_one("#details-status", Static)
         status.update("Loading…")
         status.set_class(False, "error")
         try:
-            account = await self.session.client.get_account(self.account_id, with_totals=True)
+            account = await get_account(self.session.client, self.account_id, with_totals=True)
         except CcmError as exc:
             status.update(safe(f"Could not load the account: {describe_error(exc)} — press r to retry"))
             status.set_class(True, "error")

@@ -433,6 +433,9 @@ class CreateOutcome:
 
 
 PhaseCallback = Callable[[Phase], object]
+#: Asks the operator for their password after the session expired (the console's re-login
+#: dialog): called with "" first, then with why the last password did not work; None gives up.
+PasswordPrompt = Callable[[str], Awaitable[str | None]]
 
 
 async def reconcile_create(client: CcmClient, name: str) -> Account | None:
@@ -508,13 +511,17 @@ def _ambiguous(exc: CcmError) -> bool:
 
 class _Creator:
     def __init__(self, client: CcmClient, req: AccountRequest, on_phase: PhaseCallback | None,
-                 recheck_delay: float) -> None:
+                 recheck_delay: float, ask_password: PasswordPrompt | None = None,
+                 email: str | None = None) -> None:
         self.client = client
         self.req = req
         self.name = req.name
         self.on_phase = on_phase
         self.recheck_delay = recheck_delay
+        self.ask_password = ask_password
+        self.email = email
         self._phase: Phase | None = None
+        self._declined = False  # the operator gave up logging in again
 
     def phase(self, p: Phase) -> None:
         self._phase = p
@@ -575,12 +582,16 @@ class _Creator:
             return CreateOutcome("not_created", error=exc,
                                  message=f"your role does not allow this (HTTP 403: {exc.message})")
         if isinstance(exc, AuthRequired):
-            if allow_reauth and self.client.can_reauthenticate and await self.client.reauthenticate():
+            if allow_reauth and await self.renew_session():
                 # The 401 means the server refused the request; still, look before sending again.
                 outcome = await self.reconcile(exc, after="the session was renewed")
                 if outcome.state != "not_created":
                     return outcome
                 return await self.attempt(allow_reauth=False)
+            if self._declined:
+                return CreateOutcome("not_created", error=exc,
+                                     message="session expired; the account was not created. "
+                                             "Enter submits again after logging in.")
             return CreateOutcome("not_created", error=exc,
                                  message="session expired: log in again, then retry "
                                          "(the server refused the request; nothing was created)")
@@ -599,6 +610,27 @@ class _Creator:
         # Nothing was sent: connect errors, TLS, connect timeouts.
         return CreateOutcome("not_created", error=exc,
                              message=f"not created — {exc.message}")
+
+    async def renew_session(self) -> bool:
+        """A new token after a 401: silently (the remembered password, the client's own
+        re-login), else by asking the operator (``ask_password``) until a password works or
+        they give up."""
+        if self.client.can_reauthenticate and await self.client.reauthenticate():
+            return True
+        if self.ask_password is None:
+            return False
+        problem = ""
+        while True:
+            password = await self.ask_password(problem)
+            if not password:
+                self._declined = True
+                return False
+            try:
+                await self.client.login(self.email or "", password)
+            except CcmError as exc:
+                problem = str(exc)  # asked again, with the reason (never the password)
+                continue
+            return True
 
     async def reconcile(self, exc: CcmError, *, after: str | None = None) -> CreateOutcome:
         self.phase(Phase.RECONCILING)
@@ -638,7 +670,21 @@ async def create_account(
     *,
     on_phase: PhaseCallback | None = None,
     recheck_delay: float = 1.0,
+    ask_password: PasswordPrompt | None = None,
+    email: str | None = None,
 ) -> CreateOutcome:
     """Create one account; never raises for server or network failures, never posts twice
-    unless a 401 was answered and the list shows the account absent."""
-    return await _Creator(client, req, on_phase, recheck_delay).run()
+    unless a 401 was answered, a new session obtained and the list shows the account absent.
+
+    After a 401 the client's own re-login is tried first; when it cannot, ``ask_password``
+    (if given) is awaited for the password of ``email`` — the console passes its dialog."""
+    return await _Creator(client, req, on_phase, recheck_delay, ask_password, email).run()
+
+
+# ----------------------------------------------------------------------------- one account
+
+
+async def get_account(client: CcmClient, acct_id: str, *, with_totals: bool = True) -> Account:
+    """One account read fresh from the server (with its totals by default): the details
+    screen and ``accounts show`` (through ``service.resolve``) read it here. Raises CcmError."""
+    return await client.get_account(acct_id, with_totals=with_totals)

@@ -14,6 +14,7 @@ from typing import Literal
 from ccm_tui.api.client import CcmClient
 from ccm_tui.api.errors import NotFound
 from ccm_tui.models import Account
+from ccm_tui.service.accounts import get_account
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _PREFIX = re.compile(r"^[0-9a-fA-F-]{4,36}$")
@@ -70,7 +71,7 @@ async def resolve_account(client: CcmClient, ref: str, *, with_totals: bool = Fa
     ref = ref.strip()
     if _UUID.match(ref):
         try:
-            return await client.get_account(ref, with_totals=with_totals)
+            return await get_account(client, ref, with_totals=with_totals)
         except NotFound:
             pass  # maybe a name that looks like a UUID
     matches = match_accounts(ref, await client.list_accounts())
@@ -80,7 +81,7 @@ async def resolve_account(client: CcmClient, ref: str, *, with_totals: bool = Fa
         raise AccountRefError(ref, "ambiguous", sorted(matches, key=lambda a: a.acct_id))
     if with_totals or _UUID.match(ref) is None:
         try:
-            return await client.get_account(matches[0].acct_id, with_totals=with_totals)
+            return await get_account(client, matches[0].acct_id, with_totals=with_totals)
         except NotFound:
             raise AccountRefError(ref, "not_found") from None
     return matches[0]

@@ -184,7 +184,7 @@ def test_a_2_gb_sparse_from_file_is_refused_by_its_size_in_bounded_memory(tmp_pa
 def test_an_endless_stdin_is_read_only_up_to_the_limit(monkeypatch, no_server, capsys):
     import sys
 
-    from ccm_tui.models.files import ACCOUNT_FILE_MAX_BYTES
+    from ccm_tui.files import ACCOUNT_FILE_MAX_BYTES
 
     class Endless:
         read_total = 0

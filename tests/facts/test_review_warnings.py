@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ccm_tui.models.warnings import account_request_warnings
-from ccm_tui.screens.wizard.form import CONFIRM_WORD, AuthEntry, WizardForm, build_request
+from ccm_tui.service.account_form import CONFIRM_WORD, AuthEntry, WizardForm, build_request
 from ccm_tui.screens.wizard.review import request_warnings
 
 FORMS = {

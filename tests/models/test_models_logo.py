@@ -14,8 +14,8 @@ from ccm_tui.models.logo import (
     LOGO_MAX_PIXELS,
     LogoError,
     check_logo_bytes,
-    read_logo_file,
 )
+from ccm_tui.files import read_logo_file
 
 SVG_HEAD = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
 
@@ -436,7 +436,8 @@ def test_a_1_gb_sparse_logo_is_refused_by_its_size_without_reading_it(tmp_path):
         fh.write(_png(16, 16))
         fh.truncate(1 << 30)  # sparse: 1 GiB that costs no disk
     report = _in_child(f"""
-        from ccm_tui.models.logo import LogoError, read_logo_file
+        from ccm_tui.files import read_logo_file
+        from ccm_tui.models.logo import LogoError
         ACTION
         try:
             read_logo_file({str(big)!r})

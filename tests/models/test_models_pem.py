@@ -6,7 +6,8 @@ import base64
 
 import pytest
 
-from ccm_tui.models.pem import PemError, read_cert_file, read_key_file
+from ccm_tui.files import read_cert_file, read_key_file
+from ccm_tui.models.pem import PemError
 
 
 def test_pem_cert_read_as_is(tmp_path, pki):
@@ -122,7 +123,7 @@ def _assert_no_key_material(message: str, pki) -> None:
 @pytest.mark.parametrize("reader", [read_cert_file, read_key_file], ids=["cert", "key"])
 def test_oversized_cert_or_key_refused_by_size_before_reading(tmp_path, pki, reader, monkeypatch):
     """A 1 GiB (sparse) file is refused from its stat; not one byte of it is read."""
-    from ccm_tui.models import files
+    from ccm_tui import files
 
     big = tmp_path / "big.pem"
     with open(big, "wb") as fh:
@@ -142,7 +143,7 @@ def test_a_file_that_grows_after_the_size_check_is_still_bounded(tmp_path, pki, 
     """stat said small, the file then grew: at most limit + 1 bytes are read, then refused."""
     import os
 
-    from ccm_tui.models import files
+    from ccm_tui import files
 
     grows = tmp_path / "grows.pem"
     grows.write_bytes(pki.client_cert_pem)

@@ -109,6 +109,36 @@ async def test_token_expired_while_typing_relogin_prompt(server, clock, home):
     assert posts(emulator) == 2  # the refused one, then the real one
 
 
+async def test_relogin_prompt_wrong_password_asks_again_and_escape_gives_up(server, clock, home):
+    """The dialog says why a password failed and asks again; Escape gives up: back on the
+    review saying nothing was created, and the refused create was never sent again."""
+    from ccm_tui.screens.wizard.modals import Relogin
+
+    emulator = server.emulator
+    first = await _session(server)
+    session = await _session(server, token=first.client.access_token.get_secret_value())
+    app = make_app(session)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            wiz = await to_review(pilot)
+            clock.advance(emulator.token_ttl + 5)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, Relogin), timeout=8)
+            app.screen.query_one("#relogin-password", Input).value = "not-the-password"
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, Relogin)
+                           and "password is wrong" in str(app.screen.query_one("#err-relogin").render()),
+                           timeout=8)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: wiz.step == REVIEW and "not created" in banner(wiz),
+                           timeout=8)
+            assert wiz.form.name == NAME
+    finally:
+        await session.client.aclose()
+        await first.client.aclose()
+    assert named(emulator, NAME) == [] and posts(emulator) == 1
+
+
 @pytest.mark.parametrize("committed", [True, False], ids=["reached-server", "refused-late"])
 async def test_escape_during_submit_cancels_then_reconciles(committed, server, home):
     """Escape while the create is in flight cancels it; the list then says truthfully whether

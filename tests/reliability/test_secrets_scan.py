@@ -190,7 +190,7 @@ async def test_no_secret_in_any_file_or_output(secret_server, tmp_path, private_
             wiz2.query_one("#name", Input).value = "Drafted Co"
             await pilot.press("enter", "enter")
             await pilot.pause()
-            from ccm_tui.screens.wizard.form import AuthEntry, OauthForm, TlsForm
+            from ccm_tui.service.account_form import AuthEntry, OauthForm, TlsForm
 
             wiz2.form.auths.append(AuthEntry(kind="oauth", oauth=OauthForm(
                 idp_name="IdP", idp_icon_url="https://i.example/x",

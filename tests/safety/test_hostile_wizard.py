@@ -198,7 +198,7 @@ async def test_a_draft_of_the_wrong_shape_resumes_without_crashing(hostile):
     {"form": {"auths": [{"kind": "oauth", "oauth": {"tls": [1], "idp_name": 5}}]}},
 ])
 def test_odd_values_in_a_draft_load_describe_and_resume(private_home, doc):
-    from ccm_tui.screens.wizard.form import WizardForm
+    from ccm_tui.service.account_form import WizardForm
     from ccm_tui.service.drafts import draft_path, load_draft
 
     draft_path().parent.mkdir(parents=True, exist_ok=True)

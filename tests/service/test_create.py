@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ccm_tui.api.errors import NameTaken
+from ccm_tui.api.errors import AuthRequired, NameTaken
 from ccm_tui.models import AccountRequest
 from ccm_tui.service.accounts import Phase, create_account, reconcile_create
 
@@ -144,6 +144,74 @@ async def test_401_without_a_way_to_relogin_is_not_created(asgi_transport, emula
     assert "log in again" in out.message
     await client.aclose()
     await login.aclose()
+
+
+async def _token_only_client(asgi_transport, demo_credentials):
+    """A client that holds a pasted token and no password: it cannot log in by itself."""
+    from ccm_tui.api.client import CcmClient
+
+    login = CcmClient("http://127.0.0.1:9", transport=asgi_transport)
+    await login.login(*demo_credentials)
+    client = CcmClient("http://127.0.0.1:9", transport=asgi_transport)
+    await client.login_with_token(login.access_token.get_secret_value())
+    await login.aclose()
+    return client
+
+
+async def test_401_asks_for_the_password_until_one_works_then_sends_once(
+        asgi_transport, emulator, demo_credentials):
+    """The console's re-login dialog is a callback: a wrong password asks again with the
+    reason; the right one logs in, the list is checked, and the account is created once."""
+    email, password = demo_credentials
+    client = await _token_only_client(asgi_transport, demo_credentials)
+    emulator.faults.fail_next("POST /v1/accounts", 401)
+    asked: list[str] = []
+    answers = iter(["wrong-password", password])
+
+    async def ask(problem: str) -> str | None:
+        asked.append(problem)
+        return next(answers)
+
+    try:
+        out = await create_account(client, AccountRequest(name="asked"), ask_password=ask,
+                                   email=email)
+        assert out.state == "created", out.message
+        assert asked[0] == "" and "password is wrong" in asked[1] and len(asked) == 2
+        assert "wrong-password" not in asked[1]
+        assert await count_named(client, "asked") == 1
+        posts = [r.status for r in client.history if r.method == "POST" and r.path == "/v1/accounts"]
+        assert posts == [401, 200]
+    finally:
+        await client.aclose()
+
+
+async def test_401_and_the_operator_gives_up_is_not_created_and_not_resent(
+        asgi_transport, emulator, demo_credentials):
+    client = await _token_only_client(asgi_transport, demo_credentials)
+    emulator.faults.fail_next("POST /v1/accounts", 401)
+
+    async def give_up(_problem: str) -> str | None:
+        return None
+
+    try:
+        out = await create_account(client, AccountRequest(name="gave-up"), ask_password=give_up,
+                                   email=demo_credentials[0])
+        assert out.state == "not_created" and isinstance(out.error, AuthRequired)
+        assert "not created" in out.message
+        posts = [r for r in client.history if r.method == "POST" and r.path == "/v1/accounts"]
+        assert len(posts) == 1
+        assert await count_named(client, "gave-up") == 0
+    finally:
+        await client.aclose()
+
+
+async def test_get_account_reads_one_account_with_its_totals(asgi_session):
+    from ccm_tui.service.accounts import get_account
+
+    created = await create_account(asgi_session.client, AccountRequest(name="one"))
+    got = await get_account(asgi_session.client, created.account.acct_id)
+    assert got.acct_id == created.account.acct_id and got.name == "one"
+    assert got.totals is not None
 
 
 async def test_server_down_is_not_created_with_clear_message():

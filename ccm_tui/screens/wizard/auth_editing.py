@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-from textual.widgets import OptionList
+from typing import TYPE_CHECKING, cast
 
-from ccm_tui.screens.wizard.form import AuthEntry
+from textual.widgets import OptionList, Static
+
+from ccm_tui.service.account_form import AuthEntry
 from ccm_tui.screens.wizard.modals import AuthEditor
 from ccm_tui.screens.wizard.review import request_warnings
 from ccm_tui.screens.wizard.steps import AUTH
 
+if TYPE_CHECKING:
+    from ccm_tui.screens.wizard.host import WizardHost as WizardBase
+    from ccm_tui.screens.wizard.panes import AuthPane
+else:
+    WizardBase = object
 
-class AuthEditingMixin:
+
+class AuthEditingMixin(WizardBase):
     """WizardScreen's auth-config actions (mixed into ``WizardScreen``; uses its form,
     ``auth_errors``, ``pending_secrets`` and panes)."""
 
     def _render_auth(self) -> None:
-        pane = self.pane(AUTH)
+        pane = cast("AuthPane", self.pane(AUTH))
         pane.render_list(self.form, self.auth_errors)
         warnings = request_warnings(self.form, None)
-        pane.query_one("#auth-warnings").update("\n".join(f"⚠ {w}" for w in warnings if w.startswith("auth")))
+        pane.query_one("#auth-warnings", Static).update("\n".join(f"⚠ {w}" for w in warnings if w.startswith("auth")))
 
     def action_add(self, kind: str) -> None:
         def done(entry: AuthEntry | None) -> None:
@@ -32,7 +40,7 @@ class AuthEditingMixin:
         self.app.push_screen(AuthEditor(AuthEntry(kind=kind)), done)
 
     def action_edit(self) -> None:
-        idx = self.pane(AUTH).selected_index(self.form)
+        idx = cast("AuthPane", self.pane(AUTH)).selected_index(self.form)
         if idx is None:
             self.notify("No auth config to edit: press a, o or c to add one.")
             return
@@ -49,7 +57,7 @@ class AuthEditingMixin:
         self.app.push_screen(AuthEditor(self.form.auths[idx], pending_secret=pending), done)
 
     def action_remove(self) -> None:
-        idx = self.pane(AUTH).selected_index(self.form)
+        idx = cast("AuthPane", self.pane(AUTH)).selected_index(self.form)
         if idx is None:
             return
         del self.form.auths[idx]

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Footer, Input, Label, Static
 
-from ccm_tui.screens.wizard.form import KIND_LABEL, AuthEntry, check_auth_entry
+from ccm_tui.service.account_form import KIND_LABEL, AuthEntry, check_auth_entry
 from ccm_tui.screens.base import EarlyKeys
 from ccm_tui.screens.wizard.ids import FieldErrorLabel, error_label_for, field_key, focus_first_error
 from ccm_tui.widgets.inputs import PlainInput

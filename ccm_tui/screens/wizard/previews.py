@@ -52,7 +52,7 @@ class CertResult:
 
 def logo_preview(path: str) -> LogoResult:
     """Read and decode a logo file (blocking: call it from a thread)."""
-    from ccm_tui.screens.wizard.form import read_logo
+    from ccm_tui.files import read_logo_file as read_logo
     from ccm_tui.widgets.wizard_logo import preview_renderable
 
     path = path.strip()
@@ -75,7 +75,7 @@ def logo_preview(path: str) -> LogoResult:
 def cert_lines(paths: list[str]) -> list[str]:
     """One line per certificate in the files that exist and parse (blocking)."""
     from ccm_tui.safetext import visible
-    from ccm_tui.screens.wizard.form import read_cert
+    from ccm_tui.files import read_cert_file as read_cert
 
     lines: list[str] = []
     for p in paths:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.widgets import Label
 
@@ -12,9 +13,15 @@ from ccm_tui.models.warnings import (
     attestation_off_warning,
     sign_in_lockout_warning,
 )
-from ccm_tui.screens.wizard.form import WizardForm, auth_dict, build_request
+from ccm_tui.service.account_form import WizardForm, auth_dict, build_request
 from ccm_tui.screens.wizard.ids import error_label_for
 from ccm_tui.screens.wizard.steps import REVIEW
+
+if TYPE_CHECKING:
+    from ccm_tui.screens.wizard.host import WizardHost as WizardBase
+    from ccm_tui.screens.wizard.panes import ReviewPane
+else:
+    WizardBase = object
 
 
 def request_warnings(form: WizardForm, req: Any | None) -> list[str]:
@@ -34,14 +41,15 @@ def request_warnings(form: WizardForm, req: Any | None) -> list[str]:
     return out
 
 
-class ReviewMixin:
+class ReviewMixin(WizardBase):
     """WizardScreen's Review step (mixed into ``WizardScreen``; uses its form and panes)."""
 
     async def _rebuild_review(self, server_error: FieldError | None = None) -> None:
-        req, errors = build_request(self.form)
+        # Every file is read again to build the request: in a thread, not on the event loop.
+        req, errors = await asyncio.to_thread(build_request, self.form)
         self._last_request = req
         body = req.masked_body() if req is not None else None
-        pane = self.pane(REVIEW)
+        pane = cast("ReviewPane", self.pane(REVIEW))
         await pane.rebuild(self.form, body, request_warnings(self.form, req))
         if errors:
             self.show_errors(REVIEW, errors)
@@ -55,7 +63,7 @@ class ReviewMixin:
                 banner.update(f"⚠ {server_error.message}")
 
     def action_copy_json(self) -> None:
-        req, _ = build_request(self.form)
+        req = self._last_request  # built on reaching Review (the form cannot change there)
         if req is not None:
             import json
 

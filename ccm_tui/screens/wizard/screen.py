@@ -33,7 +33,7 @@ from textual.worker import Worker
 
 from ccm_tui.models.errors import FieldError
 from ccm_tui.screens.wizard.auth_editing import AuthEditingMixin, auth_index
-from ccm_tui.screens.wizard.form import STEP_CHECKS, WizardForm
+from ccm_tui.service.account_form import STEP_CHECKS, WizardForm
 from ccm_tui.screens.wizard.ids import error_label_for, focus_first_error
 from ccm_tui.screens.wizard.modals import ConfirmLeave, FilePicker, picker_start
 from ccm_tui.screens.wizard.panes import (

@@ -3,53 +3,54 @@ re-login after a 401, and the account created."""
 
 from __future__ import annotations
 
+import asyncio
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
 from textual.widgets import ContentSwitcher
 from textual.worker import Worker
 
 from ccm_tui.models.errors import FieldError
-from ccm_tui.screens.wizard.form import build_request
-from ccm_tui.screens.wizard.modals import Relogin
 from ccm_tui.screens.wizard.steps import BASICS, PANE_IDS, REVIEW, SUBMIT
+from ccm_tui.service.account_form import build_request
 from ccm_tui.widgets.wizard_steps import StepIndicator
 
+if TYPE_CHECKING:
+    from ccm_tui.screens.wizard.host import WizardHost as WizardBase
+    from ccm_tui.screens.wizard.panes import SubmitPane
+    from ccm_tui.service.accounts import CreateOutcome
+else:
+    WizardBase = object
 
-class SubmitMixin:
+
+class SubmitMixin(WizardBase):
     """WizardScreen's submit step (mixed into ``WizardScreen``, which sets ``in_flight``,
-    ``_submit_worker``, ``_phases``, ``_ticker`` and ``outcome`` in its ``__init__``)."""
+    ``_submit_worker``, ``_phases``, ``_ticker`` and ``outcome`` in its ``__init__``).
+
+    Deciding is the service's (``service.accounts.create_account``: re-login after a 401,
+    reconciliation, at most one resubmission); this mixin asks for the password when the
+    service needs it and renders the typed outcome."""
 
     _submit_worker: Worker[Any] | None
     _confirm_worker: Worker[Any] | None
 
     def start_submit(self) -> None:
         self._store_current()
-        req, errors = build_request(self.form)
-        if req is None:
-            self.show_errors(REVIEW, errors)
-            return
         # No draft write here: the draft was saved on reaching Review (the form cannot change
         # on Review), and a synchronous write + fsync would delay the POST. SIGHUP/SIGTERM
         # during the request still save it (screens/exit_signals.py).
         self.in_flight = True
         self._phases = []
-        # The request goes first; the submit step is painted once it is on its way (phase
-        # "waiting") or after 0.1 s, whichever comes first. Switching panes first cost a
-        # layout and a frame (~15 ms) before the POST left. Keys act on the submit step
-        # from now on (Escape cancels), whatever is painted.
+        # The request is built (its files read) in a thread and sent first; the submit step
+        # is painted once it is on its way (phase "waiting") or after 0.1 s, whichever comes
+        # first. Switching panes first cost a layout and a frame (~15 ms) before the POST
+        # left. Keys act on the submit step from now on (Escape cancels), whatever is painted.
         self.step = SUBMIT
         self._start_ticker()
         self._render_submit("Creating the account…")
-        self._submit_worker = self._submit(req)
+        self._submit_worker = self._submit()
         self.set_timer(0.1, self._show_submit_pane)
-
-    async def _enter_submit(self) -> None:
-        self.step = SUBMIT
-        self._show_submit_pane()
-        self._start_ticker()
-        self._render_submit("Creating the account…")
 
     def _show_submit_pane(self) -> None:
         """Paint the submit step (once per submit; nothing once the request is over)."""
@@ -83,8 +84,9 @@ class SubmitMixin:
         now = time.monotonic()
         if self._phases and self._phases[-1][2] is None:
             self._phases[-1][2] = now
-        if key != "done":
-            self._phases.append([key, now, None])
+        if key == "done":
+            return  # the outcome replaces the submit step: no frame for it before that
+        self._phases.append([key, now, None])
         self._render_submit(None)
         if key in ("waiting", "reconciling"):
             self._show_submit_pane()  # the request is out (or being checked): show progress
@@ -94,7 +96,7 @@ class SubmitMixin:
     def _render_submit(self, status: str | None) -> None:
         if not self.is_mounted:
             return
-        pane = self.pane(SUBMIT)
+        pane = cast("SubmitPane", self.pane(SUBMIT))
         now = time.monotonic()
         rows = [
             (k, (end or now) - start, end is None and self.in_flight) for k, start, end in self._phases
@@ -103,10 +105,16 @@ class SubmitMixin:
         pane.show(f"Creating account {self.form.name.strip()!r}", rows, current)
 
     @work(exclusive=True, group="wizard-submit", exit_on_error=False)
-    async def _submit(self, req: Any) -> None:
+    async def _submit(self) -> None:
         from ccm_tui.service.accounts import create_account
 
-        outcome = await create_account(self.session.client, req, on_phase=self.on_phase)
+        # Every file is read again (it may have changed since Review), off the event loop.
+        req, errors = await asyncio.to_thread(build_request, self.form)
+        if req is None:
+            await self.back_to_review(None)  # the review shows the errors it finds
+            return
+        outcome = await create_account(self.session.client, req, on_phase=self.on_phase,
+                                       ask_password=self._ask_password, email=self._email())
         self.in_flight = False
         await self.handle_outcome(outcome)
 
@@ -200,7 +208,7 @@ class SubmitMixin:
 
         if not report_worker_failure(self, event):
             return
-        if event.worker.group in ("wizard-submit", "wizard-relogin"):
+        if event.worker.group == "wizard-submit":
             self.in_flight = False
             if self._sent_at() is None:
                 text = ("Submit failed unexpectedly before the request was sent (details in the "
@@ -211,33 +219,25 @@ class SubmitMixin:
                         "before submitting again.")
             self.call_later(self.back_to_review, FieldError("", text))
 
-    async def handle_outcome(self, outcome: Any) -> None:
-        from ccm_tui.api.errors import AuthRequired, NameTaken, PermissionDenied
+    async def handle_outcome(self, outcome: CreateOutcome) -> None:
+        """Render what the service decided: the decision comes from the outcome's state and
+        its typed error, never from the wording of its message."""
+        from ccm_tui.api.errors import NameTaken
 
         self.outcome = outcome
         self._stop_ticker()
-        error = getattr(outcome, "error", None)
-        message = getattr(outcome, "message", "") or (str(error) if error else "")
-        if outcome.state == "created" and outcome.account is not None:
+        if outcome.created and outcome.account is not None:
             self.account_created(outcome.account)
             return
-        if isinstance(error, AuthRequired) and outcome.state != "unknown":
-            self.app.push_screen(Relogin(self._email()), self._relogin_answer)
-            return
-        if isinstance(error, NameTaken) or (outcome.field == "name" and "taken" in message.lower()):
-            await self.back_to_basics_name(message)
-            return
-        if isinstance(error, PermissionDenied):
-            status = getattr(error, "status", 403)
-            text = message if "role does not allow" in message else f"your role does not allow this (HTTP {status}): {message}"
-            await self.back_to_review(FieldError("", text))
+        if isinstance(outcome.error, NameTaken):
+            await self.back_to_basics_name(outcome.message)
             return
         if outcome.state == "unknown":
-            await self.back_to_review(FieldError("", f"Could not tell whether the account was created: {message}"))
+            await self.back_to_review(FieldError("", f"Could not tell whether the account was created: {outcome.message}"))
             return
-        await self.back_to_review(FieldError(outcome.field or "", message or "the account was not created"))
+        await self.back_to_review(FieldError(outcome.field or "", outcome.message or "the account was not created"))
 
-    async def back_to_review(self, err: FieldError) -> None:
+    async def back_to_review(self, err: FieldError | None) -> None:
         self._stop_ticker()
         self.in_flight = False
         await self._rebuild_review(server_error=err)
@@ -253,57 +253,48 @@ class SubmitMixin:
         await self._show(BASICS)
         self.show_errors(BASICS, [FieldError("name", message or "this name is already taken")])
 
-    # ---- re-login after a 401 --------------------------------------------------------------
+    # ---- re-login after a 401 (the service asks; the dialog answers) -----------------------
     def _email(self) -> str | None:
         settings = getattr(self.session, "settings", None)
         return getattr(settings, "email", None)
 
-    def _relogin_answer(self, password: str | None) -> None:
-        if not password:
-            self.call_later(self.back_to_review, FieldError("", "Session expired; the account was not created. Enter submits again after logging in."))
-            return
-        self.in_flight = True
-        self.call_later(self._enter_submit)
-        self._relogin_and_continue(password)
+    async def _ask_password(self, problem: str) -> str | None:
+        """The password for a new session, or None when the operator gives up. Awaited by
+        the service from the submit worker; ``problem`` says why the last one failed."""
+        from ccm_tui.screens.wizard.modals import Relogin
 
-    @work(exclusive=True, group="wizard-relogin", exit_on_error=False)
-    async def _relogin_and_continue(self, password: str) -> None:
-        from ccm_tui.api.errors import CcmError
-        from ccm_tui.service.accounts import reconcile_create
-
-        client = self.session.client
+        self._stop_ticker()
         try:
-            await client.login(self._email() or "", password)
-        except CcmError as exc:
-            self.in_flight = False
-            self.app.push_screen(Relogin(self._email(), f"⚠ {exc}"), self._relogin_answer)
-            return
-        self.on_phase("reconciling")
-        account = await reconcile_create(client, self.form.name.strip())
-        if account is not None:
-            self.in_flight = False
-            self.account_created(account)
-            return
-        req, errors = build_request(self.form)
-        if req is None:
-            self.in_flight = False
-            await self.back_to_review(FieldError("", "; ".join(str(e) for e in errors)))
-            return
-        self._submit_worker = self._submit(req)
+            answer = await self.app.push_screen(
+                Relogin(self._email(), f"⚠ {problem}" if problem else ""), wait_for_dismiss=True)
+        finally:
+            if self.in_flight:
+                self._start_ticker()
+        return answer or None
 
     # ---- account created -------------------------------------------------------------------
     def account_created(self, account: Any, note: str = "") -> None:
+        """Show the new account's details from the answer at hand (the POST's, or the list's
+        after a reconciliation); the toast waits for that frame. The draft goes at once: an
+        ``n`` pressed right after must not offer to resume an account already created."""
         self._stop_ticker()
         self.in_flight = False
         self.discard_draft()  # off the event loop, after any draft write still in flight
         name = getattr(account, "name", None) or self.form.name.strip()
-        self.notify(f"Account {name!r} created {note}".strip())
-        for screen in self.app.screen_stack:
+        message = f"Account {name!r} created {note}".strip()
+        app = self.app
+        for screen in app.screen_stack:
             if screen is not self:
                 screen.post_message(self.AccountCreated(account))
         from ccm_tui.screens.details import AccountDetailsScreen
 
-        self.app.switch_screen(AccountDetailsScreen(self.session, account))
+        app.switch_screen(AccountDetailsScreen(self.session, account))
+        app.call_after_refresh(_after_created, app, message)
+
+
+def _after_created(app: Any, message: str) -> None:
+    """Once the new account's details are painted: a toast says it was created."""
+    app.notify(message)
 
 
 def _warm_details_import() -> None:

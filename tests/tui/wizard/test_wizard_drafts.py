@@ -14,7 +14,7 @@ SECRET = "very-secret-client-value"
 
 
 def _oauth_entry(key_path: str, cert_path: str):
-    from ccm_tui.screens.wizard.form import AuthEntry, OauthForm, TlsForm
+    from ccm_tui.service.account_form import AuthEntry, OauthForm, TlsForm
 
     return AuthEntry(kind="oauth", oauth=OauthForm(
         idp_name="IdP", idp_icon_url="https://i/x", idp_authorization_endpoint="https://i/a",
@@ -127,7 +127,7 @@ def test_unreadable_draft_is_ignored(home):
 
 
 def test_form_round_trips_through_a_draft():
-    from ccm_tui.screens.wizard.form import AuthEntry, WizardForm
+    from ccm_tui.service.account_form import AuthEntry, WizardForm
 
     form = WizardForm(name="x", component="CONFIDENTIAL_AI", logo_path="/l.png",
                       auths=[AuthEntry(kind="password", require_2fa=True),

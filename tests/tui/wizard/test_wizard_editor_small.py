@@ -71,7 +71,7 @@ async def test_required_oauth_fields_are_marked(make_app):
 
 
 async def test_tls_disabled_hides_the_fields_that_do_not_apply(make_app):
-    from ccm_tui.screens.wizard.form import AuthEntry, OauthForm
+    from ccm_tui.service.account_form import AuthEntry, OauthForm
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

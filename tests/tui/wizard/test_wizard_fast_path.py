@@ -25,3 +25,29 @@ async def test_name_and_enter_creates_account(make_app, emulator):
         "node_enrollment": {"attestation_enforcement_disabled_insecure": False},
     }
     assert [a["name"] for a in emulator.store.all_accounts()] == ["Fast lane"]
+
+
+async def test_created_account_details_come_from_the_answer_then_the_draft_goes(make_app, emulator):
+    """The details show the POST's answer (no read of the account comes before them); the
+    draft written on the way is gone by then, and the toast follows."""
+    from ccm_tui.screens.details import AccountDetailsScreen
+    from ccm_tui.service.drafts import draft_path
+
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_wizard(pilot)
+        await type_text(pilot, "Drafted")
+        for _ in range(4):  # basics, logo, auth, tls: the draft is saved on each step
+            await pilot.press("enter")
+            await pilot.pause()
+        assert draft_path().exists()
+        received = len(emulator.received)
+        await pilot.press("enter")  # submit from the review
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountDetailsScreen))
+        created = app.screen.account
+        assert created is not None and created.name == "Drafted"
+        after_post = [(r.method, r.path) for r in list(emulator.received)[received:]]
+        assert after_post[0] == ("POST", "/v1/accounts")
+        assert not draft_path().exists()  # an `n` now must not offer to resume it
+        await wait_for(pilot, lambda: any("'Drafted' created" in str(n.message)
+                                          for n in app._notifications))

@@ -82,7 +82,7 @@ def test_snapshot_logo_error(snap_compare, det_app):
 
 
 def _auths(wiz):
-    from ccm_tui.screens.wizard.form import AuthEntry, OauthForm
+    from ccm_tui.service.account_form import AuthEntry, OauthForm
 
     wiz.form.auths[:] = [
         AuthEntry(kind="password", administrators_only=True),

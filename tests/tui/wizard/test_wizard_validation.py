@@ -88,7 +88,7 @@ async def test_auth_editor_errors_beside_fields(make_app):
 
 
 async def test_tls_errors_and_lockout_warning(make_app, tmp_path):
-    from ccm_tui.screens.wizard.form import AuthEntry, OauthForm
+    from ccm_tui.service.account_form import AuthEntry, OauthForm
 
     (tmp_path / "garbage.pem").write_text("not a certificate")
     app = make_app()

@@ -1,4 +1,7 @@
-"""The wizard's form state and how it becomes an AccountRequest. No Textual here.
+"""The account form (what the wizard holds) and how it becomes an AccountRequest: the
+request building shared by the wizard and the CLI (``cli/account_files.build_requests``
+validates each entry with :func:`validate_request`). No Textual here; files are read through
+``ccm_tui.files`` (size first), models only validate the bytes.
 
 The form keeps exactly what the operator typed (strings, booleans, file paths). Files are
 read and validated only when a step is left forward or the request is built, so a draft
@@ -8,18 +11,15 @@ client key path are never written to a draft; see :func:`WizardForm.to_draft`).
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from ccm_tui.models import pem
+from ccm_tui.files import read_cert_file, read_key_file, read_logo_file
 from ccm_tui.models.account import AccountRequest, NodeEnrollment
 from ccm_tui.models.auth import AuthenticationConfig, TlsConfig
 from ccm_tui.models.errors import FieldError, field_errors
-from ccm_tui.models.logo import LogoInfo, read_logo_file
 
 CONFIRM_WORD = "DISABLE"
 COMPONENTS = ("DEFAULT", "CONFIDENTIAL_AI")
@@ -79,6 +79,10 @@ class AuthEntry:
             secret = "set" if o.client_secret else "NOT SET"
             return f"OAuth {o.idp_name or '?'} · client {o.client_id or '?'} · secret {secret} · TLS {o.tls.mode}"
         return f"Cluster auth ref → {self.target_id or '?'}"
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 @dataclass
@@ -157,13 +161,14 @@ class WizardForm:
             elif entry.kind == "cluster_auth_ref":
                 entry.target_id = s(raw, "target_id")
             else:
-                o = raw.get("oauth") if isinstance(raw.get("oauth"), dict) else {}
-                t = o.get("tls") if isinstance(o.get("tls"), dict) else {}
+                o = _mapping(raw.get("oauth"))
+                t = _mapping(o.get("tls"))
+                mode = t.get("mode")
                 entry.oauth = OauthForm(
                     **{k: s(o, k) for k in OAUTH_TEXT_FIELDS},
                     idp_requires_basic_auth=b(o, "idp_requires_basic_auth"),
                     tls=TlsForm(
-                        mode=t.get("mode") if t.get("mode") in TLS_MODES else "required",
+                        mode=mode if isinstance(mode, str) and mode in TLS_MODES else "required",
                         validate_hostname=b(t, "validate_hostname", True),
                         ca="pinned" if t.get("ca") == "pinned" else "global",
                         pinned_paths=s(t, "pinned_paths"),
@@ -178,22 +183,6 @@ class WizardForm:
         return [i for i, a in enumerate(self.auths) if a.kind == "oauth"]
 
 
-# ---- files ------------------------------------------------------------------------------
-def read_cert(path: str) -> tuple[str, list[pem.CertInfo]]:
-    """(base64 of the file's bytes, certificate infos); ValueError with a reason.
-
-    The size is checked before the file is read (models.files.read_user_file)."""
-    return pem.read_cert_file(path)
-
-
-def read_key(path: str) -> str:
-    return pem.read_key_file(path)
-
-
-def read_logo(path: str) -> tuple[str, LogoInfo]:
-    return read_logo_file(path)
-
-
 # ---- validation -------------------------------------------------------------------------
 def _errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
     out = []
@@ -203,6 +192,15 @@ def _errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
             path = f"{prefix}.{path}" if path else prefix
         out.append(FieldError(path, e.message))
     return out
+
+
+def validate_request(body: dict[str, Any]) -> tuple[AccountRequest | None, list[FieldError]]:
+    """One AccountRequest from its wire body, or every field error (paths as the spec names
+    them). The wizard (:func:`build_request`) and the CLI's ``--from`` files both end here."""
+    try:
+        return AccountRequest.model_validate(body), []
+    except ValidationError as exc:
+        return None, _errors(exc)
 
 
 def check_basics(form: WizardForm) -> list[FieldError]:
@@ -234,7 +232,7 @@ def check_logo(form: WizardForm) -> list[FieldError]:
     if not form.logo_path.strip():
         return []
     try:
-        read_logo(form.logo_path.strip())
+        read_logo_file(form.logo_path.strip())
     except ValueError as exc:
         return [FieldError("custom_logo", str(exc))]
     return []
@@ -256,7 +254,7 @@ def tls_dict(tls: TlsForm, prefix: str) -> tuple[dict[str, Any], list[FieldError
             errors.append(FieldError(f"{base}.ca.pinned", "give at least one certificate file, or choose global roots"))
         for p in paths:
             try:
-                pinned.append(read_cert(p)[0])
+                pinned.append(read_cert_file(p)[0])
             except ValueError as exc:
                 errors.append(FieldError(f"{base}.ca.pinned", f"{p}: {exc}"))
         req["ca"] = {"pinned": pinned}
@@ -264,12 +262,12 @@ def tls_dict(tls: TlsForm, prefix: str) -> tuple[dict[str, Any], list[FieldError
         req["ca"] = {"ca_set": "GLOBAL_ROOTS"}
     if tls.client_cert_path.strip():
         try:
-            req["client_cert"] = read_cert(tls.client_cert_path.strip())[0]
+            req["client_cert"] = read_cert_file(tls.client_cert_path.strip())[0]
         except ValueError as exc:
             errors.append(FieldError(f"{base}.client_cert", str(exc)))
     if tls.client_key_path.strip():
         try:
-            req["client_key"] = read_key(tls.client_key_path.strip())
+            req["client_key"] = read_key_file(tls.client_key_path.strip())
         except ValueError as exc:
             # never echo key material: the reason names the file, not its bytes
             errors.append(FieldError(f"{base}.client_key", str(exc)))
@@ -345,7 +343,7 @@ def build_request(form: WizardForm) -> tuple[AccountRequest | None, list[FieldEr
     ).model_dump()
     if form.logo_path.strip():
         try:
-            body["custom_logo"] = read_logo(form.logo_path.strip())[0]
+            body["custom_logo"] = read_logo_file(form.logo_path.strip())[0]
         except ValueError as exc:
             errors.append(FieldError("custom_logo", str(exc)))
     if form.auths:
@@ -357,16 +355,4 @@ def build_request(form: WizardForm) -> tuple[AccountRequest | None, list[FieldEr
         body["auth_configs"] = configs
     if errors:
         return None, errors
-    try:
-        return AccountRequest.model_validate(body), []
-    except ValidationError as exc:
-        return None, _errors(exc)
-
-
-def step_of_field(path: str) -> int:
-    """Which wizard step (0-based) owns a request field path."""
-    if path.startswith("custom_logo"):
-        return 1
-    if path.startswith("auth_configs"):
-        return 3 if ".tls" in path else 2
-    return 0
+    return validate_request(body)

@@ -1,5 +1,6 @@
 """Reading the files an operator points at (logo, certificates, keys, account files) with clear
-reasons, and never more of them than their limit allows.
+reasons, and never more of them than their limit allows. The only file readers of the console
+for operator-named files: models validate the bytes read here and do no I/O themselves.
 
 The file is opened once (without blocking, so a FIFO cannot hang the caller), checked with
 ``fstat`` (a regular file, at most ``limit`` bytes) and only then read, at most ``limit + 1``
@@ -12,7 +13,11 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
+
+if TYPE_CHECKING:
+    from ccm_tui.models.logo import LogoInfo
+    from ccm_tui.models.pem import CertInfo
 
 #: Certificates and keys: a full public CA bundle is about 220 KB.
 PEM_MAX_BYTES = 1024 * 1024
@@ -94,3 +99,63 @@ def read_user_file(
     if len(data) > limit:  # it grew after the stat
         raise error("too_big", f"{p} {too_big_message(None, limit)}")
     return p, data
+
+
+# --- the readers of logo, certificate and key files ----------------------------------------
+# The models (ccm_tui.models.logo / .pem) are imported when a file is read: they import
+# ``too_big_message`` from here.
+
+
+def read_logo_file(path: str | Path) -> tuple[str, LogoInfo]:
+    """Read a logo file and return (base64, info); raises ``LogoError`` with a clear reason.
+
+    The size is checked with ``fstat`` before reading, and at most 128 KiB + 1 byte are read."""
+    import base64
+
+    from ccm_tui.models.logo import LOGO_MAX_BYTES, LogoError, check_logo_bytes
+
+    p, data = read_user_file(path, "an image", LogoError, limit=LOGO_MAX_BYTES)
+    try:
+        info = check_logo_bytes(data)
+    except LogoError as exc:
+        raise LogoError(exc.reason, f"{p} {exc}") from None
+    return base64.b64encode(data).decode("ascii"), info
+
+
+def _read_pem(path: str | Path, what: str) -> tuple[Path, bytes]:
+    from ccm_tui.models.pem import PemError
+
+    p, data = read_user_file(path, f"a {what}", PemError, limit=PEM_MAX_BYTES)
+    if not data.strip():
+        raise PemError("empty", f"{p} is empty; expected a {what}")
+    return p, data
+
+
+def read_cert_file(path: str | Path) -> tuple[str, list[CertInfo]]:
+    """Read a PEM or DER certificate file: (base64 of the bytes as read, certificates);
+    raises ``PemError`` with a clear reason."""
+    import base64
+
+    from ccm_tui.models.pem import PemError, parse_certificates
+
+    p, data = _read_pem(path, "certificate")
+    try:
+        infos = parse_certificates(data)
+    except PemError as exc:
+        raise PemError(exc.reason, f"{p} {exc}") from None
+    return base64.b64encode(data).decode("ascii"), infos
+
+
+def read_key_file(path: str | Path) -> str:
+    """Read an unencrypted PEM or DER private key file: base64 of the bytes as read. The
+    reason of a refusal names the file, never its bytes."""
+    import base64
+
+    from ccm_tui.models.pem import PemError, load_private_key_bytes
+
+    p, data = _read_pem(path, "private key")
+    try:
+        load_private_key_bytes(data)
+    except PemError as exc:
+        raise PemError(exc.reason, f"{p} {exc}") from None
+    return base64.b64encode(data).decode("ascii")
