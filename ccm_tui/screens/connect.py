@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from ccm_tui.screens.base import CcmScreen, describe_error
+from ccm_tui.screens.base import CcmScreen
 from ccm_tui.widgets.safe import safe
 
 
@@ -57,7 +57,7 @@ class ConnectScreen(CcmScreen):
         await asyncio.to_thread(_import, "ccm_tui.service.session")
         warm = asyncio.ensure_future(asyncio.to_thread(_import, "ccm_tui.screens.accounts",
                                                        "ccm_tui.service.accounts"))
-        from ccm_tui.api.errors import AuthRequired, CcmError
+        from ccm_tui.api.errors import CcmError
         from ccm_tui.service.session import open_session
 
         app: Any = self.app
@@ -67,13 +67,10 @@ class ConnectScreen(CcmScreen):
                                              transport=app.transport, remember=app.remember)
             finally:
                 await warm
-        except AuthRequired as exc:
-            what = "token rejected or expired" if token else "wrong email or password"
-            self._show_login(f"Login failed: {what} ({describe_error(exc)})",
-                             "#login-token" if token else "#login-password")
-            return
         except CcmError as exc:
-            self._show_login(f"Login failed: {describe_error(exc)}", "#login-url")
+            from ccm_tui.screens.login import login_failure
+
+            self._show_login(*login_failure(exc, token=bool(token)))
             return
         from ccm_tui.screens.accounts import AccountsScreen
 

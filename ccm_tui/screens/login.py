@@ -19,6 +19,18 @@ from ccm_tui.widgets.safe import safe
 from ccm_tui.widgets.toggles import Checkbox
 
 
+def login_failure(exc: Exception, *, token: bool) -> tuple[str, str]:
+    """The login error line and the field to focus after a failed login (the login form's
+    and the connect screen's: one wording)."""
+    from ccm_tui.api.errors import AuthRequired
+
+    if isinstance(exc, AuthRequired):
+        what = "token rejected or expired" if token else "wrong email or password"
+        return (f"Login failed: {what} ({describe_error(exc)})",
+                "#login-token" if token else "#login-password")
+    return f"Login failed: {describe_error(exc)}", "#login-url"
+
+
 class LoginScreen(CcmScreen):
     HELP_TITLE = "Login"
     HELP_TEXT = "Log in with email and password, or paste a bearer token (SSO users)."
@@ -136,7 +148,7 @@ class LoginScreen(CcmScreen):
         password: str | None = None,
         token: str | None = None,
     ) -> None:
-        from ccm_tui.api.errors import AuthRequired, CcmError
+        from ccm_tui.api.errors import CcmError
         from ccm_tui.config import ConnectionSettings
         from ccm_tui.service.session import open_session
 
@@ -155,13 +167,8 @@ class LoginScreen(CcmScreen):
             session = await open_session(
                 settings, password=password, token=token, transport=app.transport, remember=remember
             )
-        except AuthRequired as exc:
-            what = "token rejected or expired" if token else "wrong email or password"
-            self.show_error(f"Login failed: {what} ({describe_error(exc)})",
-                            "#login-token" if token else "#login-password")
-            return
         except CcmError as exc:
-            self.show_error(f"Login failed: {describe_error(exc)}", "#login-url")
+            self.show_error(*login_failure(exc, token=bool(token)))
             return
         finally:
             self._busy(False)
