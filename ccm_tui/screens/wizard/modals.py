@@ -17,7 +17,7 @@ from ccm_tui.service.account_form import KIND_LABEL, AuthEntry, check_auth_entry
 from ccm_tui.screens.base import EarlyKeys
 from ccm_tui.screens.wizard.ids import FieldErrorLabel, error_label_for, field_key, focus_first_error
 from ccm_tui.widgets.inputs import PlainInput
-from ccm_tui.widgets.safe import plain_label, safe, safe_markup
+from ccm_tui.widgets.safe import plain_label, safe
 from ccm_tui.widgets.toggles import Checkbox
 
 

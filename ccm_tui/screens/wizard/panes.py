@@ -25,8 +25,6 @@ from textual.widgets.option_list import Option
 
 from ccm_tui.safetext import json_text, visible
 from ccm_tui.widgets.toggles import Checkbox, RadioButton
-from ccm_tui.files import read_cert_file as read_cert
-from ccm_tui.files import read_logo_file as read_logo
 from ccm_tui.service.account_form import (
     COMPONENTS,
     CONFIRM_WORD,
