@@ -242,7 +242,7 @@ async def tour(shooter: Shooter, emulator_app: Any) -> list[str]:
         await pilot.press("enter")
         await settle(pilot, lambda: wiz.step == 1)
         await type_text(pilot, "logo.png")
-        await settle(pilot)
+        await settle(pilot, wiz.previews_settled)  # the logo is read off the event loop
         await shooter.shot(pilot, "07-wizard-logo")
         await pilot.press("enter")
         await settle(pilot, lambda: wiz.step == 2)
@@ -291,7 +291,7 @@ async def tour(shooter: Shooter, emulator_app: Any) -> list[str]:
         wiz.query_one(f"#tls{i}-cert", Input).value = "client.pem"
         wiz.query_one(f"#tls{i}-key", Input).value = "client.key"
         wiz.pane(3).focus()
-        await settle(pilot)
+        await settle(pilot, wiz.previews_settled)  # certificates are read off the event loop
         await shooter.shot(pilot, "10-wizard-tls")
         await pilot.press("enter")
         await settle(pilot, lambda: wiz.step == 4)
