@@ -118,7 +118,12 @@ async def test_leaving_waits_for_the_draft_without_blocking_keys(make_app, home,
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmLeave), timeout=5)
         await pilot.press("y")
         await wait_for(pilot, lambda: disk.writing.is_set(), timeout=5)
-        await pilot.pause(0.2)
+        # The leave is under way and waiting for the write (the event that would take the
+        # wizard away): the wizard must still be there while the write is held.
+        await wait_for(pilot, lambda: any(w.group == "wizard-leave" and w.is_running
+                                          for w in app.workers), timeout=5)
+        await pilot.pause()
+        assert disk.writing.is_set() and not disk.release.is_set()
         assert isinstance(app.screen, WizardScreen) and app.screen is wiz  # not gone yet
         disk.release.set()
         await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen), timeout=5)
