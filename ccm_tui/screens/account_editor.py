@@ -190,10 +190,11 @@ class AccountEditorScreen(AuthPaneMixin, CcmScreen):
     async def load(self, keep_edit: bool = False) -> None:
         from ccm_tui.api.errors import CcmError
         from ccm_tui.service.account_update import edit_from_account, rebase_edit
+        from ccm_tui.service.accounts import get_account
 
         self._set_status("Loading the account as the server holds it…")
         try:
-            account = await self.session.client.get_account(self.acct_id)
+            account = await get_account(self.session.client, self.acct_id, with_totals=False)
         except CcmError as exc:
             self._set_status(safe(f"Could not load the account: {describe_error(exc)} — "
                                   "press ctrl+l to retry"), error=True)

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from ccm_tui.screens.base import describe_error
 from ccm_tui.widgets.safe import safe, safe_markup
 
 MANAGER = "MANAGER"
@@ -200,12 +201,13 @@ class DeleteDialog(_Dialog):
     @work(exclusive=True, group="lifecycle-totals", exit_on_error=False)
     async def load_totals(self) -> None:
         from ccm_tui.api.errors import CcmError
+        from ccm_tui.service.accounts import get_account
 
         line = self.query_one("#delete-totals", Static)
         try:
-            account = await self.session.client.get_account(self.account.acct_id, with_totals=True)
+            account = await get_account(self.session.client, self.account.acct_id)
         except CcmError as exc:
-            line.update(safe_markup("Could not read its totals ($why)", why=str(exc)))
+            line.update(safe_markup("Could not read its totals ($why)", why=describe_error(exc)))
             return
         t = account.totals
         if t is None:
