@@ -3,7 +3,7 @@ import: the CLI imports this module before textual, httpx or pydantic).
 
 - :func:`trim_imports`: the ``sys.modules`` entries that keep httpx's command-line client and
   a missing ``sniffio`` from costing time; an explicit step, run once by the CLI before any
-  command that talks HTTP (it used to happen as a side effect of importing ``api/client.py``).
+  command that talks HTTP, never as a side effect of importing ``api/client.py``.
 - :func:`prepare_start` / :class:`StartPlan`: settings from flags, environment and profile;
   the keymap and theme from the config. No requests.
 - ``--demo``: :meth:`StartPlan.spawn_demo` starts the embedded emulator in a **child

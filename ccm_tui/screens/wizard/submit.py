@@ -44,8 +44,7 @@ class SubmitMixin(WizardBase):
         self._phases = []
         # The request is built (its files read) in a thread and sent first; the submit step
         # is painted once it is on its way (phase "waiting") or after 0.1 s, whichever comes
-        # first. Switching panes first cost a layout and a frame (~15 ms) before the POST
-        # left. Keys act on the submit step from now on (Escape cancels), whatever is painted.
+        # first, so no layout or frame delays the POST. Keys act on the submit step from now on (Escape cancels), whatever is painted.
         self.step = SUBMIT
         self._start_ticker()
         self._render_submit("Creating the account…")
