@@ -180,10 +180,14 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, PreviewMixin, Scr
                 out.append(FieldError(path, "choose the client key file again (drafts never keep it), or clear the client certificate"))
         return out
 
-    def validate_step(self, step: int) -> list[FieldError]:
+    async def validate_step(self, step: int) -> list[FieldError]:
         if step >= REVIEW:
             return []
-        return self._pending_errors(step) + STEP_CHECKS[step](self.form)
+        pending = self._pending_errors(step)
+        check = STEP_CHECKS[step]
+        if step in (LOGO, TLS):  # these read the operator's files: in a thread, off the loop
+            return pending + await asyncio.to_thread(check, self.form)
+        return pending + check(self.form)
 
     def show_errors(self, step: int, errors: list[FieldError]) -> None:
         pane = self.pane(step)
@@ -236,7 +240,7 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, PreviewMixin, Scr
     async def go_forward(self) -> bool:
         """Validate the current step; advance if it is valid."""
         self._store_current()
-        errors = self.validate_step(self.step)
+        errors = await self.validate_step(self.step)
         self.show_errors(self.step, errors)
         if errors:
             return False

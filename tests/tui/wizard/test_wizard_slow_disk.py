@@ -242,3 +242,39 @@ async def test_browse_finds_its_folder_off_the_event_loop(make_app, home, tmp_pa
         release.set()
         await wait_for(pilot, lambda: isinstance(app.screen, FilePicker), timeout=5)
         assert app.screen.start == (tmp_path / "pics").resolve()
+
+
+async def test_the_logo_steps_file_check_runs_off_the_event_loop(
+        make_app, home, tmp_path, monkeypatch):
+    """Next on the Logo step checks the file (size, type, pixels): a hung read must not
+    stop the event loop, and the step still advances once the read returns."""
+    import asyncio
+
+    from ccm_tui.service import account_form
+    from ccm_tui.screens.wizard.steps import AUTH, LOGO
+
+    monkeypatch.chdir(tmp_path)
+    tiny_png(tmp_path / "ok.png", size=(4, 4))
+    asked, release = threading.Event(), threading.Event()
+    real_read = account_form.read_logo_file
+
+    def slow_read(path):
+        asked.set()
+        release.wait(HELD)
+        return real_read(path)
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        wiz = await _to_logo(pilot)
+        wiz.query_one("#logo-path", Input).value = "ok.png"
+        await previews_shown(pilot, wiz)
+        monkeypatch.setattr(account_form, "read_logo_file", slow_read)
+        forward = asyncio.ensure_future(wiz.go_forward())
+        await wait_for(pilot, asked.is_set, timeout=5)
+        started = time.monotonic()
+        await asyncio.sleep(0.05)  # the loop turns while the check's read hangs
+        assert time.monotonic() - started < KEY_BOUND
+        assert wiz.step == LOGO and not forward.done()
+        release.set()
+        assert await asyncio.wait_for(forward, KEY_BOUND) is True
+        assert wiz.step == AUTH
