@@ -132,25 +132,54 @@ class _HelpFormatter(argparse.HelpFormatter):
         super().__init__(prog, **kwargs)
 
 
-#: ``members``' line in ``--help`` when its actions are not built (the words of
-#: ``cli/members.py``; a test compares this help with the whole parser's).
+class _Parser(argparse.ArgumentParser):
+    """Every parser of the command line, subcommands' too, formats with ``_HelpFormatter``.
+
+    argparse gives a subcommand's parser the stock ``HelpFormatter``, which imports shutil
+    (and bz2, lzma, zlib with it) the first time ``add_argument`` checks a metavar — ~5 ms of
+    every start, ``--help`` included. Same width rule, so the same help."""
+
+    def __init__(self, *args, formatter_class=_HelpFormatter, **kwargs) -> None:
+        super().__init__(*args, formatter_class=formatter_class, **kwargs)
+
+
+class _Commands(argparse._SubParsersAction):
+    """The subcommands' action, where a subcommand the command line does not name can be
+    listed by its help line alone (``list_only``): its parser is never built, so ``--help``
+    and the console's start pay for one parser, not six."""
+
+    def list_only(self, name: str, *, help: str) -> None:  # noqa: A002 - argparse's word
+        self._choices_actions.append(self._ChoicesPseudoAction(name, (), help))
+        self._name_parser_map[name] = None  # a choice (same "invalid choice" message) ...
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        if self._name_parser_map.get(values[0], self) is None:  # ... never chosen: not in argv
+            raise RuntimeError(f"subcommand {values[0]!r} was listed but not built")
+        super().__call__(parser, namespace, values, option_string)
+
+
+#: The subcommands' lines in ``--help`` when their parsers are not built (the words of
+#: ``cli/members.py`` for ``members``; a test compares this help with the whole parser's).
+EMULATOR_HELP = "run the CCM emulator standalone (loopback)"
+ACCOUNTS_HELP = "list, show, create, update and delete accounts (headless)"
 MEMBERS_HELP = "list, invite, change and remove the members of an account (headless)"
+CONFIG_HELP = "configuration file"
+COMPLETION_HELP = "print a shell completion script (bash, zsh, fish)"
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The command line's parser. With ``argv``, the actions of ``accounts``, ``members`` and
-    ``config`` are built only when ``argv`` names that subcommand: ``--help`` lists every subcommand by
-    its help line either way, but imports neither ``cli/lifecycle.py`` (with
-    ``account_files``, ``dataclasses``, ``tomllib``) nor ``cli/members.py``. Without
-    ``argv`` (completion, tests): the whole parser."""
+    """The command line's parser. With ``argv``, a subcommand's parser is built only when
+    ``argv`` names it; the others are listed by their help line alone (``_Commands``), so
+    ``--help`` shows every subcommand the same way but builds one parser and imports neither
+    ``cli/lifecycle.py`` (with ``account_files``, ``dataclasses``, ``tomllib``) nor
+    ``cli/members.py``. Without ``argv`` (completion, tests): the whole parser."""
     words = None if argv is None else set(argv)
 
     def wanted(command: str) -> bool:
         return words is None or command in words
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ccm-tui",
-        formatter_class=_HelpFormatter,
         description="A keyboard-driven console for Fortanix Confidential Computing Manager "
                     "accounts. Without a subcommand it starts the terminal UI.",
         epilog="Exit codes: 0 success, 1 server/network/auth failure, 2 invalid input or usage.",
@@ -163,32 +192,42 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                         help="UI theme, e.g. ansi-dark, ansi-light, textual-dark")
     _add_connection_options(parser, top=True)
 
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=_Commands)
 
-    emu = sub.add_parser("emulator", help="run the CCM emulator standalone (loopback)",
-                         description="Run the embedded CCM emulator as a server.")
-    emu.set_defaults(_add_emulator_args=True)
+    if wanted("emulator"):
+        emu = sub.add_parser("emulator", help=EMULATOR_HELP,
+                             description="Run the embedded CCM emulator as a server.")
+        emu.set_defaults(_add_emulator_args=True)
+    else:
+        sub.list_only("emulator", help=EMULATOR_HELP)
 
-    acc = sub.add_parser("accounts", help="list, show, create, update and delete accounts (headless)")
     if wanted("accounts"):
-        _add_accounts_actions(acc)
+        _add_accounts_actions(sub.add_parser("accounts", help=ACCOUNTS_HELP))
+    else:
+        sub.list_only("accounts", help=ACCOUNTS_HELP)
+
     if wanted("members"):
         from ccm_tui.cli.members import add_members_parser  # stdlib only, like this module
 
         add_members_parser(sub, _add_connection_options)
     else:
-        sub.add_parser("members", help=MEMBERS_HELP)
+        sub.list_only("members", help=MEMBERS_HELP)
 
-    cfg = sub.add_parser("config", help="configuration file")
     if wanted("config"):
+        cfg = sub.add_parser("config", help=CONFIG_HELP)
         cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
         cfg_sub.add_parser("path", help="print where config.toml is read from (creates nothing)")
         cfg_sub.add_parser("check", help="validate config.toml and list its profiles")
+    else:
+        sub.list_only("config", help=CONFIG_HELP)
 
-    p = sub.add_parser("completion", help="print a shell completion script (bash, zsh, fish)",
-                       description="Print a completion script for every subcommand and option. "
-                                   "Install: see README, \"Shell completion\".")
-    p.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
+    if wanted("completion"):
+        p = sub.add_parser("completion", help=COMPLETION_HELP,
+                           description="Print a completion script for every subcommand and "
+                                       "option. Install: see README, \"Shell completion\".")
+        p.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
+    else:
+        sub.list_only("completion", help=COMPLETION_HELP)
     return parser
 
 

@@ -89,7 +89,8 @@ def test_version_imports_neither_argparse_nor_the_cli(tmp_path):
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["accounts", "--help"], ["members", "--help"],
-                                  ["config", "--help"]])
+                                  ["config", "--help"], ["emulator", "--help"],
+                                  ["completion", "--help"], ["--demo", "--help"]])
 def test_the_partial_parser_helps_like_the_whole_one(argv, capsys):
     """The parser built for a command line shows the same help as the whole parser (the
     ``members`` line written in cli/main.py has not drifted from cli/members.py's)."""
@@ -101,6 +102,32 @@ def test_the_partial_parser_helps_like_the_whole_one(argv, capsys):
         return capsys.readouterr().out
 
     assert help_of(build_parser(argv)) == help_of(build_parser())
+
+
+@pytest.mark.parametrize("argv", [["bogus"], ["--demo", "acounts"]])
+def test_the_partial_parser_refuses_like_the_whole_one(argv, capsys):
+    """A subcommand listed by its help line alone is still a choice: a mistyped one gets the
+    same usage error (every subcommand named) from the partial parser as from the whole."""
+    from ccm_tui.cli.main import build_parser
+
+    def error_of(parser):
+        with pytest.raises(SystemExit) as exc:
+            parser.parse_args(argv)
+        assert exc.value.code == 2
+        return capsys.readouterr().err
+
+    err = error_of(build_parser(argv))
+    assert "invalid choice" in err and "'completion'" in err
+    assert err == error_of(build_parser())
+
+
+def test_a_command_line_without_a_subcommand_parses_as_before():
+    """The console's own command line (no subcommand) parses to the same values with the
+    partial parser as with the whole one."""
+    from ccm_tui.cli.main import build_parser
+
+    argv = ["--demo", "--no-mouse", "--theme", "ansi-dark", "--server", "http://127.0.0.1:1"]
+    assert vars(build_parser(argv).parse_args(argv)) == vars(build_parser().parse_args(argv))
 
 
 # ---- the headless layers never import the UI toolkit -----------------------------------------
