@@ -9,6 +9,11 @@ from collections.abc import Sequence
 
 from ccm_tui import __version__
 from ccm_tui.cli.exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from ccm_tui.tophelp import (ACCOUNTS_HELP, CA_BUNDLE_HELP, COMPLETION_HELP, CONFIG_HELP,
+                             DEMO_HELP, DESCRIPTION, EMAIL_HELP, EMULATOR_HELP, EPILOG,
+                             INSECURE_HELP, MEMBERS_HELP, NO_MOUSE_HELP, PROFILE_HELP,
+                             SERVER_HELP, THEME_HELP, TOKEN_FILE_HELP, TOKEN_STDIN_HELP,
+                             VERBOSE_HELP, help_width)
 
 
 class TuiOptions:
@@ -89,26 +94,22 @@ def _add_connection_options(parser: argparse.ArgumentParser, *, top: bool) -> No
 
     g = parser.add_argument_group("connection")
     g.add_argument("--server", metavar="URL", default=default(None),
-                   help="CCM base URL (env CCM_URL), e.g. https://ccm.fortanix.com")
+                   help=SERVER_HELP)
     g.add_argument("--email", metavar="EMAIL", default=default(None),
-                   help="login email (env CCM_EMAIL); the password comes from CCM_PASSWORD "
-                        "or a no-echo prompt, never from a flag")
+                   help=EMAIL_HELP)
     g.add_argument("--token-stdin", action="store_true", default=default(False),
-                   help="read a bearer token (for SSO users) from standard input, or a no-echo "
-                        "prompt on a terminal; CCM_TOKEN works too")
+                   help=TOKEN_STDIN_HELP)
     g.add_argument("--token-file", metavar="PATH", default=default(None),
-                   help="read the bearer token from PATH, which only you may read (chmod 600)")
+                   help=TOKEN_FILE_HELP)
     g.add_argument("--token", action=RefusedOption, why=TOKEN_REFUSED)
     g.add_argument("--ca-bundle", metavar="PEM", default=default(None),
-                   help="CA bundle file to verify the server's certificate")
+                   help=CA_BUNDLE_HELP)
     g.add_argument("--profile", metavar="NAME", default=default(None),
-                   help="a profile from config.toml (see `ccm-tui config path`)")
+                   help=PROFILE_HELP)
     g.add_argument("--insecure", action="store_true", default=default(False),
-                   help="allow http:// to a non-loopback host and skip TLS verification "
-                        "(DANGEROUS: credentials can be read or changed in transit)")
+                   help=INSECURE_HELP)
     parser.add_argument("-v", "--verbose", action="store_true", default=default(False),
-                        help="print one line per request to stderr: METHOD path status "
-                             "duration [request-id] (no secrets; stdout is unchanged)")
+                        help=VERBOSE_HELP)
 
 
 class _HelpFormatter(argparse.HelpFormatter):
@@ -118,17 +119,7 @@ class _HelpFormatter(argparse.HelpFormatter):
 
     def __init__(self, prog: str, **kwargs) -> None:
         if kwargs.get("width") is None:
-            try:
-                columns = int(os.environ.get("COLUMNS", "0"))
-            except ValueError:
-                columns = 0
-            if columns <= 0:
-                try:
-                    stdout = sys.__stdout__
-                    columns = os.get_terminal_size(stdout.fileno()).columns if stdout else 0
-                except (AttributeError, ValueError, OSError):
-                    columns = 0
-            kwargs["width"] = (columns or 80) - 2
+            kwargs["width"] = help_width()
         super().__init__(prog, **kwargs)
 
 
@@ -139,8 +130,9 @@ class _Parser(argparse.ArgumentParser):
     (and bz2, lzma, zlib with it) the first time ``add_argument`` checks a metavar — ~5 ms of
     every start, ``--help`` included. Same width rule, so the same help."""
 
-    def __init__(self, *args, formatter_class=_HelpFormatter, **kwargs) -> None:
-        super().__init__(*args, formatter_class=formatter_class, **kwargs)
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(**kwargs)
 
 
 class _Commands(argparse._SubParsersAction):
@@ -158,13 +150,6 @@ class _Commands(argparse._SubParsersAction):
         super().__call__(parser, namespace, values, option_string)
 
 
-#: The subcommands' lines in ``--help`` when their parsers are not built (the words of
-#: ``cli/members.py`` for ``members``; a test compares this help with the whole parser's).
-EMULATOR_HELP = "run the CCM emulator standalone (loopback)"
-ACCOUNTS_HELP = "list, show, create, update and delete accounts (headless)"
-MEMBERS_HELP = "list, invite, change and remove the members of an account (headless)"
-CONFIG_HELP = "configuration file"
-COMPLETION_HELP = "print a shell completion script (bash, zsh, fish)"
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -180,19 +165,19 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
     parser = _Parser(
         prog="ccm-tui",
-        description="A keyboard-driven console for Fortanix Confidential Computing Manager "
-                    "accounts. Without a subcommand it starts the terminal UI.",
-        epilog="Exit codes: 0 success, 1 server/network/auth failure, 2 invalid input or usage.",
+        description=DESCRIPTION,
+        epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"ccm-tui {__version__}")
     parser.add_argument("--demo", action="store_true",
-                        help="start the UI on the embedded emulator (loopback, demo login)")
-    parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
+                        help=DEMO_HELP)
+    parser.add_argument("--no-mouse", action="store_true", help=NO_MOUSE_HELP)
     parser.add_argument("--theme", metavar="NAME", default=None,
-                        help="UI theme, e.g. ansi-dark, ansi-light, textual-dark")
+                        help=THEME_HELP)
     _add_connection_options(parser, top=True)
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=_Commands)
+    assert isinstance(sub, _Commands)  # for the type checker: argparse's stubs say the base
 
     if wanted("emulator"):
         emu = sub.add_parser("emulator", help=EMULATOR_HELP,

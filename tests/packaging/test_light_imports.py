@@ -73,11 +73,50 @@ def _probe(argv, tmp_path, watched):
 
 
 @pytest.mark.slow
-def test_top_level_help_builds_no_subcommand_module(tmp_path):
-    result = _probe(["--help"], tmp_path, [*HEAVY, *HELP_ONLY])
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_top_level_help_imports_neither_argparse_nor_the_cli(flag, tmp_path):
+    """``ccm_tui.tophelp`` prints the top-level help: argparse alone costs about as much as
+    the interpreter's start."""
+    result = _probe([flag], tmp_path, [*HEAVY, *HELP_ONLY, "argparse", "textwrap",
+                                       "ccm_tui.cli", "ccm_tui.cli.main"])
     assert result["code"] == 0
     assert "members" in result["out"] and "accounts" in result["out"]
     assert result["heavy"] == []
+
+
+@pytest.mark.slow
+def test_parsed_help_builds_no_subcommand_module(tmp_path):
+    """A help that goes through argparse (here after another option) still builds no
+    subcommand's parser and imports no subcommand module."""
+    result = _probe(["--demo", "--help"], tmp_path, [*HEAVY, *HELP_ONLY])
+    assert result["code"] == 0
+    assert "members" in result["out"] and "accounts" in result["out"]
+    assert result["heavy"] == []
+
+
+def test_the_fast_top_level_help_is_argparses_at_every_width():
+    """``ccm-tui --help`` (``ccm_tui.tophelp``, no argparse) prints exactly what the whole
+    argparse parser prints, from 1 to 200 columns: same words, same wrapping."""
+    from ccm_tui import tophelp
+    from ccm_tui.cli.main import _HelpFormatter, build_parser
+
+    parser = build_parser()
+    for width in range(1, 201):
+        parser.formatter_class = lambda prog, width=width: _HelpFormatter(prog, width=width)
+        assert tophelp.render(width) == parser.format_help(), f"at {width} columns"
+
+
+@pytest.mark.parametrize("columns", ["100", "37", "", "junk"])
+def test_the_fast_help_takes_the_width_argparse_takes(columns, monkeypatch, capsys):
+    from ccm_tui.cli.main import build_parser
+    from ccm_tui.entry import main
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert main(["--help"]) == 0
+    fast = capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--help"])
+    assert fast == capsys.readouterr().out
 
 
 @pytest.mark.slow
