@@ -241,6 +241,14 @@ def render(width: int) -> str:
 
 
 def print_help() -> int:
-    """What ``ccm-tui --help`` prints; the exit status (0) as argparse's help action."""
-    sys.stdout.write(render(help_width()))
+    """What ``ccm-tui --help`` prints; the exit status (0) as argparse's help action. Output
+    piped into a reader that closed early (``| head``) is no error, as in ``cli.main``."""
+    try:
+        sys.stdout.write(render(help_width()))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more to flush there
+        except OSError:
+            pass
     return 0

@@ -302,6 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parse(argv)
         if isinstance(args, int):
+            sys.stdout.flush()  # a help piped into `head`: the broken pipe is met here
             return args
         return _dispatch(args)
     except KeyboardInterrupt:

@@ -106,6 +106,26 @@ def test_the_fast_top_level_help_is_argparses_at_every_width():
         assert tophelp.render(width) == parser.format_help(), f"at {width} columns"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("argv", [["--help"], ["--demo", "--help"]])
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+def test_help_into_a_closed_pipe_is_no_error(argv, unbuffered, tmp_path):
+    """``ccm-tui --help | head -0``: exit 0, no traceback, on the fast path and argparse's."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "ccm_tui", *argv], cwd=REPO, stdout=write_end,
+            stderr=subprocess.PIPE, text=True, timeout=60,
+            env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
+                 "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": unbuffered})
+    finally:
+        os.close(write_end)
+    assert (proc.returncode, proc.stderr) == (0, "")
+
+
 @pytest.mark.parametrize("columns", ["100", "37", "", "junk"])
 def test_the_fast_help_takes_the_width_argparse_takes(columns, monkeypatch, capsys):
     from ccm_tui.cli.main import build_parser
