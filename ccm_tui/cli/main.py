@@ -9,6 +9,11 @@ from collections.abc import Sequence
 
 from ccm_tui import __version__
 from ccm_tui.cli.exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from ccm_tui.tophelp import (ACCOUNTS_HELP, CA_BUNDLE_HELP, COMPLETION_HELP, CONFIG_HELP,
+                             DEMO_HELP, DESCRIPTION, EMAIL_HELP, EMULATOR_HELP, EPILOG,
+                             INSECURE_HELP, MEMBERS_HELP, NO_MOUSE_HELP, PROFILE_HELP,
+                             SERVER_HELP, THEME_HELP, TOKEN_FILE_HELP, TOKEN_STDIN_HELP,
+                             VERBOSE_HELP, help_width)
 
 
 class TuiOptions:
@@ -89,26 +94,22 @@ def _add_connection_options(parser: argparse.ArgumentParser, *, top: bool) -> No
 
     g = parser.add_argument_group("connection")
     g.add_argument("--server", metavar="URL", default=default(None),
-                   help="CCM base URL (env CCM_URL), e.g. https://ccm.fortanix.com")
+                   help=SERVER_HELP)
     g.add_argument("--email", metavar="EMAIL", default=default(None),
-                   help="login email (env CCM_EMAIL); the password comes from CCM_PASSWORD "
-                        "or a no-echo prompt, never from a flag")
+                   help=EMAIL_HELP)
     g.add_argument("--token-stdin", action="store_true", default=default(False),
-                   help="read a bearer token (for SSO users) from standard input, or a no-echo "
-                        "prompt on a terminal; CCM_TOKEN works too")
+                   help=TOKEN_STDIN_HELP)
     g.add_argument("--token-file", metavar="PATH", default=default(None),
-                   help="read the bearer token from PATH, which only you may read (chmod 600)")
+                   help=TOKEN_FILE_HELP)
     g.add_argument("--token", action=RefusedOption, why=TOKEN_REFUSED)
     g.add_argument("--ca-bundle", metavar="PEM", default=default(None),
-                   help="CA bundle file to verify the server's certificate")
+                   help=CA_BUNDLE_HELP)
     g.add_argument("--profile", metavar="NAME", default=default(None),
-                   help="a profile from config.toml (see `ccm-tui config path`)")
+                   help=PROFILE_HELP)
     g.add_argument("--insecure", action="store_true", default=default(False),
-                   help="allow http:// to a non-loopback host and skip TLS verification "
-                        "(DANGEROUS: credentials can be read or changed in transit)")
+                   help=INSECURE_HELP)
     parser.add_argument("-v", "--verbose", action="store_true", default=default(False),
-                        help="print one line per request to stderr: METHOD path status "
-                             "duration [request-id] (no secrets; stdout is unchanged)")
+                        help=VERBOSE_HELP)
 
 
 class _HelpFormatter(argparse.HelpFormatter):
@@ -118,77 +119,100 @@ class _HelpFormatter(argparse.HelpFormatter):
 
     def __init__(self, prog: str, **kwargs) -> None:
         if kwargs.get("width") is None:
-            try:
-                columns = int(os.environ.get("COLUMNS", "0"))
-            except ValueError:
-                columns = 0
-            if columns <= 0:
-                try:
-                    stdout = sys.__stdout__
-                    columns = os.get_terminal_size(stdout.fileno()).columns if stdout else 0
-                except (AttributeError, ValueError, OSError):
-                    columns = 0
-            kwargs["width"] = (columns or 80) - 2
+            kwargs["width"] = help_width()
         super().__init__(prog, **kwargs)
 
 
-#: ``members``' line in ``--help`` when its actions are not built (the words of
-#: ``cli/members.py``; a test compares this help with the whole parser's).
-MEMBERS_HELP = "list, invite, change and remove the members of an account (headless)"
+class _Parser(argparse.ArgumentParser):
+    """Every parser of the command line, subcommands' too, formats with ``_HelpFormatter``.
+
+    argparse gives a subcommand's parser the stock ``HelpFormatter``, which imports shutil
+    (and bz2, lzma, zlib with it) the first time ``add_argument`` checks a metavar — ~5 ms of
+    every start, ``--help`` included. Same width rule, so the same help."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(**kwargs)
+
+
+class _Commands(argparse._SubParsersAction):
+    """The subcommands' action, where a subcommand the command line does not name can be
+    listed by its help line alone (``list_only``): its parser is never built, so ``--help``
+    and the console's start pay for one parser, not six."""
+
+    def list_only(self, name: str, *, help: str) -> None:  # noqa: A002 - argparse's word
+        self._choices_actions.append(self._ChoicesPseudoAction(name, (), help))
+        self._name_parser_map[name] = None  # a choice (same "invalid choice" message) ...
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        if self._name_parser_map.get(values[0], self) is None:  # ... never chosen: not in argv
+            raise RuntimeError(f"subcommand {values[0]!r} was listed but not built")
+        super().__call__(parser, namespace, values, option_string)
+
+
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The command line's parser. With ``argv``, the actions of ``accounts``, ``members`` and
-    ``config`` are built only when ``argv`` names that subcommand: ``--help`` lists every subcommand by
-    its help line either way, but imports neither ``cli/lifecycle.py`` (with
-    ``account_files``, ``dataclasses``, ``tomllib``) nor ``cli/members.py``. Without
-    ``argv`` (completion, tests): the whole parser."""
+    """The command line's parser. With ``argv``, a subcommand's parser is built only when
+    ``argv`` names it; the others are listed by their help line alone (``_Commands``), so
+    ``--help`` shows every subcommand the same way but builds one parser and imports neither
+    ``cli/lifecycle.py`` (with ``account_files``, ``dataclasses``, ``tomllib``) nor
+    ``cli/members.py``. Without ``argv`` (completion, tests): the whole parser."""
     words = None if argv is None else set(argv)
 
     def wanted(command: str) -> bool:
         return words is None or command in words
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ccm-tui",
-        formatter_class=_HelpFormatter,
-        description="A keyboard-driven console for Fortanix Confidential Computing Manager "
-                    "accounts. Without a subcommand it starts the terminal UI.",
-        epilog="Exit codes: 0 success, 1 server/network/auth failure, 2 invalid input or usage.",
+        description=DESCRIPTION,
+        epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"ccm-tui {__version__}")
     parser.add_argument("--demo", action="store_true",
-                        help="start the UI on the embedded emulator (loopback, demo login)")
-    parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
+                        help=DEMO_HELP)
+    parser.add_argument("--no-mouse", action="store_true", help=NO_MOUSE_HELP)
     parser.add_argument("--theme", metavar="NAME", default=None,
-                        help="UI theme, e.g. ansi-dark, ansi-light, textual-dark")
+                        help=THEME_HELP)
     _add_connection_options(parser, top=True)
 
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=_Commands)
+    assert isinstance(sub, _Commands)  # for the type checker: argparse's stubs say the base
 
-    emu = sub.add_parser("emulator", help="run the CCM emulator standalone (loopback)",
-                         description="Run the embedded CCM emulator as a server.")
-    emu.set_defaults(_add_emulator_args=True)
+    if wanted("emulator"):
+        emu = sub.add_parser("emulator", help=EMULATOR_HELP,
+                             description="Run the embedded CCM emulator as a server.")
+        emu.set_defaults(_add_emulator_args=True)
+    else:
+        sub.list_only("emulator", help=EMULATOR_HELP)
 
-    acc = sub.add_parser("accounts", help="list, show, create, update and delete accounts (headless)")
     if wanted("accounts"):
-        _add_accounts_actions(acc)
+        _add_accounts_actions(sub.add_parser("accounts", help=ACCOUNTS_HELP))
+    else:
+        sub.list_only("accounts", help=ACCOUNTS_HELP)
+
     if wanted("members"):
         from ccm_tui.cli.members import add_members_parser  # stdlib only, like this module
 
         add_members_parser(sub, _add_connection_options)
     else:
-        sub.add_parser("members", help=MEMBERS_HELP)
+        sub.list_only("members", help=MEMBERS_HELP)
 
-    cfg = sub.add_parser("config", help="configuration file")
     if wanted("config"):
+        cfg = sub.add_parser("config", help=CONFIG_HELP)
         cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
         cfg_sub.add_parser("path", help="print where config.toml is read from (creates nothing)")
         cfg_sub.add_parser("check", help="validate config.toml and list its profiles")
+    else:
+        sub.list_only("config", help=CONFIG_HELP)
 
-    p = sub.add_parser("completion", help="print a shell completion script (bash, zsh, fish)",
-                       description="Print a completion script for every subcommand and option. "
-                                   "Install: see README, \"Shell completion\".")
-    p.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
+    if wanted("completion"):
+        p = sub.add_parser("completion", help=COMPLETION_HELP,
+                           description="Print a completion script for every subcommand and "
+                                       "option. Install: see README, \"Shell completion\".")
+        p.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
+    else:
+        sub.list_only("completion", help=COMPLETION_HELP)
     return parser
 
 
@@ -278,6 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parse(argv)
         if isinstance(args, int):
+            sys.stdout.flush()  # a help piped into `head`: the broken pipe is met here
             return args
         return _dispatch(args)
     except KeyboardInterrupt:

@@ -73,11 +73,70 @@ def _probe(argv, tmp_path, watched):
 
 
 @pytest.mark.slow
-def test_top_level_help_builds_no_subcommand_module(tmp_path):
-    result = _probe(["--help"], tmp_path, [*HEAVY, *HELP_ONLY])
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_top_level_help_imports_neither_argparse_nor_the_cli(flag, tmp_path):
+    """``ccm_tui.tophelp`` prints the top-level help: argparse alone costs about as much as
+    the interpreter's start."""
+    result = _probe([flag], tmp_path, [*HEAVY, *HELP_ONLY, "argparse", "textwrap",
+                                       "ccm_tui.cli", "ccm_tui.cli.main"])
     assert result["code"] == 0
     assert "members" in result["out"] and "accounts" in result["out"]
     assert result["heavy"] == []
+
+
+@pytest.mark.slow
+def test_parsed_help_builds_no_subcommand_module(tmp_path):
+    """A help that goes through argparse (here after another option) still builds no
+    subcommand's parser and imports no subcommand module."""
+    result = _probe(["--demo", "--help"], tmp_path, [*HEAVY, *HELP_ONLY])
+    assert result["code"] == 0
+    assert "members" in result["out"] and "accounts" in result["out"]
+    assert result["heavy"] == []
+
+
+def test_the_fast_top_level_help_is_argparses_at_every_width():
+    """``ccm-tui --help`` (``ccm_tui.tophelp``, no argparse) prints exactly what the whole
+    argparse parser prints, from 1 to 200 columns: same words, same wrapping."""
+    from ccm_tui import tophelp
+    from ccm_tui.cli.main import _HelpFormatter, build_parser
+
+    parser = build_parser()
+    for width in range(1, 201):
+        parser.formatter_class = lambda prog, width=width: _HelpFormatter(prog, width=width)
+        assert tophelp.render(width) == parser.format_help(), f"at {width} columns"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("argv", [["--help"], ["--demo", "--help"]])
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+def test_help_into_a_closed_pipe_is_no_error(argv, unbuffered, tmp_path):
+    """``ccm-tui --help | head -0``: exit 0, no traceback, on the fast path and argparse's."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "ccm_tui", *argv], cwd=REPO, stdout=write_end,
+            stderr=subprocess.PIPE, text=True, timeout=60,
+            env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
+                 "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": unbuffered})
+    finally:
+        os.close(write_end)
+    assert (proc.returncode, proc.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("columns", ["100", "37", "", "junk"])
+def test_the_fast_help_takes_the_width_argparse_takes(columns, monkeypatch, capsys):
+    from ccm_tui.cli.main import build_parser
+    from ccm_tui.entry import main
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert main(["--help"]) == 0
+    fast = capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--help"])
+    assert fast == capsys.readouterr().out
 
 
 @pytest.mark.slow
@@ -89,7 +148,8 @@ def test_version_imports_neither_argparse_nor_the_cli(tmp_path):
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["accounts", "--help"], ["members", "--help"],
-                                  ["config", "--help"]])
+                                  ["config", "--help"], ["emulator", "--help"],
+                                  ["completion", "--help"], ["--demo", "--help"]])
 def test_the_partial_parser_helps_like_the_whole_one(argv, capsys):
     """The parser built for a command line shows the same help as the whole parser (the
     ``members`` line written in cli/main.py has not drifted from cli/members.py's)."""
@@ -101,6 +161,32 @@ def test_the_partial_parser_helps_like_the_whole_one(argv, capsys):
         return capsys.readouterr().out
 
     assert help_of(build_parser(argv)) == help_of(build_parser())
+
+
+@pytest.mark.parametrize("argv", [["bogus"], ["--demo", "acounts"]])
+def test_the_partial_parser_refuses_like_the_whole_one(argv, capsys):
+    """A subcommand listed by its help line alone is still a choice: a mistyped one gets the
+    same usage error (every subcommand named) from the partial parser as from the whole."""
+    from ccm_tui.cli.main import build_parser
+
+    def error_of(parser):
+        with pytest.raises(SystemExit) as exc:
+            parser.parse_args(argv)
+        assert exc.value.code == 2
+        return capsys.readouterr().err
+
+    err = error_of(build_parser(argv))
+    assert "invalid choice" in err and "'completion'" in err
+    assert err == error_of(build_parser())
+
+
+def test_a_command_line_without_a_subcommand_parses_as_before():
+    """The console's own command line (no subcommand) parses to the same values with the
+    partial parser as with the whole one."""
+    from ccm_tui.cli.main import build_parser
+
+    argv = ["--demo", "--no-mouse", "--theme", "ansi-dark", "--server", "http://127.0.0.1:1"]
+    assert vars(build_parser(argv).parse_args(argv)) == vars(build_parser().parse_args(argv))
 
 
 # ---- the headless layers never import the UI toolkit -----------------------------------------
