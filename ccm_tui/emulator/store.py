@@ -54,7 +54,9 @@ CREATE TABLE IF NOT EXISTS sessions (
 
 #: Each membership's complete list item, keyed by (member, account creation order): the
 #: default page of GET /v1/accounts (the user's accounts in creation order) is then one range
-#: scan of this table's primary key and the item texts joined -- no join, no row decoded.
+#: scan of this table's primary key and the items joined -- no join, no row decoded. Stored
+#: as UTF-8 bytes (a BLOB): the answer's body is joined from them with nothing decoded or
+#: encoded on the way.
 #: Kept by triggers, so whatever writes an account or a membership (in any order, by any
 #: path: routes, seeding, tests) keeps it right in the same transaction. ``json_quote`` gives
 #: what ``json.dumps`` gives for the ASCII statuses stored.
@@ -62,21 +64,21 @@ MEMBER_ITEMS = """
 CREATE TABLE IF NOT EXISTS member_items (
     user_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
-    item TEXT NOT NULL,
+    item BLOB NOT NULL,
     PRIMARY KEY (user_id, seq)
 ) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS member_items_m_ins AFTER INSERT ON memberships BEGIN
     INSERT OR REPLACE INTO member_items (user_id, seq, item)
-    SELECT NEW.user_id, a.seq, a.listing || ',"roles":' || NEW.roles || ',"status":'
-           || json_quote(NEW.status) || '}'
+    SELECT NEW.user_id, a.seq, CAST(a.listing || ',"roles":' || NEW.roles || ',"status":'
+           || json_quote(NEW.status) || '}' AS BLOB)
     FROM accounts a WHERE a.acct_id = NEW.acct_id AND a.listing IS NOT NULL;
 END;
 CREATE TRIGGER IF NOT EXISTS member_items_m_upd AFTER UPDATE ON memberships BEGIN
     DELETE FROM member_items WHERE user_id = OLD.user_id
         AND seq = (SELECT seq FROM accounts WHERE acct_id = OLD.acct_id);
     INSERT OR REPLACE INTO member_items (user_id, seq, item)
-    SELECT NEW.user_id, a.seq, a.listing || ',"roles":' || NEW.roles || ',"status":'
-           || json_quote(NEW.status) || '}'
+    SELECT NEW.user_id, a.seq, CAST(a.listing || ',"roles":' || NEW.roles || ',"status":'
+           || json_quote(NEW.status) || '}' AS BLOB)
     FROM accounts a WHERE a.acct_id = NEW.acct_id AND a.listing IS NOT NULL;
 END;
 CREATE TRIGGER IF NOT EXISTS member_items_m_del AFTER DELETE ON memberships BEGIN
@@ -85,16 +87,16 @@ CREATE TRIGGER IF NOT EXISTS member_items_m_del AFTER DELETE ON memberships BEGI
 END;
 CREATE TRIGGER IF NOT EXISTS member_items_a_ins AFTER INSERT ON accounts BEGIN
     INSERT OR REPLACE INTO member_items (user_id, seq, item)
-    SELECT m.user_id, NEW.seq, NEW.listing || ',"roles":' || m.roles || ',"status":'
-           || json_quote(m.status) || '}'
+    SELECT m.user_id, NEW.seq, CAST(NEW.listing || ',"roles":' || m.roles || ',"status":'
+           || json_quote(m.status) || '}' AS BLOB)
     FROM memberships m WHERE m.acct_id = NEW.acct_id AND NEW.listing IS NOT NULL;
 END;
 CREATE TRIGGER IF NOT EXISTS member_items_a_upd AFTER UPDATE ON accounts BEGIN
     DELETE FROM member_items WHERE seq = OLD.seq
         AND user_id IN (SELECT user_id FROM memberships WHERE acct_id = OLD.acct_id);
     INSERT OR REPLACE INTO member_items (user_id, seq, item)
-    SELECT m.user_id, NEW.seq, NEW.listing || ',"roles":' || m.roles || ',"status":'
-           || json_quote(m.status) || '}'
+    SELECT m.user_id, NEW.seq, CAST(NEW.listing || ',"roles":' || m.roles || ',"status":'
+           || json_quote(m.status) || '}' AS BLOB)
     FROM memberships m WHERE m.acct_id = NEW.acct_id AND NEW.listing IS NOT NULL;
 END;
 CREATE TRIGGER IF NOT EXISTS member_items_a_del AFTER DELETE ON accounts BEGIN
@@ -189,8 +191,8 @@ class Store:
             if not had_items:
                 db.execute(
                     "INSERT OR REPLACE INTO member_items (user_id, seq, item) "
-                    "SELECT m.user_id, a.seq, a.listing || ',\"roles\":' || m.roles || "
-                    "',\"status\":' || json_quote(m.status) || '}' "
+                    "SELECT m.user_id, a.seq, CAST(a.listing || ',\"roles\":' || m.roles || "
+                    "',\"status\":' || json_quote(m.status) || '}' AS BLOB) "
                     "FROM memberships m JOIN accounts a ON a.acct_id = m.acct_id"
                 )
 
@@ -330,11 +332,30 @@ class Store:
         sort: Iterable[tuple[str, bool]] = (),
     ) -> str:
         """The same page as list_accounts, as the JSON text of its ``items`` array (each item
-        what ``to_response(account, roles, status)`` gives), joined from the stored item
-        texts: no document decoded or encoded per row."""
+        what ``to_response(account, roles, status)`` gives)."""
+        body = self.list_body(user_id, system_scope=system_scope, limit=limit,
+                              previous_id=previous_id, sort=sort)
+        return body[len(b'{"items":'):-1].decode()
+
+    def list_body(
+        self,
+        user_id: str,
+        *,
+        system_scope: bool = False,
+        limit: int = 100,
+        previous_id: str | None = None,
+        sort: Iterable[tuple[str, bool]] = (),
+    ) -> bytes:
+        """The body of the list answer, ``{"items":[...]}`` in UTF-8, joined from the stored
+        item texts: no document decoded or encoded per row."""
         sort = list(sort)
         if not system_scope and not sort:  # the default page: one range of member_items
-            return self._member_page(user_id, limit, previous_id)
+            return b'{"items":[' + b",".join(self._member_page(user_id, limit, previous_id)
+                                             ) + b"]}"
+        return f'{{"items":{self._joined_page(user_id, system_scope, limit, previous_id, sort)}}}'.encode()
+
+    def _joined_page(self, user_id: str, system_scope: bool, limit: int,
+                     previous_id: str | None, sort: list[tuple[str, bool]]) -> str:
         rows = self._page("a.listing, CASE WHEN a.listing IS NULL THEN a.data END", user_id,
                           system_scope, limit, previous_id, sort)
         parts = []
@@ -344,9 +365,9 @@ class Store:
             parts.append(_item(listing, roles, status))
         return "[" + ",".join(parts) + "]"
 
-    def _member_page(self, user_id: str, limit: int, previous_id: str | None) -> str:
-        """The user's accounts in creation order after ``previous_id``'s (whether or not the
-        user is a member of that one), as list_items_json gives them."""
+    def _member_page(self, user_id: str, limit: int, previous_id: str | None) -> list[bytes]:
+        """The items (UTF-8) of the user's accounts in creation order after ``previous_id``'s
+        (whether or not the user is a member of that one)."""
         with self._lock:
             cur = self._db.cursor()
             cur.row_factory = None  # plain tuples: no Row object per item
@@ -361,7 +382,7 @@ class Store:
                 "SELECT item FROM member_items WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?",
                 (user_id, after, limit),
             ).fetchall()
-        return "[" + ",".join([r[0] for r in rows]) + "]"
+        return [r[0] for r in rows]
 
     def _page(self, columns: str, user_id: str, system_scope: bool, limit: int,
               previous_id: str | None, sort: Iterable[tuple[str, bool]]) -> list[Any]:
