@@ -64,6 +64,12 @@ class ListedPage:
         ``accounts list --json``). The depth bound still holds: the encoded text tells when
         an item could be too deep (more containers than the bound), and only then is it
         walked. The secret and safety checks look at the whole page's text at once."""
+        return self.json_block("\n").split("\n") if self.items else []
+
+    def json_block(self, separator: str) -> str:
+        """The json_lines joined with ``separator`` (which must hold no secret word and no
+        character the safe-text rules escape, e.g. ``",\\n  "``): what a writer prints, with
+        no list of lines made and split again."""
         from ccm_tui.api.client import _too_deep, account_from_page
         from ccm_tui.safetext import json_safe_text
 
@@ -80,15 +86,13 @@ class ListedPage:
                 account_from_page(body, index, max_depth=self.max_depth)  # raises, naming the bound
                 text = _encode(item)
             texts.append(text)
-        # No newline in compact JSON text: one line per account, split back after the
-        # page-wide checks (json_safe_text writes no newline either).
-        page = "\n".join(texts)
+        # No newline in compact JSON text: one line per account (json_safe_text writes no
+        # newline either); the separator adds no secret word and nothing to escape.
+        page = separator.join(texts)
         if _may_hold_secret(page):
-            page = "\n".join(account_json_line(item, text)
-                             for (item, _, _), text in zip(self.items, texts, strict=True))
-        else:
-            page = json_safe_text(page)
-        return page.split("\n") if texts else []
+            return separator.join(account_json_line(item, text)
+                                  for (item, _, _), text in zip(self.items, texts, strict=True))
+        return json_safe_text(page)
 
 
 async def account_pages(client: CcmClient, *, first_page_size: int | None = None

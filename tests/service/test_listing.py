@@ -107,3 +107,24 @@ def test_json_lines_text_is_what_json_dumps_gives():
            None, True, False], "nested": {"": {}, "l": [[], [{}]]}, "big": 10**30}
     [line] = _page(odd).json_lines()
     assert line == json.dumps(odd, ensure_ascii=False)
+
+
+def test_json_block_writes_what_the_lines_write():
+    """accounts list --json writes each page as one block: the same text as its lines, also
+    for a page with a secret (masked) and an unsafe character (escaped)."""
+    import io
+
+    from ccm_tui.cli.output import JsonArrayWriter
+
+    pages = [_page(PLAIN, {"acct_id": "a2", "name": "e\u202evil", "x": {"token": "s3cr3t"}}),
+             _page(), _page(dict(PLAIN, acct_id="a3"))]
+    by_lines, by_block = io.StringIO(), io.StringIO()
+    with JsonArrayWriter(by_lines) as w:
+        for p in pages:
+            w.write_texts(p.json_lines())
+    with JsonArrayWriter(by_block) as w:
+        for p in pages:
+            w.write_block(p.json_block(",\n  "), len(p))
+    assert by_block.getvalue() == by_lines.getvalue()
+    assert "s3cr3t" not in by_block.getvalue() and "\u202e" not in by_block.getvalue()
+    assert len(json.loads(by_block.getvalue())) == 3
