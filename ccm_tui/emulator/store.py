@@ -352,7 +352,8 @@ class Store:
         if not system_scope and not sort:  # the default page: one range of member_items
             return b'{"items":[' + b",".join(self._member_page(user_id, limit, previous_id)
                                              ) + b"]}"
-        return f'{{"items":{self._joined_page(user_id, system_scope, limit, previous_id, sort)}}}'.encode()
+        items = self._joined_page(user_id, system_scope, limit, previous_id, sort)
+        return f'{{"items":{items}}}'.encode()
 
     def _joined_page(self, user_id: str, system_scope: bool, limit: int,
                      previous_id: str | None, sort: list[tuple[str, bool]]) -> str:
