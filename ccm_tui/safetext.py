@@ -94,6 +94,10 @@ def json_safe_text(text: str) -> str:
     """The text of ``json.dumps(..., ensure_ascii=False)`` as :func:`json_text` gives it:
     every unsafe character as ``\\uXXXX``."""
     # json.dumps already escapes C0 inside strings; raw newlines left are indentation.
+    # Every character escaped here is DEL or above it: an ASCII text (a flag CPython keeps,
+    # so isascii() costs nothing) without DEL has none, and is returned without a scan.
+    if text.isascii() and "\x7f" not in text:
+        return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 

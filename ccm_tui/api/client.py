@@ -175,7 +175,10 @@ class _Raw:
         if not isinstance(items, list):
             raise errmap.malformed(self.resp, method=self.method, path=self.path,
                                    what="JSON of the wrong shape")
-        if _SURROGATE_HINT.search(self.resp.content) and _has_surrogate(items):
+        body = self.resp.content
+        # (the substring tests first: ~10x faster than the regex on a page of 1000)
+        if ((b"\\u" in body or b"\xed" in body) and _SURROGATE_HINT.search(body)
+                and _has_surrogate(items)):
             # What the models refuse (pydantic cannot hold a lone surrogate): the list is as
             # unreadable here as in every other view of it.
             raise MalformedResponse(

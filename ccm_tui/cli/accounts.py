@@ -145,7 +145,7 @@ async def _list_json(client) -> int:
         # The progress line (a terminal's stderr only) is gone before the list is printed.
         with list_progress() as progress, JsonArrayWriter(spool) as out:
             async for page in account_pages(client):
-                out.write_texts(page.json_lines())
+                out.write_block(page.json_block(",\n  "), len(page))
                 progress.add(len(page))
         spool.seek(0)
         shutil.copyfileobj(spool, sys.stdout, 1 << 20)

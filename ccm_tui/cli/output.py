@@ -53,6 +53,13 @@ class JsonArrayWriter:
             self.count += 1
         self.out.write("".join(parts))
 
+    def write_block(self, block: str, count: int) -> None:
+        """``count`` one-line elements already joined with ``",\\n  "`` (safe JSON text, as
+        ListedPage.json_block gives it): what write_texts would write for them."""
+        if count:
+            self.out.write(("\n  " if self.count == 0 else ",\n  ") + block)
+            self.count += count
+
     def __exit__(self, exc_type: Any, *exc: Any) -> None:
         if exc_type is None:
             self.out.write("\n]\n" if self.count else "]\n")

@@ -83,14 +83,14 @@ async def list_accounts(request: Request) -> Response:
     if previous_id is not None and not is_uuid(previous_id):
         raise _query_error("previous_id", "the UUID of the last account of the previous page")
     try:
-        items = emu.store.list_items_json(
+        body = emu.store.list_body(
             auth.session.user_id, system_scope=scope == "SYSTEM", limit=limit,
             previous_id=previous_id, sort=sort,
         )
     except LookupError:
         raise _query_error("previous_id", "the UUID of an existing account (none has this id)") from None
-    # The items' JSON text comes joined from the store (see Store.list_items_json).
-    return Response(f'{{"items":{items}}}'.encode(), media_type="application/json")
+    # The body comes joined from the store's item texts (see Store.list_body).
+    return Response(body, media_type="application/json")
 
 
 def _duplicate(emu: Emulator, name: str) -> HttpError:

@@ -116,14 +116,23 @@ async def test_listed_items_are_what_get_returns_and_follow_every_change(seeded)
     assert listed[1]["acct_id"] not in (first["acct_id"], second["acct_id"])
 
 
-async def test_database_file_from_before_the_stored_items_still_lists(tmp_path):
-    """An emulator database written before accounts kept their list item text."""
+@pytest.mark.parametrize("drop_listing", [True, False], ids=["no-listing", "no-member-items"])
+async def test_database_file_from_an_older_version_still_lists(tmp_path, drop_listing):
+    """An emulator database written before accounts kept their list item text, or before
+    the per-membership items (member_items and its triggers): migrated on open."""
     import sqlite3
 
     db = str(tmp_path / "old.sqlite")
-    create_app(db_path=db, seed_accounts=3).state.emulator.store.close()
+    store = create_app(db_path=db, seed_accounts=3).state.emulator.store
+    store.set_membership("someone-else", store.all_accounts()[0]["acct_id"], ["READER"])
+    store.close()
     con = sqlite3.connect(db)
-    con.execute("ALTER TABLE accounts DROP COLUMN listing")
+    for (trigger,) in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        con.execute(f"DROP TRIGGER {trigger}")
+    con.execute("DROP TABLE member_items")
+    if drop_listing:
+        con.execute("ALTER TABLE accounts DROP COLUMN listing")
     con.commit()
     con.close()
     app = create_app(db_path=db)
@@ -132,6 +141,14 @@ async def test_database_file_from_before_the_stored_items_still_lists(tmp_path):
         items = (await c.get("/v1/accounts")).json()["items"]
         assert [a["name"] for a in items] == [f"seed-account-{i:05d}" for i in (1, 2, 3)]
         assert items[0] == (await c.get(f"/v1/accounts/{items[0]['acct_id']}")).json()
+        after_first = (await c.get("/v1/accounts", params={"previous_id": items[0]["acct_id"]})
+                       ).json()["items"]
+        assert after_first == items[1:]
+        # written after the migration: the list follows (the triggers are in place)
+        r = await c.patch(f"/v1/accounts/{items[1]['acct_id']}", json={"name": "renamed"})
+        assert r.status_code == 200, r.text
+        assert [a["name"] for a in (await c.get("/v1/accounts")).json()["items"]] == [
+            "seed-account-00001", "renamed", "seed-account-00003"]
     app.state.emulator.store.close()
 
 
@@ -185,3 +202,46 @@ def test_store_is_safe_across_threads(live_emulator, demo_credentials):
         t.join()
         assert not errors
         assert live_emulator.emulator.store.count_accounts() == 30
+
+
+def test_default_page_follows_every_write_to_accounts_and_memberships():
+    """The default page (read from the per-membership items the triggers keep) is, after
+    every kind of write, what the accounts and memberships themselves say: the same items as
+    the join, for the owner and for another member, paged from any account."""
+    import json
+
+    from ccm_tui.emulator.accounts import to_response
+
+    emu = create_app(seed_accounts=6, clock=ManualClock(1_700_000_000)).state.emulator
+    store, owner = emu.store, emu.user["user_id"]
+    ids = [a["acct_id"] for a in store.all_accounts()]
+    other = store.add_member(ids[0], {"user_id": "u-other", "user_email": "o@example.com"},
+                             ["READER"], "PENDING")["user_id"]
+    store.add_member(ids[3], {"user_id": "u-other", "user_email": "o@example.com"}, ["WRITER"])
+
+    def check() -> None:
+        for user in (owner, other):
+            for previous in (None, *[a["acct_id"] for a in store.all_accounts()]):
+                # list_accounts: the join of accounts and memberships, decoded per row
+                expected = [to_response(a, r, s) for a, r, s in store.list_accounts(
+                    user, limit=1000, previous_id=previous)]
+                fast = json.loads(store.list_items_json(user, limit=1000, previous_id=previous))
+                assert fast == expected, (user, previous)
+                assert json.loads(store.list_items_json(user, limit=2, previous_id=previous)
+                                  ) == expected[:2]
+
+    check()
+    acct = store.get_account(ids[1])
+    store.update_account(dict(acct, name="renamed \u00e9", account_status="Deactivated"))
+    store.set_membership(owner, ids[2], ["READER"], "PENDING")  # INSERT OR REPLACE
+    store.set_membership(owner, ids[4], None)  # no longer a member
+    store.update_member(ids[0], other, roles=["MANAGER"], status="ACTIVE")
+    store.remove_member(ids[3], other)
+    assert store.delete_account(ids[5])
+    new = dict(acct, acct_id="00000000-0000-4000-8000-000000000001", name="new one")
+    store.insert_account(new, other, ["MANAGER"])
+    check()
+    store.set_membership(owner, ids[4], ["WRITER"])  # a member again
+    check()
+    assert [i["name"] for i in json.loads(store.list_items_json(other))] == [
+        "seed-account-00001", "new one"]

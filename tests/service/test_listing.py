@@ -60,3 +60,71 @@ async def test_one_paging_loop_serves_rows_models_and_json(asgi_session):
     models = [a.name for p in pages for a in p.accounts()]
     lines = [json.loads(line)["name"] for p in pages for line in p.json_lines()]
     assert rows == models == lines and {"L0", "L1", "L2"} <= set(rows)
+
+
+@pytest.mark.parametrize("name", [
+    "del\x7f in an otherwise ASCII page",  # DEL is ASCII: the ASCII shortcut must not skip it
+    "c1 \x9b[31m and bidi \u202e",
+    "zero width\u200b",
+])
+def test_json_lines_escape_unsafe_characters_in_a_page_of_plain_ones(name):
+    """The page-wide shortcuts (an ASCII page needs no escape scan) still escape the one
+    odd item among plain ones."""
+    items = [dict(PLAIN, acct_id=f"p{i}", name=f"plain {i}") for i in range(50)]
+    odd = {"acct_id": "odd", "name": name}
+    lines = _page(*items, odd).json_lines()
+    assert all(ord(ch) != 0x7f and not 0x80 <= ord(ch) <= 0x9f and ch not in "\u202e\u200b"
+               for ch in lines[-1])
+    assert json.loads(lines[-1]) == odd and lines[:-1] == [json.dumps(i, ensure_ascii=False)
+                                                           for i in items]
+
+
+@pytest.mark.parametrize("word", sorted(__import__("ccm_tui.redaction").redaction.SECRET_KEYS))
+def test_json_lines_mask_every_secret_key_word_among_plain_items(word):
+    """Each word redact() masks is still found by the page's quick search (which looks for
+    fewer words: ``token`` for ``access_token``, ...), in any case."""
+    items = [dict(PLAIN, acct_id=f"p{i}") for i in range(20)]
+    odd = {"acct_id": "odd", "name": "Odd", "x": {word.upper(): "s3cr3t-value"}}
+    lines = _page(*items, odd).json_lines()
+    assert "s3cr3t-value" not in "".join(lines) and MASK in lines[-1]
+    assert json.loads(lines[-1]) == redact(odd)
+
+
+def test_json_lines_mask_a_base64_private_key():
+    import base64
+
+    pem = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
+    for shift in range(3):  # each alignment of "-----BEGIN" in the base64 text
+        blob = base64.b64encode(("x" * shift + pem).encode()).decode()
+        odd = {"acct_id": "odd", "name": "Odd", "tls": {"ca": blob}}
+        [_, line] = _page(PLAIN, odd).json_lines()
+        assert blob not in line and json.loads(line) == redact(odd)
+
+
+def test_json_lines_text_is_what_json_dumps_gives():
+    """The reused encoder writes what json.dumps(ensure_ascii=False) writes."""
+    odd = {"acct_id": "a5", "name": "caf\u00e9 \u6f22 \"q\" \\ \n", "n": [1, 2.5, -0.0, 1e300,
+           None, True, False], "nested": {"": {}, "l": [[], [{}]]}, "big": 10**30}
+    [line] = _page(odd).json_lines()
+    assert line == json.dumps(odd, ensure_ascii=False)
+
+
+def test_json_block_writes_what_the_lines_write():
+    """accounts list --json writes each page as one block: the same text as its lines, also
+    for a page with a secret (masked) and an unsafe character (escaped)."""
+    import io
+
+    from ccm_tui.cli.output import JsonArrayWriter
+
+    pages = [_page(PLAIN, {"acct_id": "a2", "name": "e\u202evil", "x": {"token": "s3cr3t"}}),
+             _page(), _page(dict(PLAIN, acct_id="a3"))]
+    by_lines, by_block = io.StringIO(), io.StringIO()
+    with JsonArrayWriter(by_lines) as w:
+        for p in pages:
+            w.write_texts(p.json_lines())
+    with JsonArrayWriter(by_block) as w:
+        for p in pages:
+            w.write_block(p.json_block(",\n  "), len(p))
+    assert by_block.getvalue() == by_lines.getvalue()
+    assert "s3cr3t" not in by_block.getvalue() and "\u202e" not in by_block.getvalue()
+    assert len(json.loads(by_block.getvalue())) == 3
