@@ -27,3 +27,6 @@ async def log_out(app: Any) -> None:
         await app.push_screen(LoginScreen())
     app.session_changed()
     app.notify("Logged out. The remembered session (if any) was forgotten.", timeout=5)
+    if app.demo and app.demo_credentials:  # the demo's password is made for this run
+        email, password = app.demo_credentials
+        app.notify(f"Demo server. Log in as {email} / {password}", title="DEMO", timeout=30)

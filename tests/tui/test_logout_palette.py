@@ -5,6 +5,7 @@ server and user; ctrl+p pressed twice during start-up opens one palette, never c
 from __future__ import annotations
 
 import threading
+import time
 
 import httpx
 
@@ -25,12 +26,17 @@ async def test_log_out_from_the_palette_in_demo_returns_to_the_login():
     try:
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: accounts_ready(app), timeout=15)
+            logged_out_at = time.time()
             await palette_run(pilot, "Log out")
             await until(pilot, lambda: isinstance(app.screen, LoginScreen) and app.session is None
                         and "Logged out" in "\n".join(str(n.message) for n in app._notifications))  # noqa: SLF001
             assert app.is_running and app._exception is None  # noqa: SLF001
             header = screen_text(app).splitlines()[0]
             assert "account:" not in header and "expires" not in header
+            # the demo's password is said again, after the log-out, for logging back in
+            await until(pilot, lambda: any(
+                f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}" in str(n.message)
+                and n.raised_at >= logged_out_at for n in app._notifications))  # noqa: SLF001
             # and logging in again works
             await pilot.press(*DEMO_PASSWORD, "enter")
             await until(pilot, lambda: accounts_ready(app), timeout=10)
