@@ -257,11 +257,17 @@ class DeleteDialog(_Dialog):
         self._status(safe(outcome.message), error=True)
 
 
-def offer_status_change(screen: Any, session: Any, account: Any) -> None:
-    """``d``: confirm, then deactivate or reactivate; every screen shows the result."""
+def _refused(screen: Any, account: Any, doing: str) -> bool:
+    """True (and a toast saying why) when the operator may not ``doing`` the account."""
     refusal = change_refusal(screen.app, account)
     if refusal:
-        screen.notify(safe(f"Cannot change the status: {refusal}"), severity="warning", timeout=6)
+        screen.notify(safe(f"Cannot {doing}: {refusal}"), severity="warning", timeout=6)
+    return bool(refusal)
+
+
+def offer_status_change(screen: Any, session: Any, account: Any) -> None:
+    """``d``: confirm, then deactivate or reactivate; every screen shows the result."""
+    if _refused(screen, account, "change the status"):
         return
 
     def done(outcome: Any) -> None:
@@ -275,9 +281,7 @@ def offer_status_change(screen: Any, session: Any, account: Any) -> None:
 
 def offer_delete(screen: Any, session: Any, account: Any) -> None:
     """``ctrl+d``: the GitHub-style dialog; every screen drops the account when it is gone."""
-    refusal = change_refusal(screen.app, account)
-    if refusal:
-        screen.notify(safe(f"Cannot delete: {refusal}"), severity="warning", timeout=6)
+    if _refused(screen, account, "delete"):
         return
 
     def done(outcome: Any) -> None:
@@ -291,9 +295,7 @@ def offer_delete(screen: Any, session: Any, account: Any) -> None:
 
 def offer_edit(screen: Any, session: Any, account: Any) -> None:
     """``e``: the editor on the account as the server returns it now."""
-    refusal = change_refusal(screen.app, account)
-    if refusal:
-        screen.notify(safe(f"Cannot edit: {refusal}"), severity="warning", timeout=6)
+    if _refused(screen, account, "edit"):
         return
     from ccm_tui.screens.account_editor import AccountEditorScreen
 
