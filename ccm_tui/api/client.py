@@ -202,15 +202,21 @@ class _Raw:
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            first = exc.errors(include_url=False, include_input=False)[0]
-            where = ".".join(str(p) for p in first.get("loc", ())) or "body"
             raise MalformedResponse(
-                f"the server sent an unreadable answer (JSON of the wrong shape: {where} "
-                f"{first.get('msg', 'invalid')}) to {self.method} {self.path.split('?')[0]}",
+                f"the server sent an unreadable answer ({wrong_shape(exc, 'body')}) to "
+                f"{self.method} {self.path.split('?')[0]}",
                 status=self.resp.status_code,
                 method=self.method,
                 path=self.path,
             ) from None
+
+
+def wrong_shape(exc: ValidationError, default_loc: str, *, prefix: str = "") -> str:
+    """"JSON of the wrong shape: <where> <why>" for a model's first validation error (never
+    the value itself: it may hold anything the server sent)."""
+    first = exc.errors(include_url=False, include_input=False)[0]
+    loc = ".".join(str(p) for p in first.get("loc", ())) or default_loc
+    return f"JSON of the wrong shape: {prefix}{loc} {first.get('msg', 'invalid')}"
 
 
 _DEEP = object()  # marker: json.loads gave up (RecursionError)
@@ -269,12 +275,9 @@ def account_from_page(body: bytes, index: int, *, max_depth: int = 64,
     try:
         return Account.model_validate(item)
     except ValidationError as exc:
-        first = exc.errors(include_url=False, include_input=False)[0]
-        loc = ".".join(str(p) for p in first.get("loc", ())) or "item"
         raise MalformedResponse(
-            f"the server sent an unreadable answer (JSON of the wrong shape: items.{loc} "
-            f"{first.get('msg', 'invalid')}) to {where}", status=status, method="GET",
-            path="/v1/accounts",
+            f"the server sent an unreadable answer ({wrong_shape(exc, 'item', prefix='items.')}) "
+            f"to {where}", status=status, method="GET", path="/v1/accounts",
         ) from None
 
 
