@@ -11,27 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run
 
 from ccm_tui import logs
-from ccm_tui.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def ccm(live_emulator, demo_credentials, monkeypatch, tmp_path):
-    email, password = demo_credentials
-    monkeypatch.setenv("CCM_URL", live_emulator.url)
-    monkeypatch.setenv("CCM_EMAIL", email)
-    monkeypatch.setenv("CCM_PASSWORD", password)
-    return live_emulator.app.state.emulator
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def posts(emulator) -> int:

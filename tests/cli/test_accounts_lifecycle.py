@@ -13,29 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run
 from lifecycle_helpers import PASSWORD, SVG_LOGO, deletes, patches
 
-from ccm_tui.cli import main
 from ccm_tui.emulator.accounts import new_account
 
 REPO = Path(__file__).resolve().parents[2]
 PCR = [4, 0, 1, 2, 3, *range(5, 23)]
-
-
-@pytest.fixture
-def ccm(live_emulator, demo_credentials, monkeypatch, tmp_path):
-    email, password = demo_credentials
-    monkeypatch.setenv("CCM_URL", live_emulator.url)
-    monkeypatch.setenv("CCM_EMAIL", email)
-    monkeypatch.setenv("CCM_PASSWORD", password)
-    return live_emulator.app.state.emulator
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def add(emulator, name: str, acct_id: str | None = None, **body) -> dict:

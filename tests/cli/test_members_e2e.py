@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run
 
-from ccm_tui.cli import main
 from ccm_tui.emulator import EmulatorServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,13 +36,6 @@ def emu(demo_server, demo_credentials, monkeypatch, tmp_path):
     monkeypatch.setenv("CCM_EMAIL", email)
     monkeypatch.setenv("CCM_PASSWORD", password)
     return demo_server.app.state.emulator
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def writes(emu) -> list[tuple[str, str, object]]:

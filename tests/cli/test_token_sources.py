@@ -9,6 +9,7 @@ import sys
 
 import httpx
 import pytest
+from cli_helpers import run
 
 from ccm_tui.cli import TuiOptions, main
 
@@ -21,13 +22,6 @@ def ccm(live_emulator, demo_credentials, monkeypatch, tmp_path):
     monkeypatch.setenv("CCM_URL", live_emulator.url)
     r = httpx.post(f"{live_emulator.url}/v1/sys/auth", auth=demo_credentials)
     return r.json()["access_token"]
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 @pytest.mark.parametrize("argv", [
