@@ -357,14 +357,9 @@ class Store:
 
     def _joined_page(self, user_id: str, system_scope: bool, limit: int,
                      previous_id: str | None, sort: list[tuple[str, bool]]) -> str:
-        rows = self._page("a.listing, CASE WHEN a.listing IS NULL THEN a.data END", user_id,
-                          system_scope, limit, previous_id, sort)
-        parts = []
-        for listing, data, roles, status in rows:
-            if listing is None:  # a row stored before the column existed
-                listing = _listing(json.loads(data))
-            parts.append(_item(listing, roles, status))
-        return "[" + ",".join(parts) + "]"
+        # Every row has its listing: every write sets it, and _migrate fills older files'.
+        rows = self._page("a.listing", user_id, system_scope, limit, previous_id, sort)
+        return "[" + ",".join(_item(listing, roles, status) for listing, roles, status in rows) + "]"
 
     def _member_page(self, user_id: str, limit: int, previous_id: str | None) -> list[bytes]:
         """The items (UTF-8) of the user's accounts in creation order after ``previous_id``'s
