@@ -86,6 +86,7 @@ class FaultInjector:
             self._malformed: list[MalformedRule] = []
             self._drops: list[CommitRule] = []
             self._delays: list[CommitRule] = []
+            self._holds: list[str | None] = []
 
     def latency(self, seconds: float, route: str | None = None) -> None:
         """Add ``seconds`` before every matching request (all routes when ``route`` is None).
@@ -97,6 +98,20 @@ class FaultInjector:
             self._latencies = [lat for lat in self._latencies if lat.route != route]
             if seconds > 0:
                 self._latencies.append(_Latency(float(seconds), route))
+
+    def hold(self, route: str | None = None) -> None:
+        """Keep every matching request waiting, before it is answered or committed, until
+        ``release`` (or ``clear``) for that route, or at most ``MAX_FAULT_SECONDS``. Unlike a
+        latency, the test decides when the answer comes, so a slow machine cannot make it
+        arrive before the step under test."""
+        with self._lock:
+            if route not in self._holds:
+                self._holds.append(route)
+
+    def release(self, route: str | None = None) -> None:
+        """Let the requests held by ``hold(route)`` go on."""
+        with self._lock:
+            self._holds = [held for held in self._holds if held != route]
 
     def fail_next(
         self,
@@ -146,6 +161,10 @@ class FaultInjector:
         with self._lock:
             return sum(lat.seconds for lat in self._latencies if route_matches(lat.route, method, path))
 
+    def held(self, method: str, path: str) -> bool:
+        with self._lock:
+            return any(route_matches(route, method, path) for route in self._holds)
+
     def take_fail(self, method: str, path: str) -> FailRule | None:
         with self._lock:
             return _take(self._fails, method, path)
@@ -170,13 +189,15 @@ class FaultInjector:
     @property
     def active(self) -> bool:
         with self._lock:
-            return bool(self._latencies or self._fails or self._malformed or self._drops or self._delays)
+            return bool(self._latencies or self._fails or self._malformed or self._drops or self._delays
+                        or self._holds)
 
     # -- the HTTP control endpoint ------------------------------------------------------------
     def apply(self, command: dict[str, Any]) -> None:
         """Apply one JSON command of ``POST /_emulator/faults``, e.g.
         ``{"action": "fail_next", "route": "GET /v1/accounts", "status": 503, "retry_after": 1}``.
-        Actions: latency, fail_next, malformed_next, drop_after_commit, delay_after_commit, clear.
+        Actions: latency, hold, release, fail_next, malformed_next, drop_after_commit,
+        delay_after_commit, clear.
         """
         if not isinstance(command, dict):
             raise ValueError("each fault command must be a JSON object with an `action`")
@@ -184,6 +205,8 @@ class FaultInjector:
         action = args.pop("action", None)
         handlers: dict[str, Callable[..., None]] = {
             "latency": self.latency,
+            "hold": self.hold,
+            "release": self.release,
             "fail_next": self.fail_next,
             "malformed_next": self.malformed_next,
             "drop_after_commit": self.drop_after_commit,

@@ -11,7 +11,13 @@ import json
 from typing import Any
 
 from ccm_tui.emulator.core import Emulator
-from ccm_tui.emulator.faults import ConnectionDropped, FailRule, MalformedRule
+from ccm_tui.emulator.faults import (
+    MAX_FAULT_SECONDS,
+    ConnectionDropped,
+    FailRule,
+    FaultInjector,
+    MalformedRule,
+)
 
 CONTROL_PREFIX = "/_emulator/"
 
@@ -24,6 +30,15 @@ _MALFORMED: dict[str, tuple[bytes, bytes]] = {
     ),
     "text": (b"OK", b"text/plain; charset=utf-8"),
 }
+
+
+async def _wait_while_held(faults: FaultInjector, method: str, path: str) -> None:
+    """A held route waits until the test releases it (polled: the injector is shared with
+    other threads), for at most MAX_FAULT_SECONDS."""
+    waited = 0.0
+    while waited < MAX_FAULT_SECONDS and faults.held(method, path):
+        await asyncio.sleep(0.01)
+        waited += 0.01
 
 
 async def _send_simple(send: Any, status: int, body: bytes, content_type: bytes,
@@ -89,6 +104,7 @@ class FaultMiddleware:
         delay = faults.latency_for(method, path)
         if delay:
             await asyncio.sleep(delay)
+        await _wait_while_held(faults, method, path)
         fail = faults.take_fail(method, path)
         if fail is not None:
             body, ctype = _fail_body(fail)

@@ -46,6 +46,20 @@ async def test_latency_on_one_route(client, emulator):
     assert not emulator.faults.active
 
 
+async def test_hold_keeps_a_route_waiting_until_released(client, emulator):
+    import asyncio
+
+    emulator.faults.hold("GET /v1/user")
+    assert emulator.faults.active
+    held = asyncio.ensure_future(client.get("/v1/user"))
+    assert (await client.get("/v1/sys/version")).status_code == 200  # other routes go on
+    await asyncio.sleep(0.2)
+    assert not held.done()  # still waiting, however long the test takes
+    emulator.faults.release("GET /v1/user")
+    assert (await asyncio.wait_for(held, 5)).status_code == 200
+    assert not emulator.faults.active
+
+
 async def test_fail_next_with_retry_after_then_recovers(client, emulator):
     emulator.faults.fail_next("GET /v1/accounts", 503, count=2, retry_after=3)
     for _ in range(2):
@@ -139,6 +153,10 @@ def test_control_endpoint_over_http(live_emulator, demo_credentials):
         r = c.post("/_emulator/faults", json={"action": "latency", "secs": 1})
         assert r.status_code == 400 and "latency" in r.json()["message"]
         assert c.post("/_emulator/faults", json={"action": "clear"}).json() == {"active": False}
+        r = c.post("/_emulator/faults", json={"action": "hold", "route": "GET /v1/user"})
+        assert r.json() == {"active": True}
+        r = c.post("/_emulator/faults", json={"action": "release", "route": "GET /v1/user"})
+        assert r.json() == {"active": False} and c.get("/v1/user").status_code == 200
         # control requests are not recorded as CCM traffic
         assert all(not rec.path.startswith("/_emulator") for rec in live_emulator.emulator.received)
 

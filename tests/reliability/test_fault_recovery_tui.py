@@ -152,12 +152,13 @@ async def test_escape_during_submit_cancels_then_reconciles(committed, server, h
             if committed:
                 emulator.faults.delay_after_commit(1.5)
             else:
-                emulator.faults.latency(1.0, route=CREATE)
+                emulator.faults.hold(CREATE)  # answered (500) only after the Esc
                 emulator.faults.fail_next(CREATE, 500)
             await pilot.press("enter")
             await wait_for(pilot, lambda: wiz.step == 5 and wiz.in_flight)
             await wait_for(pilot, lambda: posts(emulator) == 1)
             await pilot.press("escape")
+            emulator.faults.release(CREATE)
             if committed:
                 await wait_for(pilot, lambda: on_details(app))
             else:
@@ -171,9 +172,9 @@ async def test_escape_during_submit_cancels_then_reconciles(committed, server, h
 
 
 async def test_escape_before_a_slow_server_commits_says_checking_then_created(server, home):
-    """Issue 10 #1: 3 s of latency on the create, Esc at once. The server creates the account
-    3 s later; the wizard must not say "not created" meanwhile: it says it does not know yet,
-    keeps checking, and opens the account once the list holds it."""
+    """Issue 10 #1: the create is held on the server, Esc at once. The server creates the
+    account only later; the wizard must not say "not created" meanwhile: it says it does not
+    know yet, keeps checking, and opens the account once the list holds it."""
     from ccm_tui.screens.wizard.steps import SUBMIT
 
     emulator = server.emulator
@@ -183,13 +184,15 @@ async def test_escape_before_a_slow_server_commits_says_checking_then_created(se
     try:
         async with app.run_test(size=SIZE) as pilot:
             wiz = await to_review(pilot)
-            emulator.faults.latency(3.0, route=CREATE)
+            emulator.faults.hold(CREATE)
             await pilot.press("enter")
             await wait_for(pilot, lambda: posts(emulator) == 1)  # the request is on the server
             await pilot.press("escape")
             status = lambda: str(wiz.pane(SUBMIT).query_one("#submit-status").render())  # noqa: E731
             await wait_for(pilot, lambda: "not known yet" in status())
             assert len(named(emulator, NAME)) == 0  # the server has not committed yet
+            await wait_for(pilot, lambda: "Checking the account list" in status())  # looked once
+            emulator.faults.release(CREATE)  # now the server goes on and commits
 
             def settled() -> bool:
                 seen.append(f"{wiz.step}:{banner(wiz) if wiz.is_attached else ''}")
