@@ -49,6 +49,13 @@ class _Latency:
 
 
 @dataclass
+class _Hold:
+    route: str | None
+    passes: int  # requests still let through before the hold bites
+    released: threading.Event
+
+
+@dataclass
 class FailRule:
     route: str
     status: int
@@ -75,6 +82,7 @@ class CommitRule:
 class FaultInjector:
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._holds: list[_Hold] = []
         self.clear()
 
     # -- switches -------------------------------------------------------------------------
@@ -86,7 +94,9 @@ class FaultInjector:
             self._malformed: list[MalformedRule] = []
             self._drops: list[CommitRule] = []
             self._delays: list[CommitRule] = []
-            self._holds: list[str | None] = []
+            for held in self._holds:
+                held.released.set()
+            self._holds = []
 
     def latency(self, seconds: float, route: str | None = None) -> None:
         """Add ``seconds`` before every matching request (all routes when ``route`` is None).
@@ -99,19 +109,23 @@ class FaultInjector:
             if seconds > 0:
                 self._latencies.append(_Latency(float(seconds), route))
 
-    def hold(self, route: str | None = None) -> None:
-        """Keep every matching request waiting, before it is answered or committed, until
-        ``release`` (or ``clear``) for that route, or at most ``MAX_FAULT_SECONDS``. Unlike a
-        latency, the test decides when the answer comes, so a slow machine cannot make it
-        arrive before the step under test."""
+    def hold(self, route: str | None = None, after: int = 0) -> None:
+        """Keep matching requests waiting, before they are answered or committed, until
+        ``release`` (or ``clear``) for that route, or at most ``MAX_FAULT_SECONDS``; the first
+        ``after`` of them go through. Unlike a latency, the test decides when the answer
+        comes, so a slow machine cannot make it arrive before the step under test."""
+        if after < 0:
+            raise ValueError("after must be >= 0")
         with self._lock:
-            if route not in self._holds:
-                self._holds.append(route)
+            self._holds.append(_Hold(route, int(after), threading.Event()))
 
     def release(self, route: str | None = None) -> None:
         """Let the requests held by ``hold(route)`` go on."""
         with self._lock:
-            self._holds = [held for held in self._holds if held != route]
+            for held in self._holds:
+                if held.route == route:
+                    held.released.set()
+            self._holds = [held for held in self._holds if held.route != route]
 
     def fail_next(
         self,
@@ -161,9 +175,16 @@ class FaultInjector:
         with self._lock:
             return sum(lat.seconds for lat in self._latencies if route_matches(lat.route, method, path))
 
-    def held(self, method: str, path: str) -> bool:
+    def hold_for(self, method: str, path: str) -> threading.Event | None:
+        """The event a request must wait for (None: it goes on). Asked once per request."""
         with self._lock:
-            return any(route_matches(route, method, path) for route in self._holds)
+            for held in self._holds:
+                if route_matches(held.route, method, path):
+                    if held.passes > 0:
+                        held.passes -= 1
+                        return None
+                    return held.released
+            return None
 
     def take_fail(self, method: str, path: str) -> FailRule | None:
         with self._lock:
@@ -244,7 +265,7 @@ def _check_args(action: str, args: dict[str, Any]) -> None:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
                     0 <= value <= MAX_FAULT_SECONDS):
                 raise bad(name, f"a number of seconds from 0 to {MAX_FAULT_SECONDS:g}")
-        elif name in ("status", "count"):
+        elif name in ("status", "count", "after"):
             if type(value) is not int or not 0 <= value <= 1_000_000:
                 raise bad(name, "a whole number")
         elif name == "retry_after":

@@ -33,10 +33,13 @@ _MALFORMED: dict[str, tuple[bytes, bytes]] = {
 
 
 async def _wait_while_held(faults: FaultInjector, method: str, path: str) -> None:
-    """A held route waits until the test releases it (polled: the injector is shared with
-    other threads), for at most MAX_FAULT_SECONDS."""
+    """A held route waits until the test releases it (polled: the event is set from other
+    threads), for at most MAX_FAULT_SECONDS."""
+    released = faults.hold_for(method, path)
+    if released is None:
+        return
     waited = 0.0
-    while waited < MAX_FAULT_SECONDS and faults.held(method, path):
+    while waited < MAX_FAULT_SECONDS and not released.is_set():
         await asyncio.sleep(0.01)
         waited += 0.01
 

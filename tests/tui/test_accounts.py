@@ -245,8 +245,8 @@ async def test_long_list_counts_pages_in_the_title_and_esc_keeps_a_partial_list(
     det_emulator.store.insert_many(
         seed_accounts(total, ids=det_emulator.ids, now=det_emulator.now()),
         det_emulator.user["user_id"])
-    # Slow pages (2 s each): the second page is on its way when Esc is pressed.
-    det_emulator.faults.latency(2.0, "GET /v1/accounts")
+    # The second page is held on the server: it is on its way when Esc is pressed.
+    det_emulator.faults.hold("GET /v1/accounts", after=1)
 
     def pages_asked() -> int:
         return sum(1 for r in det_emulator.received if (r.method, r.path) == ("GET", "/v1/accounts"))
@@ -271,7 +271,7 @@ async def test_long_list_counts_pages_in_the_title_and_esc_keeps_a_partial_list(
         # fetching worker is over (so no later page can arrive).
         assert pages_asked() == 2
 
-        det_emulator.faults.latency(0, "GET /v1/accounts")
+        det_emulator.faults.release("GET /v1/accounts")
         await pilot.press("r")  # load it all
         await until(pilot, lambda: f"Accounts ({total})" in screen_text(app))
         text = screen_text(app)
