@@ -350,8 +350,16 @@ class Store:
         item texts: no document decoded or encoded per row."""
         sort = list(sort)
         if not system_scope and not sort:  # the default page: one range of member_items
-            return b'{"items":[' + b",".join(self._member_page(user_id, limit, previous_id)
-                                             ) + b"]}"
+            page = self._member_page(user_id, limit, previous_id)
+            if not page:
+                return b'{"items":[]}'
+            # The envelope goes onto the first and last items, so the ~300 KB body of a page
+            # of 500 is built by one join: each extra copy of it (``prefix + joined +
+            # suffix``) allocated a fresh block the size of the body, and at that size
+            # malloc hands out new pages (page faults): 0.95 ms -> 0.3 ms per page.
+            page[0] = b'{"items":[' + page[0]
+            page[-1] += b"]}"
+            return b",".join(page)
         items = self._joined_page(user_id, system_scope, limit, previous_id, sort)
         return f'{{"items":{items}}}'.encode()
 
@@ -374,11 +382,10 @@ class Store:
                 if prev is None:
                     raise LookupError(previous_id)
                 after = prev[0]
-            rows = cur.execute(
+            return [r[0] for r in cur.execute(
                 "SELECT item FROM member_items WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?",
                 (user_id, after, limit),
-            ).fetchall()
-        return [r[0] for r in rows]
+            )]
 
     def _page(self, columns: str, user_id: str, system_scope: bool, limit: int,
               previous_id: str | None, sort: Iterable[tuple[str, bool]]) -> list[Any]:
