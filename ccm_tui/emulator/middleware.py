@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from ccm_tui.emulator.core import Emulator
@@ -65,9 +66,14 @@ def _fail_body(rule: FailRule) -> tuple[bytes, bytes]:
 
 
 class FaultMiddleware:
-    def __init__(self, app: Any, emulator: Emulator) -> None:
+    """``direct`` maps a hot ``(method, path)`` to a plain ASGI handler that answers it after
+    the faults, instead of the app's router (GET /v1/accounts: see routes_accounts)."""
+
+    def __init__(self, app: Any, emulator: Emulator,
+                 direct: Mapping[tuple[str, str], Any] | None = None) -> None:
         self.app = app
         self.emulator = emulator
+        self.direct = dict(direct or {})
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -103,7 +109,11 @@ class FaultMiddleware:
         # positional: tests wrap record(method, path, *rest)
         self.emulator.record(method, path, _parse(raw),
                              scope.get("query_string", b"").decode("latin-1"), len(raw))
+        app = self.direct.get((method, path), self.app)
         faults = self.emulator.faults
+        if not faults.any_set:  # nothing injected: nothing more to ask per request
+            await app(scope, replay, send)
+            return
         delay = faults.latency_for(method, path)
         if delay:
             await asyncio.sleep(delay)
@@ -120,9 +130,9 @@ class FaultMiddleware:
             await _send_simple(send, 200, body, ctype)
             return
         if faults.wants_commit_fault(method, path):
-            await self.app(scope, replay, _CommitFaultSend(send, faults, method, path))
+            await app(scope, replay, _CommitFaultSend(send, faults, method, path))
             return
-        await self.app(scope, replay, send)
+        await app(scope, replay, send)
 
 
 class _CommitFaultSend:
