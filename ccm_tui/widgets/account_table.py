@@ -89,6 +89,19 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, max(0, width - 1)) + "…"
 
 
+def _find_row(rows: Sequence[Any], row: Any, old_rows: Sequence[Any], old_index: int) -> int:
+    """The index of ``row`` (shown at ``old_index`` of ``old_rows``) in ``rows``; 0 when it
+    is not there. Two views of the same sorted list: a bisection of positions, not a scan."""
+    base = getattr(rows, "base", None)
+    if base is not None and getattr(old_rows, "base", None) is base:
+        return max(0, rows.index_of_base(old_rows.base_position(old_index)))  # type: ignore[attr-defined]
+    for i, candidate in enumerate(rows):  # identity first: another row may be equal
+        if candidate is row:
+            return i
+    wanted = row.acct_id
+    return next((i for i, r in enumerate(rows) if r.acct_id == wanted), 0)
+
+
 class AccountTable(ScrollView, can_focus=True):
     """Rows are AccountRow objects (ccm_tui.service.accounts)."""
 
@@ -133,7 +146,7 @@ class AccountTable(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.rows: list[Any] = []
+        self.rows: Sequence[Any] = []
         self.full_ids = False
         self.console_roles = False  # roles column in the web console's words
         self.sort_key: str | None = None
@@ -205,8 +218,9 @@ class AccountTable(ScrollView, can_focus=True):
             return self.rows[self.cursor]
         return None
 
-    def set_rows(self, rows: list[Any], *, longest: int | None = None) -> None:
-        """Show ``rows`` (already filtered and sorted); the cursor stays on the same account.
+    def set_rows(self, rows: Sequence[Any], *, longest: int | None = None) -> None:
+        """Show ``rows`` (already filtered and sorted: a list, or a view such as
+        service.accounts.RowView); the cursor stays on the same account.
         When the rows on screen, the cursor and the scroll position come out the same (a
         filter keystroke that hides only rows further down, a page merged below the view),
         nothing is repainted but the scrollbar. ``longest``: the length of the longest name
@@ -215,7 +229,8 @@ class AccountTable(ScrollView, can_focus=True):
         current = self.current_row
         top = int(self.scroll_y)
         height = self._visible_rows()
-        before = self.rows[top: top + height]
+        old_rows = self.rows
+        before = old_rows[top: top + height]
         old_cursor = self.cursor
         self.rows = rows
         if longest is None:
@@ -228,11 +243,7 @@ class AccountTable(ScrollView, can_focus=True):
             if old_cursor < len(rows) and rows[old_cursor] is current:
                 index = old_cursor
             else:
-                try:
-                    index = rows.index(current)  # identity first: C speed
-                except ValueError:
-                    wanted = current.acct_id
-                    index = next((i for i, r in enumerate(rows) if r.acct_id == wanted), 0)
+                index = _find_row(rows, current, old_rows, old_cursor)
         self._update_size()
         self.set_reactive(AccountTable.cursor, min(index, max(0, len(rows) - 1)))
         self._scroll_cursor_into_view()
