@@ -7,7 +7,14 @@ import random
 
 import pytest
 
-from ccm_tui.service.accounts import AccountRow, RowFilter, RowView, filter_rows, sort_rows
+from ccm_tui.service.accounts import (
+    AccountRow,
+    RowFilter,
+    RowView,
+    SortedRows,
+    filter_rows,
+    sort_rows,
+)
 
 STATUSES = [("ACTIVE", "Active"), ("PENDING", "Active"), ("ACTIVE", "Deactivated")]
 ROLES = [("MANAGER",), ("WRITER", "READER"), ("READER",), ("FUTURE_ROLE",)]
@@ -66,3 +73,24 @@ def test_row_view_is_the_rows_it_stands_for():
     assert view.index_of_base(left_out) == -1
     whole = RowView(rows)
     assert list(whole) == rows and whole[3:5] == rows[3:5] and whole.index_of_base(7) == 7
+
+
+@pytest.mark.parametrize(("key", "reverse"), [("name", False), ("name", True), ("created_at", False)])
+def test_sorted_rows_merge_pages_and_keep_what_was_handed_out(key, reverse):
+    rows = _rows(300)
+    random.Random(3).shuffle(rows)
+    store = SortedRows(key, reverse)
+    seen: list[tuple[list[AccountRow], list[AccountRow]]] = []
+    for start in range(0, len(rows), 40):
+        store.add(rows[start:start + 40])
+        shown = store.rows
+        seen.append((shown, list(shown)))
+        assert shown == sort_rows(rows[:start + 40], key, reverse)
+    # Every list handed out is still what it was when it was handed out.
+    assert all(shown == copy for shown, copy in seen)
+    assert len(store) == len(rows)
+    in_order = sort_rows(rows, key, reverse)
+    appended = SortedRows(key, reverse)
+    for start in range(0, len(in_order), 50):
+        appended.add(in_order[start:start + 50])
+    assert appended.rows == in_order
