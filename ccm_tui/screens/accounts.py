@@ -3,7 +3,6 @@ refresh, details, select, copy id, new account (the wizard)."""
 
 from __future__ import annotations
 
-import gc
 import time
 from typing import Any
 
@@ -31,40 +30,6 @@ FIRST_PAGE_SIZE = 100
 #: While pages arrive the table is repainted at most every PAINT_GAP seconds, the gap growing
 #: with the time spent loading (PAINT_GAP_GROWTH of it, up to PAINT_GAP_MAX).
 PAINT_GAP, PAINT_GAP_GROWTH, PAINT_GAP_MAX = 0.1, 0.2, 1.0
-#: The cyclic garbage collector is held off while pages arrive, for at most this long.
-COLLECTOR_HOLD_MAX = 10.0
-
-_collector_holds = 0
-_collector_was_enabled = True
-
-
-def hold_collector() -> None:
-    """Hold off the cyclic garbage collector while pages of accounts arrive. Each page left
-    some 20,000 parsed objects and 1,000 rows alive a while; collections ran every few hundred
-    allocations and walked them, and as the rows piled up the full collections walked every
-    row again: at 50,000 accounts about a third of the CPU of the load (300 young, 30 middle
-    and 2 full collections). The rows have no cycles (refcounting frees them); what the load
-    leaves in cycles is collected once by release_collector. Nested holds are counted."""
-    global _collector_holds, _collector_was_enabled
-    if _collector_holds == 0:
-        _collector_was_enabled = gc.isenabled()
-        gc.unfreeze()  # what an earlier load froze is looked at again by the next release
-        gc.disable()
-    _collector_holds += 1
-
-
-def release_collector() -> None:
-    """End a hold: once none is left, one full collection (the cycles left while held), then
-    everything still alive — the rows above all — is frozen (gc.freeze: out of the way of
-    later collections, still freed by refcounting), so a full collection during typing does
-    not walk 50,000 rows (~100 ms or more). The next load unfreezes it first."""
-    global _collector_holds
-    _collector_holds = max(0, _collector_holds - 1)
-    if _collector_holds == 0:
-        gc.collect()
-        gc.freeze()
-        if _collector_was_enabled:
-            gc.enable()
 
 
 class FilterInput(QuietInput):
@@ -184,16 +149,11 @@ class AccountsScreen(CcmScreen):
         first = True
         self.fetching, self._fetched = True, 0
         self._show_state()
-        hold_collector()
-        holding = True
         try:
             async for page in account_pages(self.session.client, first_page_size=FIRST_PAGE_SIZE):
                 with gc_paused():
                     self._store.add(page.rows())
                 self._fetched = len(self._store)
-                if holding and time.monotonic() - self._load_started > COLLECTOR_HOLD_MAX:
-                    holding = False  # a slow server: the collector runs as usual from here
-                    release_collector()
                 if first:
                     first = False
                     self.partial = False  # the rows shown from now on are this load's
@@ -211,10 +171,6 @@ class AccountsScreen(CcmScreen):
             self._show_state()
             return
         finally:
-            if holding:
-                # After the frame that shows the last rows (the app's queue: this screen may
-                # be gone by then).
-                self.app.call_after_refresh(release_collector)
             busy.display = False
             if self._paint_timer is not None:
                 self._paint_timer.stop()
