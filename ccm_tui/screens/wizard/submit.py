@@ -282,12 +282,18 @@ class SubmitMixin(WizardBase):
         name = getattr(account, "name", None) or self.form.name.strip()
         message = f"Account {name!r} created {note}".strip()
         app = self.app
-        for screen in app.screen_stack:
-            if screen is not self:
+        below = [screen for screen in app.screen_stack if screen is not self]
+
+        def announce() -> None:
+            # The screens below hear of the new account after the details' first frame (or
+            # when the details are left, if sooner): handling the message sooner made the
+            # list below lay itself out again before that frame.
+            for screen in below:
                 screen.post_message(self.AccountCreated(account))
+
         from ccm_tui.screens.details import AccountDetailsScreen
 
-        app.switch_screen(AccountDetailsScreen(self.session, account))
+        app.switch_screen(AccountDetailsScreen(self.session, account, after_paint=announce))
         app.call_after_refresh(_after_created, app, message)
 
 
