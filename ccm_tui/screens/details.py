@@ -3,10 +3,12 @@ a raw JSON view (redacted). Requests go through the session's client from a work
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
@@ -15,6 +17,7 @@ from ccm_tui.safetext import json_text, truncate, visible
 from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.widgets.account_view import (
     AuthTree,
+    RenderedOnce,
     account_json,
     field_groups,
     fill_auth_tree,
@@ -47,9 +50,13 @@ class AccountDetailsScreen(CcmScreen):
         Binding("question_mark", "app.help", "Help", show=False, id="details.help"),
     ]
 
-    def __init__(self, session: Any, account_or_id: Any) -> None:
+    def __init__(self, session: Any, account_or_id: Any,
+                 after_paint: Callable[[], object] | None = None) -> None:
         super().__init__()
         self.session = session
+        # Work that must not delay this screen's first frame but must happen before the
+        # operator leaves it (e.g. telling the screens below that an account was created).
+        self._after_paint = after_paint
         if isinstance(account_or_id, str):
             self.account_id = account_or_id
             self.account: Any = None
@@ -81,10 +88,23 @@ class AccountDetailsScreen(CcmScreen):
             # out before the reads for the totals and the members start.
             self.call_after_refresh(self._load_rest)
             return
+        self._run_after_paint()
         self.load()
         self.count_members()
 
+    def _run_after_paint(self) -> None:
+        """Run the ``after_paint`` work once: after the first frame, or before this screen
+        goes away, whichever comes first."""
+        work, self._after_paint = self._after_paint, None
+        if work is not None:
+            work()
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        self._run_after_paint()  # e.g. the list below learns of a new account before it resumes
+        return super().dismiss(result)
+
     def _load_rest(self) -> None:
+        self._run_after_paint()
         if self.is_attached:
             self.load()
             self.count_members()
@@ -150,7 +170,7 @@ class AccountDetailsScreen(CcmScreen):
                 safe(f"Edit, deactivate and delete are disabled: {refusal}"))
         self.refresh_bindings()
         self.query_one("#details-fields", Static).update(
-            groups_table(field_groups(account, totals_loading=totals_loading))
+            RenderedOnce(groups_table(field_groups(account, totals_loading=totals_loading)))
         )
         fill_auth_tree(self.query_one("#auth-tree", AuthTree), account.auth_configs)
         if self._json_built:

@@ -7,6 +7,9 @@ import binascii
 import time
 from typing import Any
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text, TextType
 from textual.widgets import Tree
@@ -97,6 +100,30 @@ def field_groups(account: Any, *, totals_loading: bool = False) -> list[tuple[st
         ]),
     ]
     return [(title, [r for r in rows if r is not None]) for title, rows in groups]
+
+
+class RenderedOnce:
+    """A rich renderable whose segments are computed once per width and reused.
+
+    Textual renders a Static's rich content twice for its first frame (once to measure its
+    height, once to paint it); a grid of ~25 rows is the details screen's costliest part.
+    The segments depend only on the width here (a Table lays its cells out with their own
+    options), so both passes share one rendering."""
+
+    def __init__(self, renderable: Table) -> None:
+        self.renderable = renderable
+        self._segments: dict[tuple[Any, ...], list[Segment]] = {}
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        key = (options.max_width, options.min_width, options.justify, options.overflow,
+               options.no_wrap, options.highlight, options.markup)
+        segments = self._segments.get(key)
+        if segments is None:
+            segments = self._segments[key] = list(console.render(self.renderable, options))
+        yield from segments
 
 
 def groups_table(groups: list[tuple[str, list[tuple[str, Any]]]]) -> Table:

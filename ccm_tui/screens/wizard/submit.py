@@ -107,8 +107,12 @@ class SubmitMixin(WizardBase):
     async def _submit(self) -> None:
         from ccm_tui.service.accounts import create_account
 
-        # Every file is read again (it may have changed since Review), off the event loop.
-        req, errors = await asyncio.to_thread(build_request, self.form)
+        # Every file is read again (it may have changed since Review), off the event loop; a
+        # form that names no file is built here, without a thread's round trip before the POST.
+        if _names_files(self.form):
+            req, errors = await asyncio.to_thread(build_request, self.form)
+        else:
+            req, errors = build_request(self.form)
         if req is None:
             await self.back_to_review(None)  # the review shows the errors it finds
             return
@@ -282,13 +286,25 @@ class SubmitMixin(WizardBase):
         name = getattr(account, "name", None) or self.form.name.strip()
         message = f"Account {name!r} created {note}".strip()
         app = self.app
-        for screen in app.screen_stack:
-            if screen is not self:
+        below = [screen for screen in app.screen_stack if screen is not self]
+
+        def announce() -> None:
+            # The screens below hear of the new account after the details' first frame (or
+            # when the details are left, if sooner): handling the message sooner made the
+            # list below lay itself out again before that frame.
+            for screen in below:
                 screen.post_message(self.AccountCreated(account))
+
         from ccm_tui.screens.details import AccountDetailsScreen
 
-        app.switch_screen(AccountDetailsScreen(self.session, account))
+        app.switch_screen(AccountDetailsScreen(self.session, account, after_paint=announce))
         app.call_after_refresh(_after_created, app, message)
+
+
+def _names_files(form: Any) -> bool:
+    """Whether building the request reads files: a logo, or an auth config (its TLS part
+    may name CA, certificate and key files)."""
+    return bool(form.logo_path.strip() or form.auths)
 
 
 def _after_created(app: Any, message: str) -> None:

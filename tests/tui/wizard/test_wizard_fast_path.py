@@ -51,3 +51,23 @@ async def test_created_account_details_come_from_the_answer_then_the_draft_goes(
         assert not draft_path().exists()  # an `n` now must not offer to resume it
         await wait_for(pilot, lambda: any("'Drafted' created" in str(n.message)
                                           for n in app._notifications))
+
+
+async def test_escape_right_after_create_shows_the_list_with_the_new_account(make_app, emulator):
+    """The list below hears of the new account after the details' first frame; an Esc that
+    comes before that frame still brings back a list that was reloaded and holds it."""
+    from ccm_tui.screens.accounts import AccountsScreen
+    from ccm_tui.screens.details import AccountDetailsScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_wizard(pilot)
+        await type_text(pilot, "Back at once")
+        for _ in range(4):  # basics, logo, auth, tls
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.press("enter")  # submit from the review
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountDetailsScreen))
+        await pilot.press("escape")  # no pause: before the details' frame if it can be
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen)
+                       and any(r.name == "Back at once" for r in app.screen.table.rows))
