@@ -63,6 +63,7 @@ class FailRule:
     retry_after: float | int | str | None = None
     body: Any = None
     content_type: str = "application/json"
+    after: int = 0  # matching calls still let through before the rule bites
 
 
 @dataclass
@@ -70,6 +71,7 @@ class MalformedRule:
     route: str
     count: int
     kind: str
+    after: int = 0
 
 
 @dataclass
@@ -142,27 +144,32 @@ class FaultInjector:
         retry_after: float | int | str | None = None,
         body: Any = None,
         content_type: str = "application/json",
+        after: int = 0,
     ) -> None:
         """Answer the next ``count`` calls of ``route`` with ``status`` (nothing is committed).
 
         ``body`` may be a dict/list/str (JSON-encoded when ``content_type`` is JSON, else sent
-        as text) or bytes; by default ``{"message": "injected fault: HTTP <status>"}``."""
+        as text) or bytes; by default ``{"message": "injected fault: HTTP <status>"}``. The
+        first ``after`` matching calls go through untouched."""
         if not 100 <= int(status) <= 599:
             raise ValueError("status must be an HTTP status code (100..599)")
         with self._lock:
             self._fails.append(
-                FailRule(route, int(status), int(count), retry_after, body, content_type)
+                FailRule(route, int(status), int(count), retry_after, body, content_type,
+                         _after(after))
             )
             self._note_change()
 
-    def malformed_next(self, route: str, count: int = 1, kind: str = "json") -> None:
+    def malformed_next(self, route: str, count: int = 1, kind: str = "json",
+                       after: int = 0) -> None:
         """Answer the next ``count`` calls of ``route`` with 200 and a body the client cannot
         parse: ``json`` (truncated JSON, application/json), ``html`` (an HTML page served as
-        text/html) or ``text`` (plain text)."""
+        text/html) or ``text`` (plain text). The first ``after`` matching calls go through
+        untouched."""
         if kind not in MALFORMED_KINDS:
             raise ValueError(f"kind must be one of {', '.join(MALFORMED_KINDS)}")
         with self._lock:
-            self._malformed.append(MalformedRule(route, int(count), kind))
+            self._malformed.append(MalformedRule(route, int(count), kind, _after(after)))
             self._note_change()
 
     def drop_after_commit(self, count: int = 1, route: str = CREATE_ROUTE) -> None:
@@ -303,9 +310,18 @@ def _check_args(action: str, args: dict[str, Any]) -> None:
                 raise bad(name, f"one of {', '.join(MALFORMED_KINDS)}")
 
 
+def _after(after: int) -> int:
+    if isinstance(after, bool) or int(after) < 0:
+        raise ValueError("after must be a whole number >= 0")
+    return int(after)
+
+
 def _take(rules: list[Any], method: str, path: str) -> Any:
     for rule in rules:
         if route_matches(rule.route, method, path):
+            if getattr(rule, "after", 0) > 0:  # this call still goes through
+                rule.after -= 1
+                return None
             _consume(rules, rule)
             return rule
     return None

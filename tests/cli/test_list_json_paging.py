@@ -11,14 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from cli_helpers import run
 
 from ccm_tui.api.client import CcmClient
 from ccm_tui.api.policy import NO_RETRY
 from ccm_tui.cli.accounts import _list_json
-from ccm_tui.emulator.faults import FailRule, MalformedRule
 from ccm_tui.redaction import redact
 from ccm_tui.safetext import json_text
-from cli_helpers import run
 
 PAGE = 2  # accounts per page in these tests (the client's LIST_PAGE_SIZE, patched)
 
@@ -84,29 +83,13 @@ async def test_a_hostile_name_and_a_secret_on_page_3_come_out_escaped_and_masked
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
-def _third_list_request_fails(emulator, monkeypatch, *, malformed: bool = False) -> None:
+def _third_list_request_fails(emulator, *, malformed: bool = False) -> None:
     """Every GET /v1/accounts from the third on fails: a 503 (retried, then reported), or a
     body that is not JSON."""
-    seen = {"n": 0}
-    take_fail, take_malformed = emulator.faults.take_fail, emulator.faults.take_malformed
-
-    def counted(method: str, path: str) -> bool:
-        if (method, path) == ("GET", "/v1/accounts"):
-            seen["n"] += 1
-        return seen["n"] >= 3
-
-    def fail(method: str, path: str):
-        if (method, path) == ("GET", "/v1/accounts") and not malformed and counted(method, path):
-            return FailRule("GET /v1/accounts", 503, 1, retry_after=0)
-        return take_fail(method, path)
-
-    def bad_body(method: str, path: str):
-        if (method, path) == ("GET", "/v1/accounts") and malformed and counted(method, path):
-            return MalformedRule("GET /v1/accounts", 1, "json")
-        return take_malformed(method, path)
-
-    monkeypatch.setattr(emulator.faults, "take_fail", fail)
-    monkeypatch.setattr(emulator.faults, "take_malformed", bad_body)
+    if malformed:
+        emulator.faults.malformed_next("GET /v1/accounts", count=100, after=2)
+    else:
+        emulator.faults.fail_next("GET /v1/accounts", 503, count=100, after=2, retry_after=0)
 
 
 @pytest.mark.parametrize("malformed", [False, True], ids=["503", "not-json"])
@@ -114,7 +97,7 @@ def test_a_failure_on_page_3_prints_nothing_but_the_error(seven, small_pages, mo
                                                           capsys, malformed):
     code, out, _ = run(capsys, "accounts", "list", "--json")
     assert code == 0 and len(json.loads(out)) == 7  # page 3 exists
-    _third_list_request_fails(seven, monkeypatch, malformed=malformed)
+    _third_list_request_fails(seven, malformed=malformed)
     code, out, err = run(capsys, "accounts", "list", "--json")
     assert code == 1
     assert out == ""  # no partial list: the pages read before the failure are not printed

@@ -72,6 +72,18 @@ async def test_hold_after_lets_the_first_requests_through(client, emulator):
     assert (await asyncio.wait_for(held, 5)).status_code == 200
 
 
+async def test_fail_next_after_n_lets_the_first_calls_through(client, emulator):
+    emulator.faults.fail_next("GET /v1/accounts", 503, count=1, after=2)
+    emulator.faults.malformed_next("GET /v1/user", after=1)
+    assert [(await client.get("/v1/accounts")).status_code for _ in range(4)] == [200, 200, 503, 200]
+    assert (await client.get("/v1/user")).json()["email"]  # the first one goes through
+    with pytest.raises(ValueError):  # the second one is cut short
+        (await client.get("/v1/user")).json()
+    assert not emulator.faults.active
+    with pytest.raises(ValueError, match="after"):
+        emulator.faults.fail_next("GET /v1/accounts", 503, after=-1)
+
+
 async def test_fail_next_with_retry_after_then_recovers(client, emulator):
     emulator.faults.fail_next("GET /v1/accounts", 503, count=2, retry_after=3)
     for _ in range(2):
