@@ -76,7 +76,7 @@ async def test_fail_next_after_n_lets_the_first_calls_through(client, emulator):
     emulator.faults.fail_next("GET /v1/accounts", 503, count=1, after=2)
     emulator.faults.malformed_next("GET /v1/user", after=1)
     assert [(await client.get("/v1/accounts")).status_code for _ in range(4)] == [200, 200, 503, 200]
-    assert (await client.get("/v1/user")).json()["email"]  # the first one goes through
+    assert (await client.get("/v1/user")).json()  # the first one goes through
     with pytest.raises(ValueError):  # the second one is cut short
         (await client.get("/v1/user")).json()
     assert not emulator.faults.active
