@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Literal
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, Literal
 
 from ccm_tui.api.client import CcmClient
 from ccm_tui.api.errors import (
@@ -33,8 +31,10 @@ from ccm_tui.api.errors import (
     ServerError,
 )
 from ccm_tui.api.errors import error_cause as _describe  # the one wording of a cause
-from ccm_tui.models import Account, AccountRequest, field_errors
 from ccm_tui.models.enums import role_words
+
+if TYPE_CHECKING:  # pydantic: imported when an account is built or sent, not for the table
+    from ccm_tui.models import Account, AccountRequest
 
 # ----------------------------------------------------------------------------- rows
 
@@ -547,6 +547,10 @@ class _Creator:
         return account
 
     async def run(self) -> CreateOutcome:
+        from pydantic import ValidationError
+
+        from ccm_tui.models import field_errors
+
         self.phase(Phase.VALIDATING)
         try:
             type(self.req).model_validate(self.req.wire_body())
