@@ -137,6 +137,39 @@ class CcmApp(App):
         for screen in self.screen_stack:
             for header in screen.query(SessionHeader):
                 header.refresh_info()
+        if self.session is not None and self._warm_timer is None:
+            self._warm_timer = self.set_interval(0.5, self._warm_up_when_idle)
+
+    #: When the operator last typed or clicked (time.monotonic()).
+    last_input_at: float = 0.0
+    _warm_timer: Any = None
+    _warm_loaded_at: float | None = None  # when the timer first saw the table complete
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            import time
+
+            self.last_input_at = time.monotonic()
+        await super().on_event(event)
+
+    def _warm_up_when_idle(self) -> None:
+        """Once the accounts are all shown and input has paused: pydantic and the account
+        models imported in a thread (ccm_tui.warmup), for the first account opened."""
+        import time
+
+        from ccm_tui import warmup
+
+        screen: Any = self.screen
+        loaded = bool(getattr(screen, "loaded", False)) and not getattr(screen, "fetching", True)
+        if not loaded:
+            self._warm_loaded_at = None
+        elif self._warm_loaded_at is None:
+            self._warm_loaded_at = time.monotonic()  # the operator has just got the rows
+        quiet_since = max(self.last_input_at, self._warm_loaded_at or 0.0)
+        if warmup.due(table_loaded=loaded, quiet_since=quiet_since):
+            warmup.start()
+        if warmup.done_or_started() and self._warm_timer is not None:
+            self._warm_timer.stop()
 
     def notify(
         self,
