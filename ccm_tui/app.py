@@ -137,13 +137,14 @@ class CcmApp(App):
         for screen in self.screen_stack:
             for header in screen.query(SessionHeader):
                 header.refresh_info()
-        if self.session is not None and self._warm_timer is None:
-            self._warm_timer = self.set_interval(0.5, self._warm_up_when_idle)
+        if self.session is not None:
+            from ccm_tui import warmup
+
+            warmup.watch(self._accounts_quiet_since)
 
     #: When the operator last typed or clicked (time.monotonic()).
     last_input_at: float = 0.0
-    _warm_timer: Any = None
-    _warm_loaded_at: float | None = None  # when the timer first saw the table complete
+    _warm_loaded_at: float | None = None  # when the accounts were first seen all loaded
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -152,24 +153,22 @@ class CcmApp(App):
             self.last_input_at = time.monotonic()
         await super().on_event(event)
 
-    def _warm_up_when_idle(self) -> None:
-        """Once the accounts are all shown and input has paused: pydantic and the account
-        models imported in a thread (ccm_tui.warmup), for the first account opened."""
+    def _accounts_quiet_since(self) -> float | None:
+        """For the model warm-up (ccm_tui.warmup, asked from its thread): since when the
+        accounts table has had every row and no key or click came; None while loading or on
+        another screen."""
         import time
 
-        from ccm_tui import warmup
-
-        screen: Any = self.screen
-        loaded = bool(getattr(screen, "loaded", False)) and not getattr(screen, "fetching", True)
-        if not loaded:
+        try:
+            screen: Any = self.screen
+        except Exception:  # noqa: BLE001 - no screen (closing): not quiet
+            return None
+        if not getattr(screen, "loaded", False) or getattr(screen, "fetching", True):
             self._warm_loaded_at = None
-        elif self._warm_loaded_at is None:
+            return None
+        if self._warm_loaded_at is None:
             self._warm_loaded_at = time.monotonic()  # the operator has just got the rows
-        quiet_since = max(self.last_input_at, self._warm_loaded_at or 0.0)
-        if warmup.due(table_loaded=loaded, quiet_since=quiet_since):
-            warmup.start()
-        if warmup.done_or_started() and self._warm_timer is not None:
-            self._warm_timer.stop()
+        return max(self.last_input_at, self._warm_loaded_at)
 
     def notify(
         self,
