@@ -139,14 +139,16 @@ async def _list_json(client) -> int:
 
     from ccm_tui.cli.output import JsonArrayWriter
     from ccm_tui.cli.progress import list_progress
-    from ccm_tui.service.listing import account_pages
+    from ccm_tui.service.listing import account_pages, paging_gc
 
     with tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8") as spool:
         # The progress line (a terminal's stderr only) is gone before the list is printed.
-        with list_progress() as progress, JsonArrayWriter(spool) as out:
+        with list_progress() as progress, JsonArrayWriter(spool) as out, \
+                paging_gc() as page_done:
             async for page in account_pages(client):
                 out.write_block(page.json_block(",\n  "), len(page))
                 progress.add(len(page))
+                page_done()
         spool.seek(0)
         shutil.copyfileobj(spool, sys.stdout, 1 << 20)
     sys.stdout.flush()

@@ -105,6 +105,7 @@ def create_app(
     seed_accounts: int = 0,
     demo_data: bool = False,
     control: bool = True,
+    direct_routes: bool = True,
     **emulator_options: Any,
 ) -> Starlette:
     """A fresh emulator app; ``app.state.emulator`` is its :class:`Emulator`, built from
@@ -115,7 +116,9 @@ def create_app(
     database already holds accounts, so a file database is seeded once). ``demo_data=True``
     first stores the small realistic set of ``ccm_tui.emulator.demo`` (what ``--demo`` shows),
     also only into an empty database. ``control=False``
-    removes the ``/_emulator/faults`` endpoint (faults stay switchable in-process)."""
+    removes the ``/_emulator/faults`` endpoint (faults stay switchable in-process).
+    ``direct_routes=False`` sends ``GET /v1/accounts`` through Starlette's router too, like
+    every other route (the reference its direct handler is tested against)."""
     emulator = Emulator(**emulator_options)
     empty = emulator.store.count_accounts() == 0
     if demo_data and empty:
@@ -130,9 +133,11 @@ def create_app(
     routes = [*routes_session.routes, *routes_accounts.routes, *routes_users.routes]
     if control:
         routes.append(Route("/_emulator/faults", control_faults, methods=["POST"]))
+    # The hot route (a client pages through every account with it) skips the router.
+    direct = {("GET", "/v1/accounts"): routes_accounts.list_accounts_asgi} if direct_routes else {}
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(FaultMiddleware, emulator=emulator)],
+        middleware=[Middleware(FaultMiddleware, emulator=emulator, direct=direct)],
         exception_handlers={HttpError: _http_error, HTTPException: _starlette_error, Exception: _server_error},
     )
     app.state.emulator = emulator

@@ -91,6 +91,7 @@ class Emulator:
         self.received: deque[Received] = deque(maxlen=RECEIVED_MAX)
         self.received_max_bytes = RECEIVED_MAX_BYTES
         self._received_sizes: deque[int] = deque()
+        self._received_total = 0  # sum(self._received_sizes)
         self.user = self.store.ensure_user(
             {
                 "user_id": self.ids.new(),
@@ -147,15 +148,18 @@ class Emulator:
     def record(self, method: str, path: str, body: Any, query: str = "", size: int = 0) -> None:
         """Keep one request; ``size`` (its body's bytes) counts against received_max_bytes,
         and the oldest records are dropped to stay within it (the newest is always kept)."""
-        if len(self._received_sizes) != len(self.received):  # a test cleared or edited it
-            self._received_sizes = deque([0] * len(self.received))
+        sizes = self._received_sizes
+        if len(sizes) != len(self.received):  # a test cleared or edited it
+            sizes = self._received_sizes = deque([0] * len(self.received))
+            self._received_total = 0
         if len(self.received) == self.received.maxlen:
-            self._received_sizes.popleft()
+            self._received_total -= sizes.popleft()
         self.received.append(Received(method, path, body, query))
-        self._received_sizes.append(size)
-        while len(self.received) > 1 and sum(self._received_sizes) > self.received_max_bytes:
+        sizes.append(size)
+        self._received_total += size  # kept, not summed over up to 1000 sizes per request
+        while len(self.received) > 1 and self._received_total > self.received_max_bytes:
             self.received.popleft()
-            self._received_sizes.popleft()
+            self._received_total -= sizes.popleft()
 
     def last_body(self, method: str, path: str) -> Any:
         """The JSON body of the latest ``method path`` request received (KeyError if none)."""

@@ -49,6 +49,13 @@ class _Latency:
 
 
 @dataclass
+class _Hold:
+    route: str | None
+    passes: int  # requests still let through before the hold bites
+    released: threading.Event
+
+
+@dataclass
 class FailRule:
     route: str
     status: int
@@ -75,6 +82,10 @@ class CommitRule:
 class FaultInjector:
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._holds: list[_Hold] = []
+        #: False while no fault is set: the middleware then asks nothing else per request.
+        #: Rewritten under the lock after every change (a plain attribute read needs none).
+        self.any_set = False
         self.clear()
 
     # -- switches -------------------------------------------------------------------------
@@ -86,7 +97,10 @@ class FaultInjector:
             self._malformed: list[MalformedRule] = []
             self._drops: list[CommitRule] = []
             self._delays: list[CommitRule] = []
-            self._holds: list[str | None] = []
+            for held in self._holds:
+                held.released.set()
+            self._holds = []
+            self.any_set = False
 
     def latency(self, seconds: float, route: str | None = None) -> None:
         """Add ``seconds`` before every matching request (all routes when ``route`` is None).
@@ -98,20 +112,27 @@ class FaultInjector:
             self._latencies = [lat for lat in self._latencies if lat.route != route]
             if seconds > 0:
                 self._latencies.append(_Latency(float(seconds), route))
+            self._note_change()
 
-    def hold(self, route: str | None = None) -> None:
-        """Keep every matching request waiting, before it is answered or committed, until
-        ``release`` (or ``clear``) for that route, or at most ``MAX_FAULT_SECONDS``. Unlike a
-        latency, the test decides when the answer comes, so a slow machine cannot make it
-        arrive before the step under test."""
+    def hold(self, route: str | None = None, after: int = 0) -> None:
+        """Keep matching requests waiting, before they are answered or committed, until
+        ``release`` (or ``clear``) for that route, or at most ``MAX_FAULT_SECONDS``; the first
+        ``after`` of them go through. Unlike a latency, the test decides when the answer
+        comes, so a slow machine cannot make it arrive before the step under test."""
+        if after < 0:
+            raise ValueError("after must be >= 0")
         with self._lock:
-            if route not in self._holds:
-                self._holds.append(route)
+            self._holds.append(_Hold(route, int(after), threading.Event()))
+            self._note_change()
 
     def release(self, route: str | None = None) -> None:
         """Let the requests held by ``hold(route)`` go on."""
         with self._lock:
-            self._holds = [held for held in self._holds if held != route]
+            for held in self._holds:
+                if held.route == route:
+                    held.released.set()
+            self._holds = [held for held in self._holds if held.route != route]
+            self._note_change()
 
     def fail_next(
         self,
@@ -132,6 +153,7 @@ class FaultInjector:
             self._fails.append(
                 FailRule(route, int(status), int(count), retry_after, body, content_type)
             )
+            self._note_change()
 
     def malformed_next(self, route: str, count: int = 1, kind: str = "json") -> None:
         """Answer the next ``count`` calls of ``route`` with 200 and a body the client cannot
@@ -141,6 +163,7 @@ class FaultInjector:
             raise ValueError(f"kind must be one of {', '.join(MALFORMED_KINDS)}")
         with self._lock:
             self._malformed.append(MalformedRule(route, int(count), kind))
+            self._note_change()
 
     def drop_after_commit(self, count: int = 1, route: str = CREATE_ROUTE) -> None:
         """The next ``count`` successful calls of ``route`` (by default ``POST /v1/accounts``;
@@ -148,6 +171,7 @@ class FaultInjector:
         closed before a complete response is sent."""
         with self._lock:
             self._drops.append(CommitRule(int(count), route=route))
+            self._note_change()
 
     def delay_after_commit(self, seconds: float, count: int = 1, route: str = CREATE_ROUTE) -> None:
         """The next ``count`` successful calls of ``route`` (by default ``POST /v1/accounts``)
@@ -155,23 +179,35 @@ class FaultInjector:
         server committed)."""
         with self._lock:
             self._delays.append(CommitRule(int(count), float(seconds), route=route))
+            self._note_change()
 
     # -- queries used by the middleware -----------------------------------------------------
     def latency_for(self, method: str, path: str) -> float:
         with self._lock:
             return sum(lat.seconds for lat in self._latencies if route_matches(lat.route, method, path))
 
-    def held(self, method: str, path: str) -> bool:
+    def hold_for(self, method: str, path: str) -> threading.Event | None:
+        """The event a request must wait for (None: it goes on). Asked once per request."""
         with self._lock:
-            return any(route_matches(route, method, path) for route in self._holds)
+            for held in self._holds:
+                if route_matches(held.route, method, path):
+                    if held.passes > 0:
+                        held.passes -= 1
+                        return None
+                    return held.released
+            return None
 
     def take_fail(self, method: str, path: str) -> FailRule | None:
         with self._lock:
-            return _take(self._fails, method, path)
+            rule = _take(self._fails, method, path)
+            self._note_change()
+            return rule
 
     def take_malformed(self, method: str, path: str) -> MalformedRule | None:
         with self._lock:
-            return _take(self._malformed, method, path)
+            rule = _take(self._malformed, method, path)
+            self._note_change()
+            return rule
 
     def wants_commit_fault(self, method: str, path: str) -> bool:
         with self._lock:
@@ -184,13 +220,21 @@ class FaultInjector:
         with self._lock:
             drop = _take(self._drops, method, path) is not None
             delay_rule = _take(self._delays, method, path)
+            self._note_change()
             return drop, delay_rule.seconds if delay_rule is not None else 0.0
 
     @property
     def active(self) -> bool:
         with self._lock:
-            return bool(self._latencies or self._fails or self._malformed or self._drops or self._delays
-                        or self._holds)
+            return self._any()
+
+    def _any(self) -> bool:
+        return bool(self._latencies or self._fails or self._malformed or self._drops or self._delays
+                    or self._holds)
+
+    def _note_change(self) -> None:
+        """Called under the lock after every change of the rules."""
+        self.any_set = self._any()
 
     # -- the HTTP control endpoint ------------------------------------------------------------
     def apply(self, command: dict[str, Any]) -> None:
@@ -244,7 +288,7 @@ def _check_args(action: str, args: dict[str, Any]) -> None:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
                     0 <= value <= MAX_FAULT_SECONDS):
                 raise bad(name, f"a number of seconds from 0 to {MAX_FAULT_SECONDS:g}")
-        elif name in ("status", "count"):
+        elif name in ("status", "count", "after"):
             if type(value) is not int or not 0 <= value <= 1_000_000:
                 raise bad(name, "a whole number")
         elif name == "retry_after":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from ccm_tui.emulator.core import Emulator
@@ -33,10 +34,13 @@ _MALFORMED: dict[str, tuple[bytes, bytes]] = {
 
 
 async def _wait_while_held(faults: FaultInjector, method: str, path: str) -> None:
-    """A held route waits until the test releases it (polled: the injector is shared with
-    other threads), for at most MAX_FAULT_SECONDS."""
+    """A held route waits until the test releases it (polled: the event is set from other
+    threads), for at most MAX_FAULT_SECONDS."""
+    released = faults.hold_for(method, path)
+    if released is None:
+        return
     waited = 0.0
-    while waited < MAX_FAULT_SECONDS and faults.held(method, path):
+    while waited < MAX_FAULT_SECONDS and not released.is_set():
         await asyncio.sleep(0.01)
         waited += 0.01
 
@@ -62,9 +66,14 @@ def _fail_body(rule: FailRule) -> tuple[bytes, bytes]:
 
 
 class FaultMiddleware:
-    def __init__(self, app: Any, emulator: Emulator) -> None:
+    """``direct`` maps a hot ``(method, path)`` to a plain ASGI handler that answers it after
+    the faults, instead of the app's router (GET /v1/accounts: see routes_accounts)."""
+
+    def __init__(self, app: Any, emulator: Emulator,
+                 direct: Mapping[tuple[str, str], Any] | None = None) -> None:
         self.app = app
         self.emulator = emulator
+        self.direct = dict(direct or {})
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -100,7 +109,11 @@ class FaultMiddleware:
         # positional: tests wrap record(method, path, *rest)
         self.emulator.record(method, path, _parse(raw),
                              scope.get("query_string", b"").decode("latin-1"), len(raw))
+        app = self.direct.get((method, path), self.app)
         faults = self.emulator.faults
+        if not faults.any_set:  # nothing injected: nothing more to ask per request
+            await app(scope, replay, send)
+            return
         delay = faults.latency_for(method, path)
         if delay:
             await asyncio.sleep(delay)
@@ -117,9 +130,9 @@ class FaultMiddleware:
             await _send_simple(send, 200, body, ctype)
             return
         if faults.wants_commit_fault(method, path):
-            await self.app(scope, replay, _CommitFaultSend(send, faults, method, path))
+            await app(scope, replay, _CommitFaultSend(send, faults, method, path))
             return
-        await self.app(scope, replay, send)
+        await app(scope, replay, send)
 
 
 class _CommitFaultSend:

@@ -5,10 +5,18 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from ccm_tui.emulator.accounts import UnknownConfigId, apply_update, new_account, to_response
 from ccm_tui.emulator.core import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Emulator
-from ccm_tui.emulator.http import HttpError, emulator_of, json_body, no_content, require_auth
+from ccm_tui.emulator.http import (
+    HttpError,
+    emulator_of,
+    error_response,
+    json_body,
+    no_content,
+    require_auth,
+)
 from ccm_tui.emulator.ids import is_uuid
 from ccm_tui.emulator.store import SORT_KEYS, NameTakenError
 from ccm_tui.emulator.validation import (
@@ -71,6 +79,25 @@ def _parse_bool(name: str, value: str | None) -> bool:
 async def list_accounts(request: Request) -> Response:
     """One page of accounts. No ``limit`` -> DEFAULT_PAGE_SIZE (100); ``previous_id`` is the
     last id of the previous page; default order is creation order."""
+    return Response(_list_body(request), media_type="application/json")
+
+
+async def list_accounts_asgi(scope: Scope, receive: Receive, send: Send) -> None:
+    """``GET /v1/accounts`` as a plain ASGI handler, the same answers as :func:`list_accounts`
+    (whose route stays, for HEAD and for an app mounted under a root path): the middleware
+    hands this hot route straight here, past Starlette's routing, its exception middleware
+    and the Response object. An HttpError is answered here, as the app's handler would."""
+    try:
+        body = _list_body(Request(scope, receive))
+    except HttpError as exc:
+        await error_response(exc.status, exc.message)(scope, receive, send)
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": [
+        (b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": body})  # the whole body at once
+
+
+def _list_body(request: Request) -> bytes:
     emu = emulator_of(request)
     auth = require_auth(request)
     q = request.query_params
@@ -90,7 +117,7 @@ async def list_accounts(request: Request) -> Response:
     except LookupError:
         raise _query_error("previous_id", "the UUID of an existing account (none has this id)") from None
     # The body comes joined from the store's item texts (see Store.list_body).
-    return Response(body, media_type="application/json")
+    return body
 
 
 def _duplicate(emu: Emulator, name: str) -> HttpError:

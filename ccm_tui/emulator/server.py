@@ -87,7 +87,10 @@ class EmulatorServer:
                 {"127.0.0.1", "localhost", "::1", self.host.strip("[]").lower()})
         config = uvicorn.Config(
             self.app, log_level="warning", access_log=False, log_config=None, lifespan="off",
-            http="h11", ws="none",  # nothing to probe for: no websockets, no httptools
+            # httptools (a dependency): uvicorn's C parser, which also writes each answer
+            # straight to the transport; h11 cost ~0.35 ms more CPU per page of 500. Named,
+            # not probed ("auto"), and no websockets.
+            http="httptools", ws="none",
             timeout_graceful_shutdown=2, ssl_certfile=self._ssl["ssl_certfile"],
             ssl_keyfile=self._ssl["ssl_keyfile"], ssl_keyfile_password=self._ssl["ssl_keyfile_password"],
         )

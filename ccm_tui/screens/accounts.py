@@ -77,10 +77,7 @@ class AccountsScreen(CcmScreen):
         self._fetched = 0  # accounts received by the current load
         self.error: str | None = None
         self._reload_on_resume = False
-        self._filtered_for: str | None = None  # the query self.table.rows were filtered by
-        # The rows each prefix of the query matched, for the all_rows list they came from.
-        self._filter_cache: dict[str, list[Any]] = {}
-        self._filter_cache_of: list[Any] | None = None
+        self._filter: Any = None  # service.accounts.RowFilter over all_rows
         self._shown_state: tuple[str, str, bool] | None = None  # (title, message, error)
         self._store: Any = None  # service.accounts.SortedRows being loaded into
         self._load_started = self._painted_at = 0.0
@@ -209,7 +206,6 @@ class AccountsScreen(CcmScreen):
             self._paint_timer = None
         self._painted_at = time.monotonic()
         self.all_rows = self._store.rows
-        self._filtered_for = None
         self._apply_filter()
 
     def _note_selected_name(self, rows: list[Any]) -> None:
@@ -229,30 +225,17 @@ class AccountsScreen(CcmScreen):
         self._store.replace(rows)
         return self._store.rows
 
-    def _apply_filter(self) -> None:
-        from ccm_tui.service.accounts import filter_rows
+    def _row_filter(self) -> Any:
+        """The filter over all_rows (made again when all_rows is replaced: it never changes
+        in place)."""
+        from ccm_tui.service.accounts import RowFilter
 
-        query = self.query_text
-        cache = self._filter_cache
-        if self._filter_cache_of is not self.all_rows:  # (all_rows is replaced, never changed)
-            cache.clear()
-            self._filter_cache_of = self.all_rows
-        if not query:
-            rows = list(self.all_rows)
-        elif query in cache:
-            # Backspace: the result of this shorter query is still at hand.
-            rows = cache[query]
-        elif self._filtered_for is not None and query.casefold().startswith(self._filtered_for.casefold()):
-            # Typing narrows: only the rows that matched the shorter query can match.
-            rows = filter_rows(self.table.rows, query)
-        else:
-            rows = filter_rows(self.all_rows, query)
-        # Keep the results of the query's prefixes only: what Backspace can come back to.
-        for kept in [k for k in cache if not query.startswith(k)]:
-            del cache[kept]
-        if query:
-            cache[query] = rows
-        self._filtered_for = query or None
+        if self._filter is None or self._filter.rows is not self.all_rows:
+            self._filter = RowFilter(self.all_rows)
+        return self._filter
+
+    def _apply_filter(self) -> None:
+        rows = self._row_filter().select(self.query_text)
         # Every row shown comes from the store, which kept the longest name it holds.
         self.table.set_rows(rows, longest=self._store.longest if self._store is not None else None)
         self._show_state()
@@ -301,6 +284,7 @@ class AccountsScreen(CcmScreen):
         box = self.query_one("#accounts-filter", QuietInput)
         box.display = True
         box.focus()
+        self._row_filter().prepare()  # the search texts, before the first keystroke
 
     def _filter_value(self, value: str) -> None:
         bench_marks.mark("filter_key", value)
@@ -340,7 +324,6 @@ class AccountsScreen(CcmScreen):
         # While pages arrive, the rows merged so far may be ahead of the last frame.
         loading = self.fetching and self._store is not None
         self.all_rows = self._sorted(self._store.rows if loading else self.all_rows)
-        self._filtered_for = None
         self.table.set_sort(SORT_KEYS[self.sort_index], self.sort_reverse)
         self._apply_filter()
 
@@ -489,12 +472,10 @@ class AccountsScreen(CcmScreen):
         rows = [row_from_account(account) if r.acct_id == account.acct_id else r
                 for r in self.all_rows]
         self.all_rows = self._sorted(rows)
-        self._filtered_for = None
         self._apply_filter()
 
     def account_removed(self, acct_id: str) -> None:
         self.all_rows = [r for r in self.all_rows if r.acct_id != acct_id]
-        self._filtered_for = None
         self._apply_filter()
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:

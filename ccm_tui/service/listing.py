@@ -10,8 +10,10 @@ account's redacted JSON on one line (``page.json_lines()``), written as it arriv
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -104,6 +106,44 @@ async def account_pages(client: CcmClient, *, first_page_size: int | None = None
     async for items in client.iter_account_items(page_size=LIST_PAGE_SIZE,
                                                  first_page_size=first_page_size):
         yield ListedPage(items, depth)
+
+
+#: Pages between two collections in paging_gc(): what the cycles of a response hold (its
+#: page's body, up to max_response_mb) is freed at most this many pages late.
+GC_EVERY_PAGES = 8
+
+
+@contextmanager
+def paging_gc(every: int = GC_EVERY_PAGES) -> Iterator[Callable[[], None]]:
+    """The cyclic garbage collector for a paging loop: call the function given once per
+    page written; every ``every`` pages it runs one collection, over this loop's objects
+    only.
+
+    Left to itself, the collector ran ~150 times over 50 pages of 1000, traversing each
+    page's containers again and again as they aged, and now and then the ~45,000 objects
+    of the imports (~10% of ``accounts list --json``). Turned off, the cycle each HTTP
+    response makes (response <-> stream) would keep every page's body alive: +30 MB at
+    50,000 accounts. So what exists before the loop is frozen (gc.freeze: never traversed;
+    unfrozen after), and the loop's own garbage is collected every few pages."""
+    was_enabled = gc.isenabled()
+    was_frozen = gc.get_freeze_count()
+    gc.disable()
+    gc.freeze()
+    pages = 0
+
+    def page_done() -> None:
+        nonlocal pages
+        pages += 1
+        if pages % every == 0:
+            gc.collect()
+
+    try:
+        yield page_done
+    finally:
+        if not was_frozen:  # (someone else's frozen objects are left frozen)
+            gc.unfreeze()
+        if was_enabled:
+            gc.enable()
 
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode

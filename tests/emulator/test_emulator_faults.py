@@ -60,6 +60,18 @@ async def test_hold_keeps_a_route_waiting_until_released(client, emulator):
     assert not emulator.faults.active
 
 
+async def test_hold_after_lets_the_first_requests_through(client, emulator):
+    import asyncio
+
+    emulator.faults.hold("GET /v1/user", after=1)
+    assert (await asyncio.wait_for(client.get("/v1/user"), 5)).status_code == 200
+    held = asyncio.ensure_future(client.get("/v1/user"))
+    await asyncio.sleep(0.2)
+    assert not held.done()
+    emulator.faults.clear()  # clear releases what is held, too
+    assert (await asyncio.wait_for(held, 5)).status_code == 200
+
+
 async def test_fail_next_with_retry_after_then_recovers(client, emulator):
     emulator.faults.fail_next("GET /v1/accounts", 503, count=2, retry_after=3)
     for _ in range(2):

@@ -128,3 +128,65 @@ def test_json_block_writes_what_the_lines_write():
     assert by_block.getvalue() == by_lines.getvalue()
     assert "s3cr3t" not in by_block.getvalue() and "\u202e" not in by_block.getvalue()
     assert len(json.loads(by_block.getvalue())) == 3
+
+
+async def test_the_next_page_is_requested_before_a_page_is_handed_over(live_emulator,
+                                                                        live_session,
+                                                                        monkeypatch):
+    """While the caller works on a page without awaiting (as encoding it does), the server
+    already has the request for the next one: the two overlap."""
+    import time
+
+    from ccm_tui.emulator.accounts import seed_accounts
+
+    emulator = live_emulator.app.state.emulator
+    emulator.store.insert_many(seed_accounts(5, ids=emulator.ids, now=emulator.now()),
+                               emulator.user["user_id"])
+    monkeypatch.setattr("ccm_tui.api.client.LIST_PAGE_SIZE", 2)
+
+    def next_page_asked() -> bool:
+        return any(r.method == "GET" and r.path == "/v1/accounts" and "previous_id" in r.query
+                   for r in list(emulator.received))
+
+    pages = account_pages(live_session.client)
+    try:
+        first = await pages.__anext__()
+        assert len(first) == 2
+        # No await from here: the event loop does not turn while the page is worked on.
+        deadline = time.monotonic() + 10
+        while not next_page_asked() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert next_page_asked()
+        rest = [p async for p in pages]
+    finally:
+        await pages.aclose()
+    assert [len(p) for p in rest] == [2, 1]
+
+
+def test_paging_gc_frees_cycles_every_few_pages_and_restores_the_collector():
+    """The collector is off during the loop but for a collection every ``every`` pages,
+    which frees what cycles hold (a response's body); it is left as it was found, also
+    when the loop fails."""
+    import gc
+    import weakref
+
+    from ccm_tui.service.listing import paging_gc
+
+    class Body:
+        pass
+
+    assert gc.isenabled()
+    held: list[weakref.ref] = []
+    with pytest.raises(RuntimeError), paging_gc(every=3) as page_done:
+        for _ in range(7):
+            body = Body()
+            cycle: list = [body]
+            cycle.append(cycle)  # garbage only a collection frees
+            held.append(weakref.ref(body))
+            del body, cycle
+            page_done()
+            assert not gc.isenabled()
+            alive = sum(r() is not None for r in held)
+            assert alive == len(held) % 3  # freed at every third page, not before
+        raise RuntimeError("the list failed part way")
+    assert gc.isenabled() and gc.get_freeze_count() == 0

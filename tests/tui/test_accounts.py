@@ -245,8 +245,8 @@ async def test_long_list_counts_pages_in_the_title_and_esc_keeps_a_partial_list(
     det_emulator.store.insert_many(
         seed_accounts(total, ids=det_emulator.ids, now=det_emulator.now()),
         det_emulator.user["user_id"])
-    # Slow pages (2 s each): the second page is on its way when Esc is pressed.
-    det_emulator.faults.latency(2.0, "GET /v1/accounts")
+    # The second page is held on the server: it is on its way when Esc is pressed.
+    det_emulator.faults.hold("GET /v1/accounts", after=1)
 
     def pages_asked() -> int:
         return sum(1 for r in det_emulator.received if (r.method, r.path) == ("GET", "/v1/accounts"))
@@ -271,7 +271,7 @@ async def test_long_list_counts_pages_in_the_title_and_esc_keeps_a_partial_list(
         # fetching worker is over (so no later page can arrive).
         assert pages_asked() == 2
 
-        det_emulator.faults.latency(0, "GET /v1/accounts")
+        det_emulator.faults.release("GET /v1/accounts")
         await pilot.press("r")  # load it all
         await until(pilot, lambda: f"Accounts ({total})" in screen_text(app))
         text = screen_text(app)
@@ -383,3 +383,26 @@ async def test_backspace_comes_back_to_each_shorter_query_and_never_to_stale_row
         assert names(app) == ["alpha", "alpine"]  # "alps" does not come back
         await pilot.press("backspace", "backspace")  # "a"
         assert names(app) == ["alpha", "alpine", "bravo"]
+
+
+async def test_scrolling_row_by_row_keeps_the_scrollbar_with_the_rows(make_app, det_emulator):
+    """The bar is repainted only when its thumb moves, but always follows the scroll."""
+    from ccm_tui.emulator.accounts import seed_accounts
+    from ccm_tui.widgets.account_table import _thumb
+
+    det_emulator.store.insert_many(seed_accounts(400, ids=det_emulator.ids, now=det_emulator.now()),
+                                   det_emulator.user["user_id"])
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await until(pilot, lambda: "Accounts (400)" in screen_text(app))
+        table = app.screen.table
+        bar = table.vertical_scrollbar
+        thumbs = set()
+        for _ in range(60):
+            await pilot.press("down")
+            await pilot.pause()
+            assert bar.position == table.scroll_y
+            thumbs.add(_thumb(bar, bar.position))
+        assert table.scroll_y > 30 and len(thumbs) > 1  # it scrolled, and the thumb moved
+        await pilot.press("end")
+        await until(pilot, lambda: bar.position == table.scroll_y == table.max_scroll_y)

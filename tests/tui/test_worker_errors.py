@@ -50,6 +50,12 @@ async def test_a_failing_logout_shows_one_line_and_the_console_keeps_running(mak
         await pilot.pause()
         assert app.is_running and app._exception is None  # noqa: SLF001
         assert_reported_once(app, log_file, "RuntimeError")
+        # The session is gone either way: the operator is on the login form, not left on
+        # an accounts screen that has no session behind it.
+        from ccm_tui.screens.login import LoginScreen
+
+        assert isinstance(app.screen, LoginScreen) and app.session is None
+        assert not any(n.startswith("Logged out") for n in notifications(app))
 
 
 async def test_a_worker_left_with_textuals_exit_on_error_is_reported_not_fatal(make_app, log_file):
