@@ -40,7 +40,8 @@ of the request's secrets and the session token.
 
 Additions (keyword-only, optional): ``reauth`` (async callback -> bool, the UI re-logs in),
 ``sleep`` and ``clock`` (injectable for tests), ``history_size``, ``refresh_margin``;
-``client.access_token`` (SecretStr | None), ``client.history`` (RequestHistory),
+``client.access_token`` (ccm_tui.secret.Secret | None, masked like SecretStr),
+``client.history`` (RequestHistory),
 ``client.can_reauthenticate``, ``await client.reauthenticate() -> bool``.
 """
 
@@ -52,16 +53,16 @@ import gc
 import json as _json
 import logging
 import re
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 # httpx's import is trimmed by ccm_tui.startup.trim_imports(), which the CLI runs before
 # any command that talks HTTP (an explicit start-up step, not a side effect of this import).
 import httpx
-from pydantic import BaseModel, SecretStr, ValidationError
 
 from ccm_tui import __version__
 from ccm_tui.api import errmap
@@ -86,23 +87,41 @@ from ccm_tui.api.records import (
     response_body_text,
 )
 from ccm_tui.api.tls import VerifyType, check_url, plain_http_context, ssl_context
-if TYPE_CHECKING:
-    from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest, UserListResponse
 
-from ccm_tui.models import (
-    Account,
-    AccountRequest,
-    AccountUpdateRequest,
+# The login path's answers are light records (no pydantic: logging in and listing the
+# accounts never import it). The account and request models are pydantic; they are imported
+# by the methods that build or send them (details, create, edit, members).
+from ccm_tui.models.light import WrongShape
+from ccm_tui.models.session import (
     AuthResponse,
     SessionInfo,
     User,
     UserAccountInfo,
+    UserListResponse,
 )
+from ccm_tui.secret import Secret, SecretLike, as_secret, as_secret_or_none
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from pydantic import ValidationError
+
+    from ccm_tui.models.account import Account, AccountRequest, AccountUpdateRequest
+    from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest
 
 __all__ = ["CcmClient", "Limits", "RequestRecord", "RetryPolicy", "Timeouts"]
 
 log = logging.getLogger("ccm_tui.requests")
-M = TypeVar("M", bound=BaseModel)
+
+
+class _Validates(Protocol):
+    """A pydantic model or a light record (models/light.py): what ``_Raw.model`` builds."""
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Self: ...
+
+
+M = TypeVar("M", bound=_Validates)
 
 USER_AGENT = f"ccm-tui/{__version__} (httpx/{httpx.__version__})"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -203,7 +222,9 @@ class _Raw:
             raise errmap.malformed(self.resp, method=self.method, path=self.path, what="JSON of the wrong shape")
         try:
             return cls.model_validate(data)
-        except ValidationError as exc:
+        except Exception as exc:
+            if not _is_shape_error(exc):
+                raise
             raise MalformedResponse(
                 f"the server sent an unreadable answer ({wrong_shape(exc, 'body')}) to "
                 f"{self.method} {self.path.split('?')[0]}",
@@ -213,9 +234,21 @@ class _Raw:
             ) from None
 
 
-def wrong_shape(exc: ValidationError, default_loc: str, *, prefix: str = "") -> str:
+def _is_shape_error(exc: Exception) -> TypeGuard[ValidationError | WrongShape]:
+    """A light record's WrongShape or a pydantic model's ValidationError (pydantic is looked
+    up only when it is already imported: a light record never brings it in)."""
+    if isinstance(exc, WrongShape):
+        return True
+    pydantic_core = sys.modules.get("pydantic_core")
+    return pydantic_core is not None and isinstance(exc, pydantic_core.ValidationError)
+
+
+def wrong_shape(exc: ValidationError | WrongShape, default_loc: str, *, prefix: str = "") -> str:
     """"JSON of the wrong shape: <where> <why>" for a model's first validation error (never
     the value itself: it may hold anything the server sent)."""
+    if isinstance(exc, WrongShape):
+        loc = ".".join(str(p) for p in exc.loc) or default_loc
+        return f"JSON of the wrong shape: {prefix}{loc} {exc.msg}"
     first = exc.errors(include_url=False, include_input=False)[0]
     loc = ".".join(str(p) for p in first.get("loc", ())) or default_loc
     return f"JSON of the wrong shape: {prefix}{loc} {first.get('msg', 'invalid')}"
@@ -264,6 +297,10 @@ def account_from_page(body: bytes, index: int, *, max_depth: int = 64,
                       status: int = 200) -> Account:
     """Item ``index`` of a list answer's body as an Account (see iter_account_items): the
     depth bound and the model's validation, for the one account that is opened."""
+    from pydantic import ValidationError
+
+    from ccm_tui.models.account import Account
+
     where = "GET /v1/accounts"
     try:
         item = _json.loads(body)["items"][index]
@@ -293,7 +330,7 @@ class CcmClient:
         timeouts: Timeouts = Timeouts(),
         retry: RetryPolicy = RetryPolicy(),
         limits: Limits = Limits(),
-        token: str | SecretStr | None = None,
+        token: str | SecretLike | None = None,
         insecure: bool = False,
         on_request: Callable[[RequestRecord], None] | None = None,
         reauth: Callable[[], Awaitable[bool]] | None = None,
@@ -314,8 +351,8 @@ class CcmClient:
         self.refresh_margin = refresh_margin
         self._sleep = sleep or asyncio.sleep
         self._clock = clock or time.time
-        self._token: SecretStr | None = SecretStr(token) if isinstance(token, str) else token
-        self._creds: tuple[str, SecretStr] | None = None
+        self._token: Secret | None = as_secret_or_none(token)
+        self._creds: tuple[str, Secret] | None = None
         self._generation = 0  # bumped whenever the token changes
         self._auth_lock = asyncio.Lock()
         self._auth_owner: asyncio.Task | None = None
@@ -345,7 +382,7 @@ class CcmClient:
 
     # ---------------------------------------------------------------- state
     @property
-    def access_token(self) -> SecretStr | None:
+    def access_token(self) -> Secret | None:
         return self._token
 
     @property
@@ -360,8 +397,8 @@ class CcmClient:
     def can_reauthenticate(self) -> bool:
         return self._creds is not None or self.reauth is not None
 
-    def _set_token(self, token: SecretStr | str | None) -> None:
-        self._token = SecretStr(token) if isinstance(token, str) else token
+    def _set_token(self, token: SecretLike | str | None) -> None:
+        self._token = as_secret_or_none(token)
         self._generation += 1
 
     async def aclose(self) -> None:
@@ -391,8 +428,8 @@ class CcmClient:
             raise errmap.malformed(raw.resp, method="POST", path="/v1/sys/auth/discover", what="JSON of the wrong shape")
         return [m for m in methods if isinstance(m, dict)]
 
-    async def login(self, email: str, password: str | SecretStr) -> AuthResponse:
-        secret = password if isinstance(password, SecretStr) else SecretStr(password)
+    async def login(self, email: str, password: str | SecretLike) -> AuthResponse:
+        secret = as_secret(password)
         try:
             raw = await self._call(
                 "POST", "/v1/sys/auth", basic=(email, secret), auth="basic", idempotent=True
@@ -415,7 +452,7 @@ class CcmClient:
         return resp
 
     async def login_with_token(
-        self, token: str | SecretStr, *, session_info: SessionInfo | None = None
+        self, token: str | SecretLike, *, session_info: SessionInfo | None = None
     ) -> User:
         """Use a pasted (or cached) bearer token; ``session_info`` tells its expiry if known."""
         self._set_token(token)
@@ -476,7 +513,7 @@ class CcmClient:
             raise errmap.malformed(raw.resp, method=raw.method, path=raw.path, what="JSON of the wrong shape")
         try:
             return SessionInfo.model_validate(payload)
-        except ValidationError:
+        except WrongShape:
             raise errmap.malformed(raw.resp, method=raw.method, path=raw.path, what="JSON of the wrong shape") from None
 
     async def current_user(self) -> User:
@@ -494,7 +531,7 @@ class CcmClient:
             if isinstance(val, dict):
                 try:
                     out[key] = UserAccountInfo.model_validate(val)
-                except ValidationError:
+                except WrongShape:
                     continue
         return out
 
@@ -504,6 +541,10 @@ class CcmClient:
         sort_by: str | None = None,
     ) -> AsyncIterator[list[Account]]:
         """Every account, page after page, as validated Account models."""
+        from pydantic import ValidationError
+
+        from ccm_tui.models.account import Account
+
         depth = self.limits.max_json_depth
         async for page in self.iter_account_items(page_size=page_size, scope=scope,
                                                   sort_by=sort_by):
@@ -610,6 +651,8 @@ class CcmClient:
         return out
 
     async def get_account(self, acct_id: str, *, with_totals: bool = False) -> Account:
+        from ccm_tui.models.account import Account
+
         params = {"with_totals": "true"} if with_totals else None
         raw = await self._call("GET", f"/v1/accounts/{quote(acct_id, safe='')}", params=params)
         return raw.model(Account)
@@ -621,6 +664,8 @@ class CcmClient:
 
         ``on_sent`` is called once the request body has gone out (when the transport can tell).
         """
+        from ccm_tui.models.account import Account
+
         raw = await self._call(
             "POST", "/v1/accounts", json=req.wire_body(), retry=False, reauth=False, create=True,
             on_sent=on_sent,
@@ -628,6 +673,8 @@ class CcmClient:
         return raw.model(Account)
 
     async def update_account(self, acct_id: str, req: AccountUpdateRequest) -> Account:
+        from ccm_tui.models.account import Account
+
         raw = await self._call(
             "PATCH", f"/v1/accounts/{quote(acct_id, safe='')}", json=req.wire_body(), retry=False
         )
@@ -714,7 +761,7 @@ class CcmClient:
         params: dict[str, Any] | None = None,
         json: Any = None,
         auth: AuthKind = "bearer",
-        basic: tuple[str, SecretStr] | None = None,
+        basic: tuple[str, Secret] | None = None,
         idempotent: bool | None = None,
         retry: bool = True,
         reauth: bool = True,
@@ -767,7 +814,7 @@ class CcmClient:
                 continue
             raise err
 
-    def _scrub(self, body: Any = None, basic: tuple[str, SecretStr] | None = None) -> tuple[str, ...]:
+    def _scrub(self, body: Any = None, basic: tuple[str, Secret] | None = None) -> tuple[str, ...]:
         """What an error message must never show: the secrets of the request it answers
         (body members, a login's password and its Basic header), the session token and the
         remembered password."""
@@ -790,7 +837,7 @@ class CcmClient:
         params: dict[str, Any] | None,
         json: Any,
         auth: AuthKind,
-        basic: tuple[str, SecretStr] | None,
+        basic: tuple[str, Secret] | None,
         attempt: int,
         sent_may_matter: bool,
         on_sent: Callable[[], None] | None = None,
@@ -870,7 +917,7 @@ class CcmClient:
         *,
         auth: AuthKind,
         json: Any,
-        basic: tuple[str, SecretStr] | None,
+        basic: tuple[str, Secret] | None,
         attempt: int,
         request: httpx.Request | None,
         answer: httpx.Response | None,
@@ -956,8 +1003,6 @@ class CcmClient:
         sort_by: str | None = None,
     ) -> UserListResponse:
         """``GET /v1/users``: one page of the selected account's members."""
-        from ccm_tui.models.user import UserListResponse
-
         params: dict[str, Any] = {"limit": int(limit), "offset": int(offset)}
         if all_search:
             params["all_search"] = all_search

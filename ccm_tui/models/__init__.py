@@ -1,4 +1,8 @@
-"""Pydantic models of the CCM schema and the local validation rules. No I/O here.
+"""Models of the CCM schema and the local validation rules. No I/O here.
+
+The login path's answers (models/session.py: AuthResponse, SessionInfo, User,
+UserAccountInfo, UserListResponse) are light records without pydantic (models/light.py);
+the accounts and every request model are pydantic.
 
 The names below are exported lazily (PEP 562): ``from ccm_tui.models import Account`` loads
 only the module that defines it. Building every pydantic model at import cost ~5 MB and
@@ -36,8 +40,8 @@ _WHERE = {
     "SessionInfo": "session",
     "InviteUserRequest": "user",
     "UpdateUserRequest": "user",
-    "User": "user",
-    "UserListResponse": "user",
+    "User": "session",
+    "UserListResponse": "session",
     "UserAccountInfo": "session",
     "FieldWarning": "warnings",
     "account_request_warnings": "warnings",
@@ -86,6 +90,12 @@ if TYPE_CHECKING:
         UserAccountStatus,
     )
     from ccm_tui.models.errors import FieldError, field_errors
-    from ccm_tui.models.session import AuthResponse, SessionInfo, UserAccountInfo
-    from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest, User, UserListResponse
+    from ccm_tui.models.session import (
+        AuthResponse,
+        SessionInfo,
+        User,
+        UserAccountInfo,
+        UserListResponse,
+    )
+    from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest
     from ccm_tui.models.warnings import FieldWarning, account_request_warnings

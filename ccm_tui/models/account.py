@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, StrictBool, StrictStr, ValidationInfo, field_validator
 
 from ccm_tui.models.auth import AuthenticationConfig
-from ccm_tui.models.base import RequestModel, ResponseModel, enum_or_raw
+from ccm_tui.models.base import RequestModel, ResponseModel
+from ccm_tui.models.light import enum_or_raw
 from ccm_tui.models.enums import (
     AccessRoles,
     AccountComponent,

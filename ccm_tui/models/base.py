@@ -104,12 +104,3 @@ class ResponseModel(BaseModel):
     def raw(self) -> dict[str, Any]:
         """Everything the server sent, unknown fields included."""
         return self.model_dump(mode="json", exclude_none=True)
-
-
-def enum_or_raw(enum: type, value: Any) -> Any:
-    """A response value as its enum member, or as sent when a newer server added a value:
-    one unknown value must not make the whole answer unreadable."""
-    try:
-        return enum(value)
-    except ValueError:
-        return value

@@ -1,17 +1,23 @@
-"""Members of an account: the server's ``User`` (lenient) and the invite / update requests
-(strict). Field names exactly as the spec spells them (definitions ``User``,
-``InviteUserRequest``, ``UpdateUserRequest``, ``GetAllUsersResponse``)."""
+"""Members of an account: the invite / update requests (strict). Field names exactly as the
+spec spells them (definitions ``InviteUserRequest``, ``UpdateUserRequest``). The server's
+``User`` and ``GetAllUsersResponse`` are light records defined in models/session.py (the
+login reads a User before pydantic is imported); they are re-exported here."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import AfterValidator, Field, StrictStr, field_validator, model_validator
+from pydantic import AfterValidator, StrictStr, model_validator
 
-from ccm_tui.models.base import RequestModel, ResponseModel, enum_or_raw
+from ccm_tui.models.base import RequestModel
 from ccm_tui.models.enums import AccessRoles, UserAccountStatus
+from ccm_tui.models.session import User, UserListResponse
+
+__all__ = ["EMAIL_MAX_LENGTH", "PERSON_NAME_MAX_LENGTH", "ROLE_ORDER", "Email",
+           "InviteUserRequest", "PersonName", "Roles", "UpdateUserRequest", "User",
+           "UserListResponse", "check_email", "check_person_name", "check_roles"]
 
 #: RFC 5321's limit on a forward path; longer addresses cannot be delivered.
 EMAIL_MAX_LENGTH = 254
@@ -94,49 +100,3 @@ class UpdateUserRequest(RequestModel):
                 "or user_email"
             )
         return self
-
-
-class User(ResponseModel):
-    """A user as the server returns it (also ``GET /v1/user``). Only ``user_id`` is required;
-    an unknown role or status from a newer server is kept as sent."""
-
-    user_id: str
-    user_email: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    last_logged_in_at: int | None = None
-    created_at: int | None = None
-    email_verified: bool | None = None
-    status: UserAccountStatus | str | None = None
-    roles: list[AccessRoles | str] | None = None
-    user_account_status: UserAccountStatus | str | None = None
-    accepted_latest_terms_and_conditions: bool | None = None
-    new_email: str | None = None
-
-    @field_validator("roles", mode="before")
-    @classmethod
-    def _roles(cls, v: Any) -> Any:
-        if isinstance(v, list):
-            return [enum_or_raw(AccessRoles, r) for r in v]
-        return v
-
-    @field_validator("status", "user_account_status", mode="before")
-    @classmethod
-    def _status(cls, v: Any) -> Any:
-        return enum_or_raw(UserAccountStatus, v) if isinstance(v, str) else v
-
-    @property
-    def display_name(self) -> str:
-        full = " ".join(p for p in (self.first_name, self.last_name) if p)
-        return full or self.user_email or self.user_id
-
-    @property
-    def role_names(self) -> list[str]:
-        return [str(r) for r in self.roles or []]
-
-
-class UserListResponse(ResponseModel):
-    """``GetAllUsersResponse``: ``{items: [User], metadata?}``."""
-
-    items: list[User] = Field(default_factory=list)
-    metadata: dict[str, Any] | None = None

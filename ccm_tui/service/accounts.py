@@ -19,9 +19,7 @@ from enum import StrEnum
 from functools import lru_cache
 from itertools import compress, repeat
 from operator import attrgetter, contains
-from typing import Any, Literal, overload
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ccm_tui.api.client import CcmClient
 from ccm_tui.api.errors import (
@@ -37,8 +35,10 @@ from ccm_tui.api.errors import (
     ServerError,
 )
 from ccm_tui.api.errors import error_cause as _describe  # the one wording of a cause
-from ccm_tui.models import Account, AccountRequest, field_errors
 from ccm_tui.models.enums import role_words
+
+if TYPE_CHECKING:  # pydantic: imported when an account is built or sent, not for the table
+    from ccm_tui.models import Account, AccountRequest
 
 # ----------------------------------------------------------------------------- rows
 
@@ -694,6 +694,10 @@ class _Creator:
         return account
 
     async def run(self) -> CreateOutcome:
+        from pydantic import ValidationError
+
+        from ccm_tui.models import field_errors
+
         self.phase(Phase.VALIDATING)
         try:
             type(self.req).model_validate(self.req.wire_body())

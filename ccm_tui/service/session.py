@@ -11,12 +11,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from pydantic import SecretStr
-
 from ccm_tui.api.client import CcmClient
 from ccm_tui.api.errors import AuthRequired, CcmError
 from ccm_tui.api.policy import Limits, RetryPolicy, Timeouts
-from ccm_tui.models import SessionInfo, User
+from ccm_tui.models.session import SessionInfo, User
+from ccm_tui.secret import SecretLike
 from ccm_tui.service import token_store
 
 if TYPE_CHECKING:
@@ -27,7 +26,7 @@ def make_client(
     settings: ConnectionSettings,
     *,
     transport: Any = None,
-    token: str | SecretStr | None = None,
+    token: str | SecretLike | None = None,
     **extra: Any,
 ) -> CcmClient:
     """A CcmClient configured from connection settings (CA bundle, timeouts and bounds,
@@ -128,8 +127,8 @@ class Session:
 async def open_session(
     settings: ConnectionSettings,
     *,
-    password: str | SecretStr | None = None,
-    token: str | SecretStr | None = None,
+    password: str | SecretLike | None = None,
+    token: str | SecretLike | None = None,
     transport: Any = None,
     remember: bool = False,
     on_request: Callable[..., None] | None = None,

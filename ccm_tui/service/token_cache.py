@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
 from ccm_tui import paths
+from ccm_tui.secret import Secret, SecretLike
 
 
 def tokens_dir() -> Path:
@@ -34,7 +33,7 @@ def cache_path(url: str, email: str | None) -> Path:
 class CachedToken:
     url: str
     email: str | None
-    token: SecretStr
+    token: Secret
     expires_at: int | None  # session_token_expires_at (seconds since the epoch)
     session_expires_at: int | None
     subject_id: str | None
@@ -52,7 +51,7 @@ class CachedToken:
 def save_token(
     url: str,
     email: str | None,
-    token: SecretStr,
+    token: SecretLike,
     *,
     expires_at: int | None,
     session_expires_at: int | None = None,
@@ -83,7 +82,7 @@ def _parse(data: Any) -> CachedToken | None:
     return CachedToken(
         url=str(data.get("url") or ""),
         email=data.get("email") if isinstance(data.get("email"), str) else None,
-        token=SecretStr(data["access_token"]),
+        token=Secret(data["access_token"]),
         expires_at=_int("session_token_expires_at"),
         session_expires_at=_int("session_expires_at"),
         subject_id=data.get("subject_id") if isinstance(data.get("subject_id"), str) else None,

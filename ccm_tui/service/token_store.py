@@ -29,8 +29,7 @@ import json
 import time
 from typing import Any
 
-from pydantic import SecretStr
-
+from ccm_tui.secret import SecretLike
 from ccm_tui.service import token_cache
 from ccm_tui.service.token_cache import CachedToken
 
@@ -169,7 +168,7 @@ def _kr_delete(backend: Any, url: str, email: str | None) -> None:
 def save_token(
     url: str,
     email: str | None,
-    token: SecretStr,
+    token: SecretLike,
     *,
     expires_at: int | None,
     session_expires_at: int | None = None,

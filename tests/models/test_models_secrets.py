@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from ccm_tui.models import AccountRequest, AccountUpdateRequest, AuthResponse
 from ccm_tui.models.errors import field_errors
+from ccm_tui.models.light import WrongShape
 
 SECRET = "s3cret-VALUE-never-logged"
 
@@ -117,11 +118,12 @@ def test_update_request_masks_secrets_too(oauth_body, pki):
 def test_access_token_hidden_in_auth_response():
     token = "eyJhbGciOi.TOKEN-never-logged.sig"
     resp = AuthResponse.model_validate({"access_token": token, "session_info": {}})
-    assert token not in repr(resp) + str(resp)
+    assert token not in repr(resp) + str(resp) + f"{resp.access_token}" + json.dumps(resp.raw())
     assert resp.access_token.get_secret_value() == token
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(WrongShape) as exc:
         AuthResponse.model_validate({"access_token": token, "session_info": "bad"})
-    assert token not in str(exc.value) + exc.value.json() + str(exc.value.errors())
+    assert token not in str(exc.value) + repr(exc.value) + str(exc.value.args)
+    assert exc.value.loc == ("session_info",)
 
 
 def test_errors_json_never_carries_secrets_even_misspelt(oauth_body, pki):

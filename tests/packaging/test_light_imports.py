@@ -248,3 +248,140 @@ def test_headless_commands_run_without_the_ui(argv, live_emulator, demo_credenti
     assert result["code"] in (0, None), (result, proc.stderr)
     assert "Light Co" in result["out"]  # it did reach the server and print the answer
     assert result["heavy"] == []
+
+
+# ---- launch → accounts table without pydantic (issue 14) -------------------------------------
+#: What the login and the accounts table import: never pydantic, nor the account and request
+#: models (they come with the first account opened, or the idle warm-up: ccm_tui.warmup).
+NOT_ON_THE_LAUNCH_PATH = ("pydantic", "pydantic_core", "ccm_tui.models.account",
+                          "ccm_tui.models.auth", "ccm_tui.models.logo", "ccm_tui.models.base")
+
+IMPORT_LAUNCH_PATH = """
+import json, sys
+import ccm_tui.startup
+ccm_tui.startup.trim_imports()
+import textual.app
+for name in ("ccm_tui.app", "ccm_tui.service.session", "ccm_tui.service.listing",
+             "ccm_tui.service.accounts", "ccm_tui.screens.connect", "ccm_tui.screens.login",
+             "ccm_tui.screens.accounts", "ccm_tui.api.client"):
+    __import__(name)
+print(json.dumps(sorted(set(sys.modules) & set(json.loads(sys.argv[1])))))
+"""
+
+
+@pytest.mark.slow
+def test_the_launch_path_modules_import_no_pydantic(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORT_LAUNCH_PATH, json.dumps(NOT_ON_THE_LAUNCH_PATH)],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
+             "PYTHONPATH": str(REPO)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
+
+
+#: The console, headless, logs in through ConnectScreen against a running emulator and shows
+#: the accounts. A meta-path hook notes the state of the screen when pydantic is first
+#: imported (and by whom): it must not be before the table has its rows. Then, with no input,
+#: the idle warm-up imports it (the first account opened is not slowed by the import).
+CONSOLE_PROBE = """
+import asyncio, json, sys, threading, time, traceback
+import ccm_tui.startup
+ccm_tui.startup.trim_imports()
+url, email, password = sys.argv[1:4]
+state = {"app": None, "first": None}
+
+def rows_shown():
+    app = state["app"]
+    try:
+        screen = app.screen
+    except Exception:
+        return False
+    return (type(screen).__name__ == "AccountsScreen" and bool(getattr(screen, "loaded", False))
+            and len(getattr(screen, "all_rows", None) or ()) > 0)
+
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        if name in ("pydantic", "ccm_tui.models.account") and state["first"] is None:
+            state["first"] = {"module": name, "rows_shown": rows_shown(),
+                              "thread": threading.current_thread().name,
+                              "by": traceback.format_stack(limit=14)}
+        return None
+
+sys.meta_path.insert(0, Watch())
+
+async def main():
+    from ccm_tui.app import create_app
+    from ccm_tui.config import ConnectionSettings
+
+    app = state["app"] = create_app(settings=ConnectionSettings(url=url, email=email),
+                                    password=password)
+    out = {}
+    async with app.run_test(size=(100, 30)) as pilot:
+        deadline = time.monotonic() + 60
+        while not rows_shown():
+            assert time.monotonic() < deadline, "no rows in 60 s"
+            await pilot.pause(0.02)
+        out["at_rows"] = "pydantic" in sys.modules
+        out["screen"] = type(app.screen).__name__
+        while "ccm_tui.models.account" not in sys.modules or "pydantic" not in sys.modules:
+            assert time.monotonic() < deadline, "no warm-up in 60 s"
+            await pilot.pause(0.1)
+        out["warmed"] = True
+    out["first"] = state["first"]
+    print(json.dumps(out))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.slow
+def test_the_console_shows_the_accounts_before_importing_pydantic(live_emulator,
+                                                                   demo_credentials, tmp_path):
+    from ccm_tui.emulator.accounts import new_account
+
+    emulator = live_emulator.emulator
+    account = new_account({"name": "Light Co"}, ids=emulator.ids, now=emulator.now())
+    emulator.store.insert_account(account, emulator.user["user_id"], roles=["MANAGER"])
+    email, password = demo_credentials
+    proc = subprocess.run(
+        [sys.executable, "-c", CONSOLE_PROBE, live_emulator.url, email, password],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
+             "PYTHONPATH": str(REPO), "NO_PROXY": "127.0.0.1,localhost"},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["screen"] == "AccountsScreen"
+    assert result["at_rows"] is False, "".join(result["first"]["by"])
+    first = result["first"]
+    assert first["rows_shown"], "imported before the rows were shown:\n" + "".join(first["by"])
+    assert first["thread"] == "ccm-tui-warm-models"  # the warm-up, not the event loop
+    assert result["warmed"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("argv", [["accounts", "list", "--json"]])
+def test_listing_accounts_imports_no_pydantic(argv, live_emulator, demo_credentials, tmp_path):
+    """``ccm-tui accounts list --json`` logs in and lists without pydantic. (The table form,
+    ``accounts list``, still validates every account as a model: service/listing.py's
+    ``page.accounts()``.)"""
+    from ccm_tui.emulator.accounts import new_account
+
+    emulator = live_emulator.emulator
+    account = new_account({"name": "Light Co"}, ids=emulator.ids, now=emulator.now())
+    emulator.store.insert_account(account, emulator.user["user_id"], roles=["MANAGER"])
+    email, password = demo_credentials
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(NOT_ON_THE_LAUNCH_PATH)],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
+             "PYTHONPATH": str(REPO), "CCM_URL": live_emulator.url, "CCM_EMAIL": email,
+             "CCM_PASSWORD": password, "NO_PROXY": "127.0.0.1,localhost"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["code"] in (0, None), (result, proc.stderr)
+    assert "Light Co" in result["out"]
+    assert result["heavy"] == []
