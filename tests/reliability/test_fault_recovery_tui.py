@@ -150,7 +150,9 @@ async def test_escape_during_submit_cancels_then_reconciles(committed, server, h
         async with app.run_test(size=SIZE) as pilot:
             wiz = await to_review(pilot)
             if committed:
-                emulator.faults.delay_after_commit(1.5)
+                # Committed, then the answer waits far longer than the Esc takes to arrive
+                # (an answer that came first would open the details, and the Esc close them).
+                emulator.faults.delay_after_commit(4.0)
             else:
                 emulator.faults.hold(CREATE)  # answered (500) only after the Esc
                 emulator.faults.fail_next(CREATE, 500)
