@@ -222,14 +222,10 @@ def test_service_api_models_config_and_cli_modules_import_no_ui(tmp_path):
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("argv", [["accounts", "list"], ["accounts", "list", "--json"],
-                                  ["accounts", "show", "Light Co"],
-                                  ["accounts", "show", "Light Co", "--json"],
-                                  ["members", "list", "--account", "Light Co"]])
-def test_headless_commands_run_without_the_ui(argv, live_emulator, demo_credentials, tmp_path):
-    """The CLI's headless commands, run to the end against the emulator (so every lazy import
-    on their way happened), never import textual or rich."""
+def _run_headless(argv: list[str], banned: tuple[str, ...], live_emulator, demo_credentials,
+                  tmp_path) -> dict:
+    """Run one CLI command in a fresh interpreter (PROBE) against the live emulator holding
+    "Light Co"; its report: exit code, output, and which ``banned`` modules it imported."""
     from ccm_tui.emulator.accounts import new_account
 
     emulator = live_emulator.emulator
@@ -237,7 +233,7 @@ def test_headless_commands_run_without_the_ui(argv, live_emulator, demo_credenti
     emulator.store.insert_account(account, emulator.user["user_id"], roles=["MANAGER"])
     email, password = demo_credentials
     proc = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(UI)],
+        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(banned)],
         cwd=REPO, capture_output=True, text=True, timeout=60,
         env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
              "PYTHONPATH": str(REPO), "CCM_URL": live_emulator.url, "CCM_EMAIL": email,
@@ -246,6 +242,18 @@ def test_headless_commands_run_without_the_ui(argv, live_emulator, demo_credenti
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["code"] in (0, None), (result, proc.stderr)
+    return result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("argv", [["accounts", "list"], ["accounts", "list", "--json"],
+                                  ["accounts", "show", "Light Co"],
+                                  ["accounts", "show", "Light Co", "--json"],
+                                  ["members", "list", "--account", "Light Co"]])
+def test_headless_commands_run_without_the_ui(argv, live_emulator, demo_credentials, tmp_path):
+    """The CLI's headless commands, run to the end against the emulator (so every lazy import
+    on their way happened), never import textual or rich."""
+    result = _run_headless(argv, UI, live_emulator, demo_credentials, tmp_path)
     assert "Light Co" in result["out"]  # it did reach the server and print the answer
     assert result["heavy"] == []
 
@@ -367,21 +375,7 @@ def test_listing_accounts_imports_no_pydantic(argv, live_emulator, demo_credenti
     """``ccm-tui accounts list --json`` logs in and lists without pydantic. (The table form,
     ``accounts list``, still validates every account as a model: service/listing.py's
     ``page.accounts()``.)"""
-    from ccm_tui.emulator.accounts import new_account
-
-    emulator = live_emulator.emulator
-    account = new_account({"name": "Light Co"}, ids=emulator.ids, now=emulator.now())
-    emulator.store.insert_account(account, emulator.user["user_id"], roles=["MANAGER"])
-    email, password = demo_credentials
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(NOT_ON_THE_LAUNCH_PATH)],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
-        env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
-             "PYTHONPATH": str(REPO), "CCM_URL": live_emulator.url, "CCM_EMAIL": email,
-             "CCM_PASSWORD": password, "NO_PROXY": "127.0.0.1,localhost"},
-    )
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert result["code"] in (0, None), (result, proc.stderr)
+    result = _run_headless(argv, NOT_ON_THE_LAUNCH_PATH, live_emulator, demo_credentials,
+                           tmp_path)
     assert "Light Co" in result["out"]
     assert result["heavy"] == []
