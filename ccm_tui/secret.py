@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-__all__ = ["MASK", "Secret", "SecretLike", "as_secret", "as_secret_or_none"]
+# What a secret looks like in a repr, a str, an f-string, a log line or a masked body: the
+# one mask of the product (ccm_tui/redaction.py, standard library only).
+from ccm_tui.redaction import MASK
 
-#: What a secret looks like in a repr, a str, an f-string, a log line or a masked body.
-MASK = "**********"
+__all__ = ["MASK", "Secret", "SecretLike", "as_secret", "as_secret_or_none"]
 
 
 class SecretLike(Protocol):
