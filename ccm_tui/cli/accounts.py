@@ -11,8 +11,8 @@ import asyncio
 import sys
 from typing import Any
 
-from ccm_tui.cli.account_files import InputError, build_requests, load_account_file
 from ccm_tui.cli.exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from ccm_tui.cli.input_error import InputError
 from ccm_tui.cli.output import account_details, account_json, account_table, print_json
 from ccm_tui.safetext import visible
 
@@ -177,6 +177,9 @@ async def _delete(args, client) -> int:
 # ---------------------------------------------------------------------------- create
 
 def _read_create_input(args) -> tuple[list[Any], bool]:
+    # The file readers (tomllib, dataclasses) only for create: not at every command's start.
+    from ccm_tui.cli.account_files import build_requests, load_account_file
+
     logo = None
     if args.logo:
         from ccm_tui.files import read_logo_file

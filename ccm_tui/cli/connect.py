@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any
 
-from ccm_tui.cli.account_files import InputError
+from ccm_tui.cli.input_error import InputError
 
 
 def resolve(args: argparse.Namespace) -> Any:

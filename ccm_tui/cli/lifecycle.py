@@ -10,12 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tomllib
 from collections.abc import Callable
 from typing import Any
 
-from ccm_tui.cli.account_files import InputError
 from ccm_tui.cli.exit_codes import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
+from ccm_tui.cli.input_error import InputError
 from ccm_tui.safetext import visible
 
 ID_HELP = "the account: its id, the 8-character short id, or its exact name"
@@ -59,6 +58,8 @@ def _load_patch_file(path: str) -> dict[str, Any]:
 
     name, text = read_request_text(path)  # size-first, bounded, also for stdin
     if name.lower().endswith(".toml"):
+        import tomllib  # only when a --from file is read: not at every command's start
+
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:

@@ -375,7 +375,8 @@ def test_listing_accounts_imports_no_pydantic(argv, live_emulator, demo_credenti
     """``ccm-tui accounts list --json`` logs in and lists without pydantic. (The table form,
     ``accounts list``, still validates every account as a model: service/listing.py's
     ``page.accounts()``.)"""
-    result = _run_headless(argv, NOT_ON_THE_LAUNCH_PATH, live_emulator, demo_credentials,
-                           tmp_path)
+    # nor the readers of --from files (dataclasses, their own TOML reading): listing reads none
+    banned = (*NOT_ON_THE_LAUNCH_PATH, "ccm_tui.cli.account_files")
+    result = _run_headless(argv, banned, live_emulator, demo_credentials, tmp_path)
     assert "Light Co" in result["out"]
     assert result["heavy"] == []
