@@ -40,6 +40,23 @@ class FilterInput(QuietInput):
     virtual_size = Reactive(Size(0, 0), layout=False)
 
 
+def _start_listing(session: Any) -> Any:
+    """The account pages with the first one already asked for (service.listing.started), or
+    None when there is no running loop or no client to ask with yet."""
+    import asyncio
+
+    client = getattr(session, "client", None)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    if client is None:
+        return None
+    from ccm_tui.service.listing import account_pages, started
+
+    return started(account_pages(client, first_page_size=FIRST_PAGE_SIZE))
+
+
 class AccountsScreen(CcmScreen):
     HELP_TITLE = "Accounts"
     HELP_TEXT = "The accounts you can see, with your roles and status in each."
@@ -82,6 +99,9 @@ class AccountsScreen(CcmScreen):
         self._store: Any = None  # service.accounts.SortedRows being loaded into
         self._load_started = self._painted_at = 0.0
         self._paint_timer: Timer | None = None
+        # The first page is asked for now, so that it travels while this screen composes,
+        # mounts and paints (one round trip less before the rows on a real network).
+        self._early_pages = _start_listing(session)
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -149,8 +169,11 @@ class AccountsScreen(CcmScreen):
         first = True
         self.fetching, self._fetched = True, 0
         self._show_state()
+        pages, self._early_pages = self._early_pages, None
+        if pages is None:
+            pages = account_pages(self.session.client, first_page_size=FIRST_PAGE_SIZE)
         try:
-            async for page in account_pages(self.session.client, first_page_size=FIRST_PAGE_SIZE):
+            async for page in pages:
                 with gc_paused():
                     self._store.add(page.rows())
                 self._fetched = len(self._store)

@@ -108,6 +108,32 @@ async def account_pages(client: CcmClient, *, first_page_size: int | None = None
         yield ListedPage(items, depth)
 
 
+def started(pages: AsyncIterator[ListedPage]) -> AsyncIterator[ListedPage]:
+    """``pages`` with its first page asked for now (a task), not when the caller first
+    iterates: the request then travels while the caller does other work (the accounts screen
+    composes and mounts meanwhile). Must be called with the event loop running. Closing the
+    returned iterator (a cancelled load) cancels the first request if it is still out."""
+    import asyncio
+
+    first: asyncio.Future[ListedPage] = asyncio.ensure_future(anext(pages))
+
+    async def chained() -> AsyncIterator[ListedPage]:
+        try:
+            try:
+                page = await first
+            except StopAsyncIteration:
+                return
+            yield page
+            async for page in pages:
+                yield page
+        finally:
+            if not first.done():
+                first.cancel()
+            await pages.aclose()  # type: ignore[attr-defined]
+
+    return chained()
+
+
 #: Pages between two collections in paging_gc(): what the cycles of a response hold (its
 #: page's body, up to max_response_mb) is freed at most this many pages late.
 GC_EVERY_PAGES = 8

@@ -190,3 +190,48 @@ def test_paging_gc_frees_cycles_every_few_pages_and_restores_the_collector():
             assert alive == len(held) % 3  # freed at every third page, not before
         raise RuntimeError("the list failed part way")
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+async def test_a_started_listing_asks_for_its_first_page_before_it_is_iterated(
+        asgi_session, emulator):
+    """service.listing.started: the accounts screen starts its first request when it is made,
+    so the request travels while the screen composes and mounts."""
+    import asyncio
+
+    from ccm_tui.service.listing import started
+
+    client = asgi_session.client
+    for i in range(3):
+        await client._call("POST", "/v1/accounts", json={"name": f"S{i}"})
+
+    def lists_asked() -> int:
+        return sum(1 for r in emulator.received if (r.method, r.path) == ("GET", "/v1/accounts"))
+
+    before = lists_asked()
+    pages = started(account_pages(client, first_page_size=2))
+    for _ in range(200):  # the loop turns (the screen's compose and mount), nobody iterates
+        if lists_asked() > before:
+            break
+        await asyncio.sleep(0.01)
+    assert lists_asked() > before  # (the second page follows at once: the first was full)
+    names = [r.name async for p in pages for r in p.rows()]
+    assert {"S0", "S1", "S2"} <= set(names) and len(names) == len(set(names))
+
+
+async def test_closing_a_started_listing_early_cancels_what_is_out(asgi_session, emulator):
+    """Esc while the first page is still held on the server: the load ends at once, and
+    closing the listing neither hangs nor raises."""
+    import asyncio
+
+    from ccm_tui.service.listing import started
+
+    emulator.faults.hold("GET /v1/accounts")
+    pages = started(account_pages(asgi_session.client))
+    iterating = pages.__anext__()
+    task = asyncio.ensure_future(iterating)
+    await asyncio.sleep(0.05)
+    task.cancel()  # Esc while the first page is held on the server
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.wait_for(pages.aclose(), 5)
+    emulator.faults.clear()
