@@ -320,12 +320,12 @@ class CcmApp(App):
 
         from ccm_tui.logs import log_file_path
         from ccm_tui.screens.exit_signals import keep_work_before_exit
-        from ccm_tui.screens.worker_errors import log_exception
+        from ccm_tui.screens.worker_errors import log_exception, session_secrets
 
         error = self._exception
         saved = keep_work_before_exit(self)  # never raises: the crash report must be written
         if error is not None:
-            log_exception("internal error", error)
+            log_exception("internal error", error, session_secrets(self))
         where = log_file_path()
         lines = [f"ccm-tui stopped on an internal error ({type(error).__name__})."]
         if saved:

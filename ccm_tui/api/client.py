@@ -393,6 +393,11 @@ class CcmClient:
     def is_authenticated(self) -> bool:
         return self._token is not None
 
+    def known_secrets(self) -> tuple[str, ...]:
+        """The session's secrets (its token, the remembered password): what a report of an
+        unexpected error must mask before it is logged."""
+        return self._scrub()
+
     @property
     def can_reauthenticate(self) -> bool:
         return self._creds is not None or self.reauth is not None

@@ -21,19 +21,31 @@ from __future__ import annotations
 import logging
 import traceback
 import weakref
+from collections.abc import Iterable
 from typing import Any
 
 _reported: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
-def log_exception(what: str, error: BaseException) -> None:
+def log_exception(what: str, error: BaseException, secrets: Iterable[str] = ()) -> None:
     """The traceback, into the private log. It goes into the message itself, so the log's
     credential scrubber sees it (it looks at the message only); ``format_exception`` never
-    includes local variables (Textual's traceback would)."""
+    includes local variables (Textual's traceback would). ``secrets`` (the session's token
+    and password) are masked wherever the text holds them."""
+    from ccm_tui.api.errmap import scrub_text
     from ccm_tui.logs import ROOT_LOGGER
 
     text = "".join(traceback.format_exception(type(error), error, error.__traceback__)).rstrip()
-    logging.getLogger(ROOT_LOGGER).error("%s:\n%s", what, text)
+    logging.getLogger(ROOT_LOGGER).error("%s:\n%s", what, scrub_text(text, secrets))
+
+
+def session_secrets(app: Any) -> tuple[str, ...]:
+    """The live session's secrets, for :func:`log_exception` (none without a session)."""
+    client = getattr(getattr(app, "session", None), "client", None)
+    try:
+        return tuple(client.known_secrets()) if client is not None else ()
+    except Exception:  # noqa: BLE001 - a report is written whatever the session's state
+        return ()
 
 
 def report_worker_error(app: Any, worker: Any, error: BaseException | None = None) -> bool:
@@ -49,6 +61,6 @@ def report_worker_error(app: Any, worker: Any, error: BaseException | None = Non
             return False
         _reported.add(worker)
     name = getattr(worker, "group", None) or getattr(worker, "name", None) or "?"
-    log_exception(f"worker {name} failed", error)
+    log_exception(f"worker {name} failed", error, session_secrets(app))
     app.notify(describe_error(error), title="Something went wrong", severity="error", timeout=10)
     return True

@@ -58,6 +58,26 @@ async def test_a_failing_logout_shows_one_line_and_the_console_keeps_running(mak
         assert not any(n.startswith("Logged out") for n in notifications(app))
 
 
+async def test_the_sessions_token_in_an_exception_never_reaches_the_log(make_app, log_file):
+    """An exception whose text happens to hold the session's token (or the password) is
+    logged with the token masked."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        token = app.session.client.access_token.get_secret_value()
+        assert len(token) >= 8
+
+        async def leaky() -> None:
+            raise RuntimeError(f"could not read {token} as a number")  # no key word near it
+
+        worker = app.screen.run_worker(leaky(), group="test-leaky", exit_on_error=False)
+        await until(pilot, lambda: worker.is_finished)
+        await until(pilot, lambda: "RuntimeError" in log_file.read_text())
+    written = log_file.read_text()
+    assert "could not read" in written and "as a number" in written
+    assert token not in written
+
+
 async def test_a_worker_left_with_textuals_exit_on_error_is_reported_not_fatal(make_app, log_file):
     """Textual ends the app (with a traceback) when a default worker raises; ours reports it
     once, even though the screen's own handler sees the same failure too."""
