@@ -113,8 +113,12 @@ def test_batch_on_pipes_prints_no_progress(server, tmp_path):
 
 
 def test_long_list_on_a_terminal_shows_progress_and_pipes_none(tmp_path):
-    # Pages of 500 (the client's LIST_PAGE_SIZE): 2,200 accounts are five pages.
-    with EmulatorServer(host="127.0.0.1", port=0, seed_accounts=2200) as server:
+    # Pages of 1000 (the client's LIST_PAGE_SIZE): 5,200 accounts are six pages, so the
+    # line (shown from the third page on) stays up for three pages of 0.1 s each.
+    from ccm_tui.api.client import LIST_PAGE_SIZE
+
+    total = LIST_PAGE_SIZE * 5 + 200
+    with EmulatorServer(host="127.0.0.1", port=0, seed_accounts=total) as server:
         server.app.state.emulator.faults.latency(0.1, "GET /v1/accounts")
         argv = [sys.executable, "-m", "ccm_tui", "accounts", "list", "--json"]
         with PtyApp(argv, env=_env(server, tmp_path), cwd=REPO, cols=100, rows=30) as app:
@@ -124,7 +128,7 @@ def test_long_list_on_a_terminal_shows_progress_and_pipes_none(tmp_path):
         proc = subprocess.run(argv, cwd=REPO, env=_env(server, tmp_path, TERM="xterm"),
                               capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert len(json.loads(proc.stdout)) >= 2200
+    assert len(json.loads(proc.stdout)) >= total
     assert "Loading" not in proc.stderr and "\x1b" not in proc.stderr
 
 
