@@ -46,15 +46,26 @@ async def test_latency_on_one_route(client, emulator):
     assert not emulator.faults.active
 
 
+async def _until(condition, timeout: float = 5.0) -> None:
+    """Let the loop turn until ``condition()`` holds (the request reached the server)."""
+    import asyncio
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.005)
+
+
 async def test_hold_keeps_a_route_waiting_until_released(client, emulator):
     import asyncio
 
     emulator.faults.hold("GET /v1/user")
     assert emulator.faults.active
     held = asyncio.ensure_future(client.get("/v1/user"))
-    assert (await client.get("/v1/sys/version")).status_code == 200  # other routes go on
-    await asyncio.sleep(0.2)
-    assert not held.done()  # still waiting, however long the test takes
+    await _until(lambda: any(r.path == "/v1/user" for r in emulator.received))
+    # A later request on another route is answered in full while the held one still waits.
+    assert (await client.get("/v1/sys/version")).status_code == 200
+    assert not held.done()
     emulator.faults.release("GET /v1/user")
     assert (await asyncio.wait_for(held, 5)).status_code == 200
     assert not emulator.faults.active
@@ -66,7 +77,8 @@ async def test_hold_after_lets_the_first_requests_through(client, emulator):
     emulator.faults.hold("GET /v1/user", after=1)
     assert (await asyncio.wait_for(client.get("/v1/user"), 5)).status_code == 200
     held = asyncio.ensure_future(client.get("/v1/user"))
-    await asyncio.sleep(0.2)
+    await _until(lambda: sum(r.path == "/v1/user" for r in emulator.received) == 2)
+    assert (await client.get("/v1/sys/version")).status_code == 200
     assert not held.done()
     emulator.faults.clear()  # clear releases what is held, too
     assert (await asyncio.wait_for(held, 5)).status_code == 200

@@ -229,7 +229,10 @@ async def test_closing_a_started_listing_early_cancels_what_is_out(asgi_session,
     pages = started(account_pages(asgi_session.client))
     iterating = pages.__anext__()
     task = asyncio.ensure_future(iterating)
-    await asyncio.sleep(0.05)
+    for _ in range(500):  # until the first page's request is held on the server
+        if any(r.path == "/v1/accounts" for r in emulator.received):
+            break
+        await asyncio.sleep(0.01)
     task.cancel()  # Esc while the first page is held on the server
     with pytest.raises(asyncio.CancelledError):
         await task
