@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,14 +40,7 @@ print(json.dumps({"code": code, "out": out.getvalue(), "heavy": heavy}))
                                   ["config", "path"], ["members", "--help"],
                                   ["members", "invite", "--help"]])
 def test_help_and_version_import_nothing_heavy(argv, tmp_path):
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(HEAVY)],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
-        env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
-             "PYTHONPATH": str(REPO)},
-    )
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = _probe(argv, tmp_path, HEAVY)
     assert result["code"] == 0
     assert result["out"].strip()  # it did print the help / version / path
     assert result["heavy"] == []
@@ -61,15 +55,24 @@ HELP_ONLY = ("ccm_tui.cli.lifecycle", "ccm_tui.cli.members", "ccm_tui.cli.accoun
 VERSION_ONLY = (*HELP_ONLY, "argparse", "ccm_tui.cli", "ccm_tui.cli.main")
 
 
-def _probe(argv, tmp_path, watched):
+def _fresh_python(script: str, args: list[str], tmp_path, env: dict[str, str] | None = None,
+                  timeout: float = 60) -> Any:
+    """Run ``script`` in a fresh interpreter of the checkout (a private home, no other
+    environment but ``env``); the JSON of the last line it prints."""
     proc = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(watched)],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", script, *args],
+        cwd=REPO, capture_output=True, text=True, timeout=timeout,
         env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
-             "PYTHONPATH": str(REPO)},
+             "PYTHONPATH": str(REPO), **(env or {})},
     )
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _probe(argv, tmp_path, watched, env: dict[str, str] | None = None):
+    """PROBE: the CLI run with ``argv``; its exit code, output and the ``watched`` modules
+    it imported."""
+    return _fresh_python(PROBE, [json.dumps(argv), json.dumps(watched)], tmp_path, env)
 
 
 @pytest.mark.slow
@@ -212,37 +215,29 @@ print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} & set(json.loads(
 def test_service_api_models_config_and_cli_modules_import_no_ui(tmp_path):
     """Every module of service/, api/, models/, cli/ and config, imported in a fresh
     interpreter, leaves textual and rich out of sys.modules."""
-    proc = subprocess.run(
-        [sys.executable, "-c", IMPORT_ALL, json.dumps(UI)],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
-        env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
-             "PYTHONPATH": str(REPO)},
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
+    assert _fresh_python(IMPORT_ALL, [json.dumps(UI)], tmp_path) == []
 
 
 def _run_headless(argv: list[str], banned: tuple[str, ...], live_emulator, demo_credentials,
                   tmp_path) -> dict:
     """Run one CLI command in a fresh interpreter (PROBE) against the live emulator holding
     "Light Co"; its report: exit code, output, and which ``banned`` modules it imported."""
+    _add_light_co(live_emulator)
+    email, password = demo_credentials
+    result = _probe(argv, tmp_path, banned,
+                    env={"CCM_URL": live_emulator.url, "CCM_EMAIL": email,
+                         "CCM_PASSWORD": password, "NO_PROXY": "127.0.0.1,localhost"})
+    assert result["code"] in (0, None), result
+    return result
+
+
+def _add_light_co(live_emulator) -> None:
+    """The account "Light Co", managed by the demo user, on the live emulator."""
     from ccm_tui.emulator.accounts import new_account
 
     emulator = live_emulator.emulator
     account = new_account({"name": "Light Co"}, ids=emulator.ids, now=emulator.now())
     emulator.store.insert_account(account, emulator.user["user_id"], roles=["MANAGER"])
-    email, password = demo_credentials
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(banned)],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
-        env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
-             "PYTHONPATH": str(REPO), "CCM_URL": live_emulator.url, "CCM_EMAIL": email,
-             "CCM_PASSWORD": password, "NO_PROXY": "127.0.0.1,localhost"},
-    )
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert result["code"] in (0, None), (result, proc.stderr)
-    return result
 
 
 @pytest.mark.slow
@@ -279,14 +274,8 @@ print(json.dumps(sorted(set(sys.modules) & set(json.loads(sys.argv[1])))))
 
 @pytest.mark.slow
 def test_the_launch_path_modules_import_no_pydantic(tmp_path):
-    proc = subprocess.run(
-        [sys.executable, "-c", IMPORT_LAUNCH_PATH, json.dumps(NOT_ON_THE_LAUNCH_PATH)],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
-        env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
-             "PYTHONPATH": str(REPO)},
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
+    assert _fresh_python(IMPORT_LAUNCH_PATH, [json.dumps(NOT_ON_THE_LAUNCH_PATH)],
+                         tmp_path) == []
 
 
 #: The console, headless, logs in through ConnectScreen against a running emulator and shows
@@ -347,20 +336,10 @@ asyncio.run(main())
 @pytest.mark.slow
 def test_the_console_shows_the_accounts_before_importing_pydantic(live_emulator,
                                                                    demo_credentials, tmp_path):
-    from ccm_tui.emulator.accounts import new_account
-
-    emulator = live_emulator.emulator
-    account = new_account({"name": "Light Co"}, ids=emulator.ids, now=emulator.now())
-    emulator.store.insert_account(account, emulator.user["user_id"], roles=["MANAGER"])
+    _add_light_co(live_emulator)
     email, password = demo_credentials
-    proc = subprocess.run(
-        [sys.executable, "-c", CONSOLE_PROBE, live_emulator.url, email, password],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
-        env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
-             "PYTHONPATH": str(REPO), "NO_PROXY": "127.0.0.1,localhost"},
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = _fresh_python(CONSOLE_PROBE, [live_emulator.url, email, password], tmp_path,
+                           env={"NO_PROXY": "127.0.0.1,localhost"}, timeout=120)
     assert result["screen"] == "AccountsScreen"
     assert result["at_rows"] is False, "".join(result["first"]["by"])
     first = result["first"]
