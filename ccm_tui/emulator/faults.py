@@ -121,10 +121,9 @@ class FaultInjector:
         ``release`` (or ``clear``) for that route, or at most ``MAX_FAULT_SECONDS``; the first
         ``after`` of them go through. Unlike a latency, the test decides when the answer
         comes, so a slow machine cannot make it arrive before the step under test."""
-        if after < 0:
-            raise ValueError("after must be >= 0")
+        passes = _after(after)
         with self._lock:
-            self._holds.append(_Hold(route, int(after), threading.Event()))
+            self._holds.append(_Hold(route, passes, threading.Event()))
             self._note_change()
 
     def release(self, route: str | None = None) -> None:

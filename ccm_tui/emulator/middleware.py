@@ -39,10 +39,10 @@ async def _wait_while_held(faults: FaultInjector, method: str, path: str) -> Non
     released = faults.hold_for(method, path)
     if released is None:
         return
-    waited = 0.0
-    while waited < MAX_FAULT_SECONDS and not released.is_set():
+    loop = asyncio.get_running_loop()
+    until = loop.time() + MAX_FAULT_SECONDS
+    while not released.is_set() and loop.time() < until:
         await asyncio.sleep(0.01)
-        waited += 0.01
 
 
 async def _send_simple(send: Any, status: int, body: bytes, content_type: bytes,
