@@ -52,6 +52,13 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 """
 
+def _item_sql(listing: str, roles: str, status: str) -> str:
+    """SQL for one list item (UTF-8 bytes) from its stored parts: what :func:`_item` builds
+    in Python (``json_quote`` gives what ``json.dumps`` gives for the ASCII statuses)."""
+    return (f"CAST({listing} || ',\"roles\":' || {roles} || ',\"status\":' "
+            f"|| json_quote({status}) || '}}' AS BLOB)")
+
+
 #: Each membership's complete list item, keyed by (member, account creation order): the
 #: default page of GET /v1/accounts (the user's accounts in creation order) is then one range
 #: scan of this table's primary key and the items joined -- no join, no row decoded. Stored
@@ -69,16 +76,14 @@ CREATE TABLE IF NOT EXISTS member_items (
 ) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS member_items_m_ins AFTER INSERT ON memberships BEGIN
     INSERT OR REPLACE INTO member_items (user_id, seq, item)
-    SELECT NEW.user_id, a.seq, CAST(a.listing || ',"roles":' || NEW.roles || ',"status":'
-           || json_quote(NEW.status) || '}' AS BLOB)
+    SELECT NEW.user_id, a.seq, {item_of_new_membership}
     FROM accounts a WHERE a.acct_id = NEW.acct_id AND a.listing IS NOT NULL;
 END;
 CREATE TRIGGER IF NOT EXISTS member_items_m_upd AFTER UPDATE ON memberships BEGIN
     DELETE FROM member_items WHERE user_id = OLD.user_id
         AND seq = (SELECT seq FROM accounts WHERE acct_id = OLD.acct_id);
     INSERT OR REPLACE INTO member_items (user_id, seq, item)
-    SELECT NEW.user_id, a.seq, CAST(a.listing || ',"roles":' || NEW.roles || ',"status":'
-           || json_quote(NEW.status) || '}' AS BLOB)
+    SELECT NEW.user_id, a.seq, {item_of_new_membership}
     FROM accounts a WHERE a.acct_id = NEW.acct_id AND a.listing IS NOT NULL;
 END;
 CREATE TRIGGER IF NOT EXISTS member_items_m_del AFTER DELETE ON memberships BEGIN
@@ -87,23 +92,22 @@ CREATE TRIGGER IF NOT EXISTS member_items_m_del AFTER DELETE ON memberships BEGI
 END;
 CREATE TRIGGER IF NOT EXISTS member_items_a_ins AFTER INSERT ON accounts BEGIN
     INSERT OR REPLACE INTO member_items (user_id, seq, item)
-    SELECT m.user_id, NEW.seq, CAST(NEW.listing || ',"roles":' || m.roles || ',"status":'
-           || json_quote(m.status) || '}' AS BLOB)
+    SELECT m.user_id, NEW.seq, {item_of_new_account}
     FROM memberships m WHERE m.acct_id = NEW.acct_id AND NEW.listing IS NOT NULL;
 END;
 CREATE TRIGGER IF NOT EXISTS member_items_a_upd AFTER UPDATE ON accounts BEGIN
     DELETE FROM member_items WHERE seq = OLD.seq
         AND user_id IN (SELECT user_id FROM memberships WHERE acct_id = OLD.acct_id);
     INSERT OR REPLACE INTO member_items (user_id, seq, item)
-    SELECT m.user_id, NEW.seq, CAST(NEW.listing || ',"roles":' || m.roles || ',"status":'
-           || json_quote(m.status) || '}' AS BLOB)
+    SELECT m.user_id, NEW.seq, {item_of_new_account}
     FROM memberships m WHERE m.acct_id = NEW.acct_id AND NEW.listing IS NOT NULL;
 END;
 CREATE TRIGGER IF NOT EXISTS member_items_a_del AFTER DELETE ON accounts BEGIN
     DELETE FROM member_items WHERE seq = OLD.seq
         AND user_id IN (SELECT user_id FROM memberships WHERE acct_id = OLD.acct_id);
 END;
-"""
+""".format(item_of_new_account=_item_sql("NEW.listing", "m.roles", "m.status"),
+           item_of_new_membership=_item_sql("a.listing", "NEW.roles", "NEW.status"))
 
 #: One page of member_items as one comma-joined value (see Store._member_page).
 _MEMBER_PAGE = (
@@ -197,8 +201,7 @@ class Store:
             if not had_items:
                 db.execute(
                     "INSERT OR REPLACE INTO member_items (user_id, seq, item) "
-                    "SELECT m.user_id, a.seq, CAST(a.listing || ',\"roles\":' || m.roles || "
-                    "',\"status\":' || json_quote(m.status) || '}' AS BLOB) "
+                    f"SELECT m.user_id, a.seq, {_item_sql('a.listing', 'm.roles', 'm.status')} "
                     "FROM memberships m JOIN accounts a ON a.acct_id = m.acct_id"
                 )
 
@@ -389,6 +392,7 @@ class Store:
                     raise LookupError(previous_id)
                 after = prev[0]
             return cur.execute(_MEMBER_PAGE, (user_id, after, limit)).fetchone()[0]
+
     def _page(self, columns: str, user_id: str, system_scope: bool, limit: int,
               previous_id: str | None, sort: Iterable[tuple[str, bool]]) -> list[Any]:
         """``columns`` of accounts ``a``, then m.roles, m.status, of each row of one page of
