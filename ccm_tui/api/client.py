@@ -247,11 +247,12 @@ def wrong_shape(exc: ValidationError | WrongShape, default_loc: str, *, prefix: 
     """"JSON of the wrong shape: <where> <why>" for a model's first validation error (never
     the value itself: it may hold anything the server sent)."""
     if isinstance(exc, WrongShape):
-        loc = ".".join(str(p) for p in exc.loc) or default_loc
-        return f"JSON of the wrong shape: {prefix}{loc} {exc.msg}"
-    first = exc.errors(include_url=False, include_input=False)[0]
-    loc = ".".join(str(p) for p in first.get("loc", ())) or default_loc
-    return f"JSON of the wrong shape: {prefix}{loc} {first.get('msg', 'invalid')}"
+        parts, msg = exc.loc, exc.msg
+    else:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        parts, msg = first.get("loc", ()), first.get("msg", "invalid")
+    loc = ".".join(str(p) for p in parts) or default_loc
+    return f"JSON of the wrong shape: {prefix}{loc} {msg}"
 
 
 _DEEP = object()  # marker: json.loads gave up (RecursionError)
