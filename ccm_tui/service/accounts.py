@@ -262,36 +262,12 @@ def _terms(query: str) -> list[str]:
     return query.casefold().split()
 
 
-def _distinct_suffixes(rows: list[AccountRow]) -> list[AccountRow] | list[_Probe]:
-    """One row per distinct search suffix among ``rows`` (they are shared objects)."""
-    seen: dict[int, _Probe] = {}
-    for combo in _column_cache.values():
-        seen.setdefault(id(combo[4]), _Probe(combo[4]))
-    if len(_column_cache) >= 4096:  # cache full: suffixes may be unshared, look at every row
-        return rows
-    return list(seen.values())
-
-
-class _Probe:
-    __slots__ = ("_suffix",)
-
-    def __init__(self, suffix: str) -> None:
-        self._suffix = suffix
-
-
 def filter_rows(rows: list[AccountRow], query: str) -> list[AccountRow]:
-    """Rows whose name/id/roles/status contain every word of ``query`` (case-insensitive)."""
+    """Rows whose name/id/roles/status contain every word of ``query`` (case-insensitive):
+    the rule itself, row by row. The table filters with :class:`RowFilter`, which finds the
+    same rows incrementally (a test holds the two to each other)."""
     terms = _terms(query)
-    if not terms:
-        return list(rows)
-    if len(terms) == 1:
-        (t,) = terms
-        # The shared suffixes are few: find those holding the word once, then one test per row.
-        hit = {r._suffix for r in _distinct_suffixes(rows) if t in r._suffix}
-        if not hit:
-            return [r for r in rows if t in r._hay]
-        return [r for r in rows if r._suffix in hit or t in r._hay]
-    return [r for r in rows if r.matches(terms)]
+    return [r for r in rows if r.matches(terms)] if terms else list(rows)
 
 
 class RowView(Sequence[AccountRow]):
