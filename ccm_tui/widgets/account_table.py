@@ -407,21 +407,21 @@ class AccountTable(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         # The styles every line of this pass uses, worked out once (from the CSS and the
         # ancestors' backgrounds: ~0.1 ms each time, per line it was most of a row's cost).
-        base = self.rich_style
-        self._pass_styles = (base, base + self.get_component_rich_style("account-table--cursor"))
+        self._pass_styles = self._line_styles()
         try:
             return super().render_lines(crop)
         finally:
             self._pass_styles = None
 
+    def _line_styles(self) -> tuple[Style, Style]:
+        """(a row's style, the cursor row's style)."""
+        base = self.rich_style
+        return base, base + self.get_component_rich_style("account-table--cursor")
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x = int(self.scroll_x)
-        styles = self._pass_styles
-        if styles is None:
-            base = self.rich_style
-            styles = (base, base + self.get_component_rich_style("account-table--cursor"))
-        base, cursor_style = styles
+        base, cursor_style = self._pass_styles or self._line_styles()
         if y == 0:
             return self._header_strip(base).crop_extend(scroll_x, scroll_x + width, base)
         index = int(self.scroll_y) + y - 1
