@@ -306,6 +306,9 @@ class PtyApp:
 def terminal_env(extra: dict[str, str] | None, cols: int, rows: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PYTEST"))}
     env.pop("NO_COLOR", None)
+    # Python's default bytecode behaviour unless the caller asks otherwise (bench.NO_INHERIT).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("PYTHONPYCACHEPREFIX", None)
     env.pop("COLORTERM", None)
     env.update(TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows), PYTHONUNBUFFERED="1")
     if extra:
