@@ -20,7 +20,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Input,
     OptionList,
     RadioButton,
@@ -33,6 +32,7 @@ from textual.widgets.option_list import Option
 
 from ccm_tui.screens.account_editor_auth import AuthList, AuthPaneMixin
 from ccm_tui.screens.base import CcmScreen, describe_error
+from ccm_tui.widgets.footer import QuietFooter
 from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.safe import safe, safe_markup
 
@@ -180,7 +180,7 @@ class AccountEditorScreen(AuthPaneMixin, CcmScreen):
                     yield Static("", id="review-json")
                 with Horizontal(id="review-buttons"):
                     yield Button("Send changes", id="send", variant="primary")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -18,7 +18,6 @@ from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Input,
     Label,
     OptionList,
@@ -38,6 +37,7 @@ from ccm_tui.service.account_form import (
 )
 from ccm_tui.screens.wizard.modals import AuthEditor
 from ccm_tui.widgets.safe import safe
+from ccm_tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
     from ccm_tui.screens.base import CcmScreen
@@ -185,7 +185,7 @@ class TlsDialog(ModalScreen[dict | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+o)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
-        yield Footer()
+        yield QuietFooter()
 
     def action_save(self) -> None:
         mode_btn = self.query_one("#tls-mode", RadioSet).pressed_button

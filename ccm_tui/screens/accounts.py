@@ -13,11 +13,12 @@ from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.timer import Timer
-from textual.widgets import Footer, LoadingIndicator, Static
+from textual.widgets import LoadingIndicator, Static
 
 from ccm_tui import bench_marks
 from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.widgets.account_table import COLUMNS, AccountTable
+from ccm_tui.widgets.footer import QuietFooter
 from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.inputs import QuietInput
 from ccm_tui.widgets.safe import safe
@@ -111,7 +112,7 @@ class AccountsScreen(CcmScreen):
         yield FilterInput(placeholder="filter: name, id, role, status…", id="accounts-filter")
         yield Static("", id="accounts-message")
         yield AccountTable(id="accounts-table")
-        yield Footer()
+        yield QuietFooter()
 
     @property
     def table(self) -> AccountTable:

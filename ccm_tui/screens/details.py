@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ccm_tui.safetext import json_text, truncate, visible
 from ccm_tui.screens.base import CcmScreen, describe_error
@@ -25,6 +25,7 @@ from ccm_tui.widgets.account_view import (
     logo_summary,
     redact,
 )
+from ccm_tui.widgets.footer import QuietFooter
 from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.safe import safe
 
@@ -76,7 +77,7 @@ class AccountDetailsScreen(CcmScreen):
             yield AuthTree("auth configs", id="auth-tree")
         # The JSON pane is built on first use (v), not at first paint.
         yield VerticalScroll(id="details-json")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one("#details-json").display = False

@@ -9,10 +9,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, LoadingIndicator, Static
+from textual.widgets import Button, LoadingIndicator, Static
 
 from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.urls import ServerUrlError, check_server_url
+from ccm_tui.widgets.footer import QuietFooter
 from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.inputs import QuietInput
 from ccm_tui.widgets.safe import safe
@@ -67,7 +68,7 @@ class LoginScreen(CcmScreen):
             yield Static("ctrl+t: use a token instead (SSO)", id="login-hint")
             yield Static("", id="login-error")
             yield LoadingIndicator(id="login-busy")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one("#login-token").display = False

@@ -12,11 +12,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, LoadingIndicator, Static
+from textual.widgets import DataTable, LoadingIndicator, Static
 
 from ccm_tui.safetext import truncate
 from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.widgets.account_table import role_words
+from ccm_tui.widgets.footer import QuietFooter
 from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.inputs import QuietInput
 from ccm_tui.widgets.safe import safe, safe_markup
@@ -85,7 +86,7 @@ class MembersScreen(CcmScreen):
         yield Static("", id="members-guard")
         table: DataTable = DataTable(id="members-table", cursor_type="row", zebra_stripes=False)
         yield table
-        yield Footer()
+        yield QuietFooter()
 
     @property
     def table(self) -> DataTable:

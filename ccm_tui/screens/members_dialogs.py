@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Label, Static
+from textual.widgets import Button, Checkbox, Label, Static
 
 from ccm_tui.safetext import json_text, visible
+from ccm_tui.widgets.footer import QuietFooter
 from ccm_tui.widgets.inputs import QuietInput
 from ccm_tui.widgets.safe import safe, safe_markup
 
@@ -89,7 +90,7 @@ class RolesDialog(ModalScreen[Any]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Back", id="dialog-back")
                 yield Button("Review", id="dialog-next", variant="primary")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one("#dialog-review").display = False
@@ -255,7 +256,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("No", id="confirm-no")
                 yield Button(self.yes, id="confirm-yes", variant="error")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()
@@ -309,7 +310,7 @@ class MemberDetails(ModalScreen[str | None]):
             with VerticalScroll():
                 yield Static(safe(text, newlines=True), id="member-fields")
                 yield Static(safe(json_text(raw), newlines=True), id="member-json")
-        yield Footer()
+        yield QuietFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -15,10 +15,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ccm_tui.safetext import truncate, visible
 from ccm_tui.screens.base import CcmScreen
+from ccm_tui.widgets.footer import QuietFooter
 from ccm_tui.widgets.header import SessionHeader
 from ccm_tui.widgets.safe import safe
 
@@ -76,7 +77,7 @@ class RequestLogScreen(CcmScreen):
         yield Static("", id="requestlog-title")
         yield Static("", id="requestlog-message")
         yield DataTable(id="requestlog-table", cursor_type="row", zebra_stripes=False)
-        yield Footer()
+        yield QuietFooter()
 
     DEFAULT_CSS = """
     RequestLogScreen #requestlog-title { height: 1; padding: 0 1; text-style: bold; }
@@ -200,7 +201,7 @@ class RequestDetailScreen(CcmScreen):
         yield SessionHeader(id="header")
         with VerticalScroll(id="requestdetail-box"):
             yield Static(safe(record_details(self.record), newlines=True), id="requestdetail-text")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one("#requestdetail-box").focus()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DirectoryTree, Footer, Input, Label, Static
+from textual.widgets import Button, DirectoryTree, Input, Label, Static
 
 from ccm_tui.service.account_form import KIND_LABEL, AuthEntry, check_auth_entry
 from ccm_tui.screens.base import EarlyKeys
@@ -19,6 +19,7 @@ from ccm_tui.screens.wizard.ids import FieldErrorLabel, error_label_for, field_k
 from ccm_tui.widgets.inputs import PlainInput
 from ccm_tui.widgets.safe import plain_label, safe
 from ccm_tui.widgets.toggles import Checkbox
+from ccm_tui.widgets.footer import QuietFooter
 
 
 class DialogInput(PlainInput):
@@ -126,7 +127,7 @@ class AuthEditor(EarlyKeys, ModalScreen[AuthEntry | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+o)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         first = self.query("Input, Checkbox").first()
@@ -223,7 +224,7 @@ class FilePicker(ModalScreen[str | None]):
                         classes="dialog-title")
             yield Label(safe(self.start), id="picker-dir")
             yield PlainDirectoryTree(self.start, id="picker-tree")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one(DirectoryTree).focus()
@@ -256,7 +257,7 @@ class ConfirmLeave(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Leave (y)", id="leave", variant="warning")
                 yield Button("Stay (n)", id="stay")
-        yield Footer()
+        yield QuietFooter()
 
     def action_leave(self) -> None:
         self.dismiss(True)
@@ -290,7 +291,7 @@ class Relogin(ModalScreen[str | None]):
             password.cursor_blink = False
             yield password
             yield FieldErrorLabel(self.message, id="err-relogin")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -350,7 +351,7 @@ class ResumeDraftScreen(ModalScreen[str]):
                     yield Button("Start another (s)", id="new")
                 else:
                     yield Button("Later (esc)", id="later")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         # An unreadable draft: a stray Enter keeps it (Later / Start another); discarding takes d.

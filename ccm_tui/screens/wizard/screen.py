@@ -28,7 +28,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, OptionList, RadioSet
+from textual.widgets import Button, ContentSwitcher, Input, Label, OptionList, RadioSet
 from textual.worker import Worker
 
 from ccm_tui.models.errors import FieldError
@@ -63,6 +63,7 @@ from ccm_tui.screens.wizard.steps import (
 from ccm_tui.screens.wizard.submit import SubmitMixin
 from ccm_tui.widgets.toggles import Checkbox
 from ccm_tui.widgets.wizard_steps import StepIndicator
+from ccm_tui.widgets.footer import QuietFooter
 
 
 #: Seconds leaving the wizard waits for the draft to be on disk (then it leaves anyway; the
@@ -136,7 +137,7 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, PreviewMixin, Scr
             yield TlsPane(id=PANE_IDS[TLS])
             yield ReviewPane(id=PANE_IDS[REVIEW])
             yield SubmitPane(id=PANE_IDS[SUBMIT])
-        yield Footer()
+        yield QuietFooter()
 
     def pane(self, step: int) -> Pane:
         return self.query_one(f"#{PANE_IDS[step]}", Pane)
