@@ -58,18 +58,19 @@ def blocker(widget: Widget, first: int, count: int, delta: int) -> str | None:
     # A layout in flight may move the widget; what Textual will paint then is not known here.
     if screen._layout_required or screen._scroll_required or widget._layout_required:
         return "layout pending"
-    # Lines of this widget (or its scrollbars) that Textual has been asked to paint but has not
-    # written yet are stale in the terminal: shifting them would leave stale lines where the
-    # pending paint no longer reaches (two key presses before one frame).
-    for node in (widget, *widget._nodes, *widget._get_virtual_dom()):
-        if node._repaint_regions or node._repaint_required:
-            return "update pending"
-    # Whole lines move: the widget spans the screen's width, with no border or padding.
-    if any(widget.styles.gutter):
-        return "gutter"
     visible = screen._compositor.visible_widgets
     if widget not in visible:
         return "not visible"
+    # Lines of this widget (or its scrollbars) that Textual has been asked to paint but has not
+    # written yet are stale in the terminal: shifting them would leave stale lines where the
+    # pending paint no longer reaches (two key presses before one frame). (A scrollbar not
+    # shown keeps its pending regions: it paints nothing.)
+    for node in (widget, *widget._nodes, *widget._get_virtual_dom()):
+        if node in visible and (node._repaint_regions or node._repaint_required):
+            return f"update pending ({type(node).__name__})"
+    # Whole lines move: the widget spans the screen's width, with no border or padding.
+    if any(widget.styles.gutter):
+        return "gutter"
     region, clip = visible[widget]
     width, height = screen.size
     band = Region(0, region.y + first, width, count)
