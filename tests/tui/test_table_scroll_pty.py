@@ -35,6 +35,8 @@ ACCOUNTS = 200
 VIEW = 26  # rows the table shows at 100x30 (header, title, table header and footer aside)
 QUIET = 0.25  # longer than any debounce: the console has finished painting a key
 PAGE_DOWN, PAGE_UP, HOME, END = b"\x1b[6~", b"\x1b[5~", b"\x1b[H", b"\x1b[F"
+#: The wheel over the table's rows (SGR mouse reports: column 10, line 10).
+WHEEL_DOWN, WHEEL_UP = b"\x1b[<65;10;10M", b"\x1b[<64;10;10M"
 #: The issue 14 target for a row move that scrolls the table.
 SCROLL_BYTES = 2000
 
@@ -104,9 +106,11 @@ def assert_as_repainted(app: PtyApp, what: str) -> None:
     if bad:
         y = bad[0]
         x = next(x for x in range(COLS) if shown[y][x] != expected[y][x])
+        repainted = "\n".join("".join(c.data for c in line) for line in expected)
         raise AssertionError(
             f"after {what}: lines {bad} differ from a full repaint; line {y} column {x}: "
-            f"{shown[y][x]} instead of {expected[y][x]}\nscreen:\n{text}")
+            f"{shown[y][x]} instead of {expected[y][x]}\nscreen:\n{text}\n"
+            f"full repaint:\n{repainted}")
     assert text == app.text()
 
 
@@ -160,6 +164,25 @@ def test_keys_typed_faster_than_frames_leave_the_screen_as_a_repaint(console):
                   PAGE_DOWN * 2 + KEY_DOWN, KEY_UP * 2):
         press(app, burst)
         assert_as_repainted(app, f"the keys {burst!r} in one write")
+
+
+def test_wheel_and_filter_box_scrolls_leave_the_screen_as_a_repaint(console):
+    """Scrolls that do not come from a row move: the mouse wheel over the rows (the cursor
+    row moves with its row), and the filter box opening above a cursor on the last row."""
+    app = console
+    for _ in range(VIEW - 1 + 3):
+        press(app, KEY_DOWN)
+    # (The cursor stays in view: the reference repaint's resize would scroll back to it.)
+    for name, key in (("wheel down", WHEEL_DOWN), ("wheel down", WHEEL_DOWN),
+                      ("wheel up", WHEEL_UP), ("/", b"/"), ("typing 0", b"0"),
+                      ("typing 1", b"1"), ("Backspace", b"\x7f"), ("Backspace", b"\x7f"),
+                      ("Escape", b"\x1b"), ("Down", KEY_DOWN)):
+        top = _rows_shown(app)[0]
+        sent = press(app, key)
+        if name.startswith("wheel"):
+            assert _rows_shown(app)[0] != top, f"{name} did not scroll from {top}"
+            assert sent <= SCROLL_BYTES, f"{name} wrote {sent} B"
+        assert_as_repainted(app, name)
 
 
 def test_a_toast_over_the_rows_is_not_moved_with_them(console):
