@@ -396,8 +396,9 @@ class AccountTable(ScrollView, can_focus=True):
                     return not first <= source < end or old_cells[source] != new_cells[y]
                 return old_cells[y] != new_cells[y]
 
-            lines = [y for y in range(len(new_cells)) if stale(y)]
-            bar.refresh(*(Region(0, y, bar.size.width, 1) for y in lines))
+            lines = [Region(0, y, bar.size.width, 1) for y in range(len(new_cells)) if stale(y)]
+            if lines:  # (always: the exposed lines; no region at all would mean the whole bar)
+                bar.refresh(*lines)
             bar._styles_cache.clear()  # its other lines' cached strips: the old position
         return True
 
@@ -414,9 +415,9 @@ class AccountTable(ScrollView, can_focus=True):
         self._shifted = False
         self._scroll_cursor_into_view()
         if self.scroll_offset.y == top or self._shifted:
-            # (after a shift by the terminal, the two rows are where they moved to)
             # Only the two rows whose colours change (a row is line index + 1: the header
             # is line 0). A whole-table repaint would send ~5 KB per key press over SSH.
+            # After the terminal moved the rows (_shift_rows), both are where they moved to.
             self.refresh_line(old + 1)
             self.refresh_line(new + 1)
         else:

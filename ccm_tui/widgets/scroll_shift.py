@@ -23,8 +23,6 @@ from textual.geometry import Region
 from textual.widget import Widget
 
 SYNC_START = "\x1b[?2026h"
-#: Set to any value to never shift (a terminal that mishandles scroll regions).
-DISABLE_ENV = "CCM_TUI_NO_SCROLL_REGION"
 
 
 def _terminal_size(driver: object) -> tuple[int, int] | None:
@@ -40,8 +38,6 @@ def _terminal_size(driver: object) -> tuple[int, int] | None:
 def blocker(widget: Widget, first: int, count: int, delta: int) -> str | None:
     """Why the screen lines ``first .. first + count - 1`` of ``widget`` (its own line
     numbers) cannot be moved by ``delta`` in the terminal, or None when they can."""
-    if os.environ.get(DISABLE_ENV):
-        return "disabled"
     if not 0 < abs(delta) < count or count < 2:
         return "not a partial shift"
     app = widget.app
