@@ -210,3 +210,24 @@ def test_a_toast_over_the_rows_is_not_moved_with_them(console):
     sent = press(app, KEY_DOWN)
     assert sent <= SCROLL_BYTES, f"Down after the toast wrote {sent} B"
     assert_as_repainted(app, "Down after the toast")
+
+
+def test_with_synchronized_output_the_shift_and_its_repaint_are_one_frame(console):
+    """A terminal that has synchronized output (it answers the console's query for mode
+    2026, as kitty, WezTerm, iTerm2, Windows Terminal... do): the shift opens the frame that
+    Textual's repaint of the new row closes, so the terminal shows both at once."""
+    app = console
+    app.send(b"\x1b[?2026;2$y")  # the terminal's answer (DECRPM: mode 2026 known, reset)
+    for _ in range(VIEW - 1):
+        press(app, KEY_DOWN)
+    for i in range(3):
+        t0 = app.send(KEY_DOWN)
+        app.wait_quiet(QUIET, 20)
+        with app._cond:
+            sent = b"".join(c.data for c in app.chunks if c.t >= t0)
+        assert len(sent) <= SCROLL_BYTES, f"Down #{i + 1} wrote {len(sent)} B"
+        assert sent.startswith(b"\x1b[?2026h\x1b[4;29r"), sent[:40]  # the region: rows 4-29
+        # One frame: it ends once, after the shift and the repaint of the new row.
+        assert sent.count(b"\x1b[?2026l") == 1, sent
+        assert sent.index(b"\x1b[?2026l") > sent.index(b"seed-account-") > sent.index(b"\x1b[r")
+        assert_as_repainted(app, f"Down #{i + 1} with synchronized output")
