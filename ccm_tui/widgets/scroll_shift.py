@@ -91,7 +91,10 @@ def shift_lines(widget: Widget, first: int, count: int, delta: int) -> bool:
     in the terminal (delta > 0: up, as when scrolling down a list), when it is safe. Returns
     True when done: the caller then repaints the ``abs(delta)`` lines it exposed (and any line
     whose content changed otherwise), and marks its cached lines stale."""
-    if blocker(widget, first, count, delta) is not None:
+    try:
+        if blocker(widget, first, count, delta) is not None:
+            return False
+    except AttributeError:  # another Textual: its private state is not what is read here
         return False
     app = widget.app
     driver = app._driver
