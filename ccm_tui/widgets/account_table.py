@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 from ccm_tui.models.enums import role_words as _role_words
 from ccm_tui.safetext import visible
+from ccm_tui.widgets.scroll_shift import shift_lines
 
 
 def role_words(roles: Sequence[Any], console: bool = False) -> str:
@@ -110,6 +111,26 @@ def _thumb(bar: ScrollBar, position: float) -> tuple[int, int] | None:
     return start, start + ceil(thumb * bars)
 
 
+def _bar_cells(thumb: tuple[int, int], size: int) -> list[object]:
+    """What each cell of a vertical scrollbar of ``size`` cells shows with its thumb on the
+    eighth-cells ``thumb`` (as ScrollBarRender.render_bar draws it): the back, the thumb, or
+    the thumb's partial top or bottom end (with its eighths)."""
+    bars = len(ScrollBarRender.VERTICAL_BARS)
+    start_index, start_bar = divmod(thumb[0], bars)
+    end_index, end_bar = divmod(thumb[1], bars)
+    cells: list[object] = []
+    for i in range(size):
+        if i < start_index or i > end_index or (i == end_index and not end_bar):
+            cells.append("back")
+        elif i == start_index and start_bar:
+            cells.append(("top", start_bar))
+        elif i < end_index:
+            cells.append("thumb")
+        else:
+            cells.append(("bottom", end_bar))
+    return cells
+
+
 def _find_row(rows: Sequence[Any], row: Any, old_rows: Sequence[Any], old_index: int) -> int:
     """The index of ``row`` (shown at ``old_index`` of ``old_rows``) in ``rows``; 0 when it
     is not there. Two views of the same sorted list: a bisection of positions, not a scan."""
@@ -179,6 +200,7 @@ class AccountTable(ScrollView, can_focus=True):
         self._texts: dict[int, tuple[Any, str]] = {}  # id(row) -> (row, its cells' text)
         self._texts_for: list[Column] | None = None  # the columns _texts were made with
         self._row_cells = 0  # the cells of a row's text with these columns
+        self._shifted = False  # the last scroll was done by the terminal (scroll_shift)
 
     # -- data ----------------------------------------------------------------------------
     @property
@@ -320,7 +342,11 @@ class AccountTable(ScrollView, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """ScrollView's, but a vertical scroll repaints the rows only: the header line does
         not move (it changes with the sort, the columns or a sideways scroll, which repaint
-        it themselves) — ~200 B less per row scrolled."""
+        it themselves) — ~200 B less per row scrolled. A scroll by fewer rows than the view
+        holds lets the terminal move the rows (scroll_shift) when it is safe."""
+        moved = int(new_value) - int(old_value)  # the rows drawn start at int(scroll_y)
+        if moved and self._shift_rows(old_value, new_value, moved):
+            return
         if self.show_vertical_scrollbar:
             bar = self.vertical_scrollbar
             if _thumb(bar, old_value) == _thumb(bar, new_value) is not None:
@@ -329,8 +355,52 @@ class AccountTable(ScrollView, can_focus=True):
                 bar.set_reactive(ScrollBar.position, new_value)
             else:
                 bar.position = new_value
-        if round(old_value) != round(new_value):
+        # int() too: a scroll from 2.6 to 3.0 (a dragged thumb) changes the rows drawn.
+        if round(old_value) != round(new_value) or moved:
             self._refresh_rows()
+
+    def _shift_rows(self, old_value: float, new_value: float, moved: int) -> bool:
+        """Have the terminal move the rows on screen by ``moved`` lines, then repaint only
+        the rows that came into view and the scrollbar cells that differ from what moved
+        there (~0.5 KB instead of ~3.3 KB for a row). False when it was not done (not safe,
+        see scroll_shift.blocker): the caller repaints the rows."""
+        if not (float(old_value).is_integer() and float(new_value).is_integer()):
+            return False
+        first, count = 1, self.scrollable_content_region.height - 1  # the rows' lines
+        bar = self.vertical_scrollbar if self.show_vertical_scrollbar else None
+        old_cells: list[object] = []
+        new_cells: list[object] = []
+        if bar is not None:
+            old_thumb, new_thumb = _thumb(bar, old_value), _thumb(bar, new_value)
+            if old_thumb is None or new_thumb is None:
+                return False  # drawn some other way: which cells change is not known
+            old_cells = _bar_cells(old_thumb, bar.size.height)
+            new_cells = _bar_cells(new_thumb, bar.size.height)
+        if not shift_lines(self, first, count, moved):
+            return False
+        self._shifted = True
+        width = self.scrollable_content_region.width
+        end = first + count
+        self.refresh(Region(0, end - moved, width, moved) if moved > 0
+                     else Region(0, first, width, -moved))
+        # Every other row line moved in the terminal, but the strips cached for it are
+        # those of the row drawn there before: drawn again when next asked for (e.g. when
+        # a toast above them goes away), without writing them now.
+        self._styles_cache.set_dirty(Region(0, first, width, count))
+        if bar is not None:
+            bar.set_reactive(ScrollBar.position, new_value)
+
+            def stale(y: int) -> bool:
+                if first <= y < end:
+                    source = y + moved  # the bar cell the terminal moved to line y
+                    return not first <= source < end or old_cells[source] != new_cells[y]
+                return old_cells[y] != new_cells[y]
+
+            lines = [Region(0, y, bar.size.width, 1) for y in range(len(new_cells)) if stale(y)]
+            if lines:  # (always: the exposed lines; no region at all would mean the whole bar)
+                bar.refresh(*lines)
+            bar._styles_cache.clear()  # its other lines' cached strips: the old position
+        return True
 
     def _refresh_rows(self) -> None:
         # The rows' cells only: the scrollbar beside them repaints itself when its thumb moves.
@@ -342,10 +412,12 @@ class AccountTable(ScrollView, can_focus=True):
     # -- cursor --------------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
         top = self.scroll_offset.y
+        self._shifted = False
         self._scroll_cursor_into_view()
-        if self.scroll_offset.y == top:
+        if self.scroll_offset.y == top or self._shifted:
             # Only the two rows whose colours change (a row is line index + 1: the header
             # is line 0). A whole-table repaint would send ~5 KB per key press over SSH.
+            # After the terminal moved the rows (_shift_rows), both are where they moved to.
             self.refresh_line(old + 1)
             self.refresh_line(new + 1)
         else:
