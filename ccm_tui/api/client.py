@@ -102,6 +102,7 @@ from ccm_tui.models.session import (
 from ccm_tui.secret import Secret, SecretLike, as_secret, as_secret_or_none
 
 if TYPE_CHECKING:
+    import ssl
     from typing import Self
 
     from pydantic import ValidationError
@@ -321,6 +322,43 @@ def account_from_page(body: bytes, index: int, *, max_depth: int = 64,
         ) from None
 
 
+#: The request extension that marks a request which is never retried (``_Pools``).
+_NEVER_RETRIED = "ccm_tui.never_retried"
+
+
+class _Pools(httpx.AsyncBaseTransport):
+    """Two connection pools to the same server: one for what may be retried, one for what
+    never is (creates, updates, deletes), whose idle connections are dropped after
+    ``write_keepalive`` seconds instead of httpx's 5.
+
+    Why: a server closes an idle keep-alive connection on its own timer (uvicorn's, like
+    Apache's and Node's, is 5 s too). A request written on it just as the server closes it
+    is lost ("server disconnected", a reset) without the server ever reading it. A read is
+    retried; a create is not, so the wizard's submit, sent ~5 s after the list's last page,
+    failed now and then with "connection lost before the answer" (bench run at c73a9de).
+    A write after a pause now opens a fresh connection (one connect; loopback: well under a
+    millisecond), while writes in a row (a batch) keep theirs warm. Reads keep their warm
+    connection, so launch → rows makes no extra connection."""
+
+    def __init__(self, verify: Any, write_keepalive: float) -> None:
+        self._reads = httpx.AsyncHTTPTransport(verify=verify, trust_env=True)
+        self._writes = httpx.AsyncHTTPTransport(
+            verify=verify, trust_env=True,
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20,
+                                keepalive_expiry=write_keepalive),
+        )
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        pool = self._writes if request.extensions.get(_NEVER_RETRIED) else self._reads
+        return await pool.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        try:
+            await self._writes.aclose()
+        finally:
+            await self._reads.aclose()
+
+
 class CcmClient:
     def __init__(
         self,
@@ -368,10 +406,14 @@ class CcmClient:
         kwargs: dict[str, Any] = {}
         if transport is not None:
             kwargs["transport"] = transport
-        elif self.base_url.startswith("http://") and verify is True:
-            kwargs["verify"] = plain_http_context()  # no TLS to do: no CA bundle to load
         else:
-            kwargs["verify"] = ssl_context(verify)
+            tls: ssl.SSLContext | bool
+            if self.base_url.startswith("http://") and verify is True:
+                tls = plain_http_context()  # no TLS to do: no CA bundle to load
+            else:
+                tls = ssl_context(verify)
+            kwargs["verify"] = tls  # also for a proxy taken from the environment
+            kwargs["transport"] = _Pools(tls, timeouts.write_keepalive)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=timeout,
@@ -854,14 +896,16 @@ class CcmClient:
             headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
         elif auth == "basic" and basic is not None:
             http_auth = httpx.BasicAuth(basic[0], basic[1].get_secret_value())
-        extensions: dict[str, Any] | None = None
+        extensions: dict[str, Any] = {}
+        if sent_may_matter:
+            extensions[_NEVER_RETRIED] = True  # no idle connection that may be closing (_Pools)
         if on_sent is not None:
 
             async def trace(event: str, info: dict) -> None:
                 if event.endswith("send_request_body.complete"):
                     on_sent()
 
-            extensions = {"trace": trace}
+            extensions["trace"] = trace
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None
@@ -872,7 +916,8 @@ class CcmClient:
         try:
             async with scope:
                 request = self._http.build_request(
-                    method, path, params=params, json=json, headers=headers, extensions=extensions
+                    method, path, params=params, json=json, headers=headers,
+                    extensions=extensions or None,
                 )
                 resp = answer = await self._http.send(request, auth=http_auth, stream=True)
                 status = resp.status_code

@@ -18,6 +18,13 @@ class Timeouts:
     #: Overall time for one request, from connecting to the last byte of the body. ``read``
     #: bounds each socket read only: a server trickling one byte a second never trips it.
     deadline: float | None = 60.0
+    #: Seconds an idle connection may still carry a request that is never retried (a create,
+    #: an update, a delete, an invitation). Servers close idle keep-alive connections on their
+    #: own timer (uvicorn, Apache, Node.js: 5 s; gunicorn: 2 s); a request written as that
+    #: happens is lost with the connection ("connection lost before the answer"). Reads are
+    #: retried then; these are not, so after a pause longer than this they go on a fresh
+    #: connection (see ``CcmClient``), and back-to-back ones (a batch) keep theirs warm.
+    write_keepalive: float = 1.0
 
 
 @dataclass(frozen=True)

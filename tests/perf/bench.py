@@ -572,8 +572,16 @@ class Bench:
             raise RuntimeError("never reached the review step (no JSON body on screen)")
         before = set(UUID_RE.findall(app.text()))
         t0 = app.send(KEY_ENTER)
-        t1 = app.wait_for(lambda s: bool(set(UUID_RE.findall(s)) - before) and name in s, 30,
-                          "the new account's details")
+
+        def details_shown(s: str) -> bool:
+            # A submit the console answered with an error (back on the review) fails at once,
+            # with what it said, instead of as a 30 s "timed out" that reads like a hang.
+            said = [line.strip() for line in s.splitlines() if "⚠" in line and "creat" in line]
+            if said and "Review" in s:
+                raise RuntimeError("the console came back to the review: " + " ".join(said))
+            return bool(set(UUID_RE.findall(s)) - before) and name in s
+
+        t1 = app.wait_for(details_shown, 30, "the new account's details")
         app.wait_quiet(0.5, 20)
         for _ in range(3):  # back to the accounts list for the next run
             if not UUID_RE.search(app.text()) and '"name"' not in app.text():
