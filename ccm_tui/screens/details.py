@@ -17,11 +17,10 @@ from ccm_tui.safetext import json_text, truncate, visible
 from ccm_tui.screens.base import CcmScreen, describe_error
 from ccm_tui.widgets.account_view import (
     AuthTree,
-    RenderedOnce,
+    FieldGrid,
     account_json,
     field_groups,
     fill_auth_tree,
-    groups_table,
     logo_summary,
     redact,
 )
@@ -171,7 +170,7 @@ class AccountDetailsScreen(CcmScreen):
                 safe(f"Edit, deactivate and delete are disabled: {refusal}"))
         self.refresh_bindings()
         self.query_one("#details-fields", Static).update(
-            RenderedOnce(groups_table(field_groups(account, totals_loading=totals_loading)))
+            FieldGrid(field_groups(account, totals_loading=totals_loading))
         )
         fill_auth_tree(self.query_one("#auth-tree", AuthTree), account.auth_configs)
         if self._json_built:

@@ -10,7 +10,6 @@ from typing import Any
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
-from rich.table import Table
 from rich.text import Text, TextType
 from textual.widgets import Tree
 
@@ -102,42 +101,76 @@ def field_groups(account: Any, *, totals_loading: bool = False) -> list[tuple[st
     return [(title, [r for r in rows if r is not None]) for title, rows in groups]
 
 
-class RenderedOnce:
-    """A rich renderable whose segments are computed once per width and reused.
+class FieldGrid:
+    """The account's grouped fields as two columns: each label (bold, never wrapped) and its
+    value (wrapped at words, a word longer than the column folded), the value's further
+    lines under the value column; a group's title (bold, underlined) on a line of its own,
+    a blank line between groups.
 
-    Textual renders a Static's rich content twice for its first frame (once to measure its
-    height, once to paint it); a grid of ~25 rows is the details screen's costliest part.
-    The segments depend only on the width here (a Table lays its cells out with their own
-    options), so both passes share one rendering."""
+    What ``rich.table.Table.grid`` drew, written out: the table measured and laid out every
+    cell on each pass (~10 ms a frame at ~20 rows, the costliest part of the details' first
+    frame, which a submit waits for). The lines depend only on the width and are kept per
+    width: Textual renders a Static twice for its first frame (its height, then its lines)."""
 
-    def __init__(self, renderable: Table) -> None:
-        self.renderable = renderable
-        self._segments: dict[tuple[Any, ...], list[Segment]] = {}
+    def __init__(self, groups: list[tuple[str, list[tuple[str, Any]]]]) -> None:
+        self.rows: list[tuple[Text, Text] | None] = []  # None: the blank line between groups
+        for index, (title, rows) in enumerate(groups):
+            if index:
+                self.rows.append(None)
+            self.rows.append((Text(title, style="bold underline"), Text()))
+            for label, value in rows:
+                # Every value is outside text: a str is never read as markup.
+                cell = value if isinstance(value, Text) else safe_text(value)
+                self.rows.append((Text(f"  {label}", style="bold"), cell))
+        cells = [row for row in self.rows if row is not None]
+        self.label_width = max((label.cell_len for label, _ in cells), default=0)
+        self.value_width = max((value.cell_len for _, value in cells), default=0)
+        self._lines: dict[int, list[Segment]] = {}
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement.get(console, options, self.renderable)
+        widest = self.label_width + 1 + self.value_width
+        least = min(self.label_width + 2, widest)
+        return Measurement(least, widest).clamp(max_width=options.max_width)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        key = (options.max_width, options.min_width, options.justify, options.overflow,
-               options.no_wrap, options.highlight, options.markup)
-        segments = self._segments.get(key)
-        if segments is None:
-            segments = self._segments[key] = list(console.render(self.renderable, options))
-        yield from segments
+        width = options.max_width
+        lines = self._lines.get(width)
+        if lines is None:
+            lines = self._lines[width] = self._render(console, width)
+        yield from lines
+
+    def _render(self, console: Console, width: int) -> list[Segment]:
+        label_width = min(self.label_width, max(0, width - 2))
+        value_width = max(1, min(self.value_width, width - label_width - 1))
+        blank = Segment(" " * (label_width + 1))
+        out: list[Segment] = []
+        newline = Segment.line()
+        for row in self.rows:
+            if row is None:
+                out.append(newline)
+                continue
+            label, value = row
+            label = label.copy()
+            label.truncate(label_width, overflow="ellipsis", pad=True)
+            label.append(" ")  # the gap, in the label's style (as the grid's cell padding was)
+            lines = value.wrap(console, value_width, overflow="fold") if value else [Text()]
+            for index, line in enumerate(lines):
+                if index:
+                    out.append(blank)
+                else:
+                    out.extend(_segments(console, label))
+                out.extend(_segments(console, line))
+                out.append(newline)
+        return out
 
 
-def groups_table(groups: list[tuple[str, list[tuple[str, Any]]]]) -> Table:
-    table = Table.grid(padding=(0, 1))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(overflow="fold")
-    for index, (title, rows) in enumerate(groups):
-        if index:
-            table.add_row("", "")
-        table.add_row(Text(title, style="bold underline"), "")
-        for label, value in rows:
-            # A str cell of a rich Table is parsed as markup: every value is outside text.
-            table.add_row(f"  {label}", value if isinstance(value, Text) else safe_text(value))
-    return table
+def _segments(console: Console, text: Text) -> list[Segment]:
+    """A one-line Text's segments with its own style beneath its spans' (``Text.render``
+    leaves the Text's base style out; ``Text.__rich_console__`` adds it when joining lines)."""
+    segments = text.render(console)
+    if not text.style:
+        return list(segments)
+    return list(Segment.apply_style(segments, console.get_style(text.style)))
 
 
 class AuthTree(Tree):
