@@ -84,11 +84,8 @@ def asgi_transport(emulator_app) -> httpx.ASGITransport:
 
 @pytest.fixture
 def live_emulator() -> Iterator[EmulatorServer]:
-    server = EmulatorServer(host="127.0.0.1", port=0).start()
-    try:
+    with EmulatorServer(host="127.0.0.1", port=0) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -22,11 +22,8 @@ STAGING = "Payments (staging)"
 
 @pytest.fixture
 def demo_server():
-    server = EmulatorServer(host="127.0.0.1", port=0, demo_data=True).start()
-    try:
+    with EmulatorServer(host="127.0.0.1", port=0, demo_data=True) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -34,11 +34,8 @@ CREATED = re.compile(r"^\[ *(\d+)/(\d+)\] created  (\S+)  ([0-9a-f-]{36})$")
 
 @pytest.fixture
 def server():
-    srv = EmulatorServer(host="127.0.0.1", port=0).start()
-    try:
+    with EmulatorServer(host="127.0.0.1", port=0) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def _env(server, tmp_path, **extra) -> dict[str, str]:

@@ -285,9 +285,18 @@ class PtyApp:
                 raise HarnessTimeout(f"{quiet}s of silence", self.text(), self.exit_code())
             time.sleep(min(quiet - (now - last), deadline - now) + 0.001)
 
-    def bytes_between(self, t0: float, t1: float | None = None) -> int:
+    def output_between(self, t0: float, t1: float | None = None) -> bytes:
+        """What the child wrote from ``t0`` (until ``t1``)."""
         with self._cond:
-            return sum(len(c.data) for c in self.chunks if c.t >= t0 and (t1 is None or c.t < t1))
+            return b"".join(c.data for c in self.chunks if c.t >= t0 and (t1 is None or c.t < t1))
+
+    def output_from(self, index: int) -> bytes:
+        """What the child wrote from its ``index``-th chunk on (see :meth:`resize`)."""
+        with self._cond:
+            return b"".join(c.data for c in self.chunks[index:])
+
+    def bytes_between(self, t0: float, t1: float | None = None) -> int:
+        return len(self.output_between(t0, t1))
 
     def total_bytes(self) -> int:
         with self._cond:
@@ -296,6 +305,21 @@ class PtyApp:
     def last_chunk_time(self) -> float:
         with self._cond:
             return self.chunks[-1].t if self.chunks else self.t_spawn
+
+    def resize(self, cols: int, rows: int, timeout: float) -> int:
+        """Resize the pty (the child gets SIGWINCH) and the screen it is fed into; wait for
+        the child's first chunk after it. Returns that chunk's index (:meth:`output_from`).
+        Quiet is counted from now on (:meth:`wait_quiet`), not from the last key."""
+        with self._cond:
+            start = len(self.chunks)
+        self.cols, self.rows = cols, rows
+        self.screen.resize(rows, cols)
+        fcntl.ioctl(self._master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        with self._cond:
+            if not self._cond.wait_for(lambda: len(self.chunks) > start, timeout):
+                raise HarnessTimeout("a repaint after a resize", self.text(), self.exit_code())
+        self.last_input = time.monotonic()
+        return start
 
     # -- memory ------------------------------------------------------------------------------
     def rss_bytes(self) -> int:

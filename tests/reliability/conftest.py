@@ -28,11 +28,8 @@ def clock() -> ManualClock:
 @pytest.fixture
 def server(clock) -> Iterator[EmulatorServer]:
     """A fresh emulator on a free 127.0.0.1 port, driven by ``clock``."""
-    srv = EmulatorServer(host="127.0.0.1", port=0, clock=clock).start()
-    try:
+    with EmulatorServer(host="127.0.0.1", port=0, clock=clock) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture

@@ -24,8 +24,5 @@ def shot_dir(tmp_path) -> Path:
 def hostile(shot_dir) -> Iterator[tuple[HostileCcm, str]]:
     """(the double's state, its http://127.0.0.1:PORT URL)."""
     ccm = HostileCcm(corpus(str(shot_dir)))
-    server = EmulatorServer(host="127.0.0.1", port=0, app=ccm.app()).start()
-    try:
+    with EmulatorServer(host="127.0.0.1", port=0, app=ccm.app()) as server:
         yield ccm, server.url
-    finally:
-        server.stop()

@@ -11,11 +11,7 @@ the whole screen, and those bytes alone, fed into a fresh pyte screen, are the r
 
 from __future__ import annotations
 
-import fcntl
-import struct
 import sys
-import termios
-import time
 from pathlib import Path
 
 import pyte
@@ -43,11 +39,8 @@ SCROLL_BYTES = 2000
 
 @pytest.fixture(scope="module")
 def server():
-    srv = EmulatorServer(host="127.0.0.1", port=0, seed_accounts=ACCOUNTS).start()
-    try:
+    with EmulatorServer(host="127.0.0.1", port=0, seed_accounts=ACCOUNTS) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture
@@ -74,13 +67,7 @@ def _resize(app: PtyApp, cols: int) -> int:
     """Resize the pty (SIGWINCH) and wait for the console's repaint to end; returns the
     index of its first chunk."""
     app.wait_quiet(QUIET, 20)  # what came before was written for the old size
-    with app._cond:
-        start = len(app.chunks)
-    app.screen.resize(ROWS, cols)
-    fcntl.ioctl(app._master, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, cols, 0, 0))
-    with app._cond:
-        app._cond.wait_for(lambda: len(app.chunks) > start, 20)
-    app.last_input = time.monotonic()  # quiet from now on, not from the last key
+    start = app.resize(cols, ROWS, 20)
     app.wait_quiet(QUIET, 20)
     return start
 
@@ -90,10 +77,7 @@ def full_repaint(app: PtyApp) -> list[tuple[object, ...]]:
     _resize(app, COLS - 1)
     start = _resize(app, COLS)
     fresh = pyte.Screen(COLS, ROWS)
-    stream = pyte.ByteStream(fresh)
-    with app._cond:
-        for chunk in app.chunks[start:]:
-            stream.feed(chunk.data)
+    pyte.ByteStream(fresh).feed(app.output_from(start))
     return _cells(fresh)
 
 
@@ -223,8 +207,7 @@ def test_with_synchronized_output_the_shift_and_its_repaint_are_one_frame(consol
     for i in range(3):
         t0 = app.send(KEY_DOWN)
         app.wait_quiet(QUIET, 20)
-        with app._cond:
-            sent = b"".join(c.data for c in app.chunks if c.t >= t0)
+        sent = app.output_between(t0)
         assert len(sent) <= SCROLL_BYTES, f"Down #{i + 1} wrote {len(sent)} B"
         assert sent.startswith(b"\x1b[?2026h\x1b[4;29r"), sent[:40]  # the region: rows 4-29
         # One frame: it ends once, after the shift and the repaint of the new row.
