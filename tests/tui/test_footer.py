@@ -1,5 +1,6 @@
 """QuietFooter: the key footer shows what Textual's would, and is rebuilt only when that
-changes (each rebuild styles every key again: five of them were ~170 ms before the first rows)."""
+changes (each rebuild styles every key again: five of them were ~170 ms of CPU
+while the accounts screen opened)."""
 
 from __future__ import annotations
 
