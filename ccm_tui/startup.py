@@ -67,6 +67,7 @@ class StartPlan:
         self.demo_accounts = demo_accounts  # bulk "seed-account-N" accounts on top of the demo data
         self.server: Any = None  # the in-process EmulatorServer, once launch_demo() started it
         self.child: Any = None  # the demo child process (subprocess.Popen), once spawned
+        self.prefetch: Any = None  # the login helper (service.prefetch.Prefetch), if forked
         self._child_password: str | None = None
         self._lock = threading.Lock()
         self._closed = False
@@ -135,12 +136,35 @@ class StartPlan:
         detail = " ".join(line[1:]) if line[:1] == ["ERROR"] else f"exit status {child.poll()}"
         raise RuntimeError(f"the demo server did not start ({detail})")
 
+    # -- credentials given ------------------------------------------------------------------
+    def fork_login(self) -> None:
+        """With everything to log in given, fork the helper that logs in and reads the
+        account list while this process imports Textual (service/prefetch). Before any
+        thread is started."""
+        from ccm_tui.service import prefetch
+        from ccm_tui.service.listing import FIRST_PAGE_SIZE
+
+        if prefetch.wanted(self.settings, password=self.password, token=self.token):
+            # What both processes need is imported once, before the fork: the child starts
+            # its login sooner and the console would import these anyway (asyncio for
+            # Textual, the session for the helper's login).
+            import asyncio  # noqa: F401
+
+            import ccm_tui.service.session  # noqa: F401
+
+            self.prefetch = prefetch.start(self.settings, password=self.password,
+                                           token=self.token, first_page_size=FIRST_PAGE_SIZE)
+
     def close(self) -> None:
-        """Stop the demo server (in-process or child); safe to call more than once."""
+        """Stop the demo server (in-process or child) and the login helper; safe to call
+        more than once."""
         with self._lock:
             self._closed = True
             server, self.server = self.server, None
             child, self.child = self.child, None
+            helper, self.prefetch = self.prefetch, None
+        if helper is not None:
+            helper.close()
         if server is not None:
             server.stop()
         if child is not None:
@@ -258,6 +282,8 @@ def run_console(options: Any) -> int:
     try:
         if start.demo:
             start.spawn_demo()  # before textual is imported: it starts on the other core
+        else:
+            start.fork_login()  # likewise, and before any thread is started
         trim_imports()
         from ccm_tui.logs import start_request_log
 
@@ -273,6 +299,7 @@ def run_console(options: Any) -> int:
             keymap=start.keymap,
             theme=opt("theme") or start.theme,
             launch_demo=start.launch_demo if start.demo else None,
+            prefetch=start.prefetch,
         )
         app.run(mouse=not opt("no_mouse"))
         return app.return_code or 0
