@@ -281,35 +281,74 @@ class ListingLost(CcmError):
 def _child_main(fd: int, settings: Any, password: str | None, token: str | None,
                 first_page_size: int | None) -> int:
     """Runs in the forked child: log in, send every page, exit. Never touches the terminal."""
-    import pickle
-
     devnull = os.open(os.devnull, os.O_RDWR)
     for target in (0, 1, 2):  # the console owns the terminal
         os.dup2(devnull, target)
     os.close(devnull)
-
-    def send(kind: str, value: Any) -> None:
-        data = pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(len(data).to_bytes(_HEADER, "big") + data)
-        while view:
-            view = view[os.write(fd, view):]
-
+    pipe = _Pipe(fd)
     try:
         import asyncio
 
         from ccm_tui.startup import trim_imports
 
         trim_imports()
-        asyncio.run(_child_run(send, settings, password, token, first_page_size))
-        return 0
+        asyncio.run(_child_run(pipe.send, settings, password, token, first_page_size))
+        code = 0
     except BrokenPipeError:  # the console is gone
         return 1
     except BaseException as exc:  # noqa: BLE001 - said to the console, which carries on
+        code = 1
         try:
-            send("crash", type(exc).__name__)
+            pipe.send("crash", type(exc).__name__)
         except OSError:
             pass
-        return 1
+    pipe.finish()
+    return code
+
+
+class _Pipe:
+    """The child's end: frames are written by a thread, so that reading the next page never
+    waits for the console to take the last one (it is busy starting Textual while the first
+    pages arrive; a pipe holds 64 KiB, one page of 500 is ~300 KiB)."""
+
+    def __init__(self, fd: int) -> None:
+        import queue
+        import threading
+
+        self.fd = fd
+        try:  # fewer, larger writes where the system allows it
+            import fcntl
+
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+        except (ImportError, AttributeError, OSError):
+            pass
+        self.frames: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self.broken = False
+        self.writer = threading.Thread(target=self._write_all, name="prefetch-pipe", daemon=True)
+        self.writer.start()
+
+    def send(self, kind: str, value: Any) -> None:
+        import pickle
+
+        if self.broken:
+            raise BrokenPipeError("the console is gone")
+        data = pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL)
+        self.frames.put(len(data).to_bytes(_HEADER, "big") + data)
+
+    def finish(self) -> None:
+        """Wait until every frame is written (or the console is gone)."""
+        self.frames.put(None)
+        self.writer.join()
+
+    def _write_all(self) -> None:
+        while (frame := self.frames.get()) is not None:
+            view = memoryview(frame)
+            try:
+                while view:
+                    view = view[os.write(self.fd, view):]
+            except OSError:  # the console is gone: nothing more to say
+                self.broken = True
+                return
 
 
 async def _child_run(send: Callable[[str, Any], None], settings: Any, password: str | None,

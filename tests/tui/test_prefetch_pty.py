@@ -62,8 +62,8 @@ def _state(pid: int) -> str:
 
 def test_rows_come_with_one_login_every_request_logged_and_no_helper_left(server, tmp_path):
     with console(server, tmp_path) as app:
-        app.wait_for(lambda s: f"Accounts ({ACCOUNTS})" in s, 60, "the loaded table")
-        assert "seed-account" in app.text()
+        app.wait_for(lambda s: f"Accounts ({ACCOUNTS})" in s and "seed-account" in s, 60,
+                     "the loaded table")
         # The helper ends with the list; the console reaps it.
         wait_until(lambda: not _children(app.pid), 10, "the helper to end")
         assert logins(server) == 1
@@ -72,7 +72,8 @@ def test_rows_come_with_one_login_every_request_logged_and_no_helper_left(server
                      20, "the helper's requests in the request log")
         assert DEMO_PASSWORD not in app.text()
         app.send("\x1b")
-        app.wait_for(lambda s: f"Accounts ({ACCOUNTS})" in s, 10, "the table again")
+        app.wait_for(lambda s: f"Accounts ({ACCOUNTS})" in s and "seed-account" in s, 10,
+                     "the table again")
         app.send("\r")  # details: the console's own client, made from the helper's login
         app.wait_for(lambda s: "Account: seed-account" in s, 30, "an account's details")
         assert logins(server) == 1  # the helper's token was used, no second login
