@@ -229,6 +229,8 @@ class Prefetch:
         """The account pages as the child reads them (after a "session" outcome). Raises the
         child's CcmError as if the console had met it, ListingLost when the child is gone
         before the end. Closing it early ends the child."""
+        import asyncio
+
         from ccm_tui.service.listing import ListedPage
 
         try:
@@ -237,6 +239,9 @@ class Prefetch:
                 kind, value = message if message is not None else ("lost", None)
                 if kind == "page" and isinstance(value, list):
                     yield ListedPage(value, self._max_depth)
+                    # Pages already in the pipe would otherwise come one after the other
+                    # with no turn of the event loop between them: no frame, no key.
+                    await asyncio.sleep(0)
                 elif kind == "end":
                     self.finished = True
                     return
