@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 #: Environment variable that turns the helper off (the console then logs in by itself).
 OFF_ENV = "CCM_TUI_NO_PREFETCH"
 _HEADER = 8  # bytes of the big-endian length before each pickle
+#: Seconds a helper that has said its last word gets to exit before it is killed.
+EXIT_GRACE = 0.5
 
 
 def wanted(settings: Any, *, password: str | None, token: str | None,
@@ -266,8 +268,17 @@ class Prefetch:
         if self.pid:
             pid, self.pid = self.pid, 0
             try:
-                if not self.finished:
-                    os.kill(pid, signal.SIGKILL)
+                if self.finished:  # it is exiting: a moment to do so, then no more
+                    import time
+
+                    deadline = time.monotonic() + EXIT_GRACE
+                    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+                        if time.monotonic() > deadline:
+                            break
+                        time.sleep(0.002)
+                    else:
+                        return
+                os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
             except (ChildProcessError, ProcessLookupError, OSError):
                 pass

@@ -213,3 +213,12 @@ async def test_closing_an_adopted_session_before_its_client_opens_nothing(
     session = adopt_session(settings, login, password=password, transport=asgi_transport)
     await session.close()
     assert not session.has_client
+
+
+async def test_a_helper_that_does_not_exit_after_its_last_word_is_ended():
+    pre, child = helper(frame("session", SESSION) + frame("end", None), then_sleep=60)
+    await pre.login()
+    started = time.monotonic()
+    assert [p async for p in pre.pages()] == []
+    assert time.monotonic() - started < prefetch.EXIT_GRACE + 2  # the loop is not held
+    assert child.wait(5) is not None and gone(child)
