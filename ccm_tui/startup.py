@@ -93,6 +93,10 @@ class StartPlan:
         )
         with self._lock:
             self.child, self._child_password = child, password
+        from ccm_tui.service import prefetch
+
+        if prefetch.available():  # the login helper readies itself while the server starts
+            self._fork_helper(None)
 
     def launch_demo(self) -> tuple[Any, tuple[str, str]]:
         """The demo server's connection settings and (email, password), once it listens
@@ -142,18 +146,23 @@ class StartPlan:
         account list while this process imports Textual (service/prefetch). Before any
         thread is started."""
         from ccm_tui.service import prefetch
-        from ccm_tui.service.listing import FIRST_PAGE_SIZE
 
         if prefetch.wanted(self.settings, password=self.password, token=self.token):
-            # What both processes need is imported once, before the fork: the child starts
-            # its login sooner and the console would import these anyway (asyncio for
-            # Textual, the session for the helper's login).
-            import asyncio  # noqa: F401
+            self._fork_helper(self.settings)
 
-            import ccm_tui.service.session  # noqa: F401
+    def _fork_helper(self, settings: Any) -> None:
+        from ccm_tui.service import prefetch
+        from ccm_tui.service.listing import FIRST_PAGE_SIZE
 
-            self.prefetch = prefetch.start(self.settings, password=self.password,
-                                           token=self.token, first_page_size=FIRST_PAGE_SIZE)
+        # What both processes need is imported once, before the fork: the child starts its
+        # login sooner and the console would import these anyway (asyncio for Textual, the
+        # session for the helper's login).
+        import asyncio  # noqa: F401
+
+        import ccm_tui.service.session  # noqa: F401
+
+        self.prefetch = prefetch.start(settings, password=self.password, token=self.token,
+                                       first_page_size=FIRST_PAGE_SIZE)
 
     def close(self) -> None:
         """Stop the demo server (in-process or child) and the login helper; safe to call

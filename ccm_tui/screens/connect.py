@@ -90,20 +90,7 @@ class ConnectScreen(CcmScreen):
         app.push_screen(AccountsScreen(session, pages))
 
     async def _helper_login(self, prefetch: Any, password: str | None) -> tuple[Any, Any]:
-        """The start-up helper's outcome: (session, its pages); raises the CcmError it met;
-        (None, None) when it is gone without saying (this process then logs in)."""
-        from ccm_tui.service.session import adopt_session
-
-        app: Any = self.app
-        kind, value = await prefetch.login()
-        app.prefetch = None  # used once: a later login is this process's own
-        if kind == "error":
-            raise value
-        if kind != "session":
-            return None, None
-        session = adopt_session(app.settings, value, password=password, transport=app.transport,
-                                records=prefetch.send_records_to)
-        return session, prefetch.pages()
+        return await helper_login(self.app, prefetch, password)
 
     async def _own_login(self, password: str | None, token: str | None) -> Any:
         from ccm_tui.service.session import open_session
@@ -119,6 +106,23 @@ class ConnectScreen(CcmScreen):
         # (switching away from the first screen would empty the stack: the form goes on top)
         self.app.push_screen(login)
         login.call_after_refresh(login.show_error, message, focus)
+
+
+async def helper_login(app: Any, prefetch: Any, password: str | None) -> tuple[Any, Any]:
+    """The start-up helper's outcome (service/prefetch): (session, its pages); raises the
+    CcmError it met; (None, None) when it is gone without saying (the console then logs in
+    itself)."""
+    from ccm_tui.service.session import adopt_session
+
+    kind, value = await prefetch.login()
+    app.prefetch = None  # used once: a later login is this process's own
+    if kind == "error":
+        raise value
+    if kind != "session":
+        return None, None
+    session = adopt_session(app.settings, value, password=password, transport=app.transport,
+                            records=prefetch.send_records_to)
+    return session, prefetch.pages()
 
 
 def accounts_if_logged_in(app: Any) -> Any:

@@ -70,11 +70,20 @@ class DemoStartScreen(CcmScreen):
         from ccm_tui.screens.login import LoginScreen
         from ccm_tui.service.session import open_session
 
-        app = self.app
+        app: Any = self.app
         email, password = credentials
+        pages = None
         try:
-            session = await open_session(settings, password=password, transport=app.transport,
-                                         remember=app.remember)
+            session = None
+            prefetch = getattr(app, "prefetch", None)
+            if prefetch is not None:  # the helper forked at launch logs in (service/prefetch)
+                from ccm_tui.screens.connect import helper_login
+
+                prefetch.go(settings, password)
+                session, pages = await helper_login(app, prefetch, password)
+            if session is None:
+                session = await open_session(settings, password=password,
+                                             transport=app.transport, remember=app.remember)
         except CcmError:
             # The login form logs in with the demo credentials again and shows the error.
             app.set_auto_password(password)
@@ -85,4 +94,4 @@ class DemoStartScreen(CcmScreen):
         app.session = session
         app.session_changed()
         app.notify(f"Demo server. Log in as {email} / {password}", title="DEMO", timeout=15)
-        app.push_screen(AccountsScreen(session))
+        app.push_screen(AccountsScreen(session, pages))

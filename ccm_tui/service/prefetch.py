@@ -47,46 +47,72 @@ def wanted(settings: Any, *, password: str | None, token: str | None,
            env: Any = os.environ) -> bool:
     """Whether to log in in a helper: credentials given, on Linux (fork is safe there in a
     process with one thread), not turned off."""
-    return bool(
-        sys.platform.startswith("linux") and hasattr(os, "fork")
-        and getattr(settings, "url", None) and (token or (password and settings.email))
-        and not env.get(OFF_ENV)
-    )
+    return bool(available(env) and getattr(settings, "url", None)
+                and (token or (password and settings.email)))
 
 
-def start(settings: ConnectionSettings, *, password: str | None, token: str | None,
+def available(env: Any = os.environ) -> bool:
+    """Whether a helper can be forked here: on Linux (fork is safe there in a process with
+    one thread), not turned off."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and not env.get(OFF_ENV)
+
+
+def start(settings: ConnectionSettings | None, *, password: str | None, token: str | None,
           first_page_size: int | None) -> Prefetch | None:
     """Fork the helper (returns at once), or None when it cannot be (then log in as usual).
-    Call before any thread is started: a fork copies only the calling thread."""
+    With ``settings`` None (``--demo``: the server's address is not known yet) it imports
+    what the login needs, then waits for :meth:`Prefetch.go`. Call before any thread is
+    started: a fork copies only the calling thread."""
     import threading
 
     if threading.active_count() != 1:
         return None
     read_fd, write_fd = os.pipe()
+    go_read, go_write = os.pipe() if settings is None else (-1, -1)
     try:
         pid = os.fork()
     except OSError:
-        os.close(read_fd)
-        os.close(write_fd)
+        for fd in (read_fd, write_fd, go_read, go_write):
+            if fd >= 0:
+                os.close(fd)
         return None
     if pid == 0:  # the child: never returns
         code = 1
         try:
-            os.close(read_fd)
-            code = _child_main(write_fd, settings, password, token, first_page_size)
+            _close_inherited(keep=(write_fd, go_read))
+            code = _child_main(write_fd, go_read, settings, password, token, first_page_size)
         finally:
             os._exit(code)
     os.close(write_fd)
+    if go_read >= 0:
+        os.close(go_read)
     limit = (int(getattr(settings, "max_response_mb", 64)) * 4 + 1) * 1024 * 1024
     wait = float(getattr(settings, "request_deadline", 60.0) or 60.0) * 2 + 5.0
-    return Prefetch(pid, read_fd, limit=limit, wait=wait)
+    return Prefetch(pid, read_fd, limit=limit, wait=wait, go_fd=go_write if go_write >= 0 else None)
+
+
+def _close_inherited(keep: tuple[int, ...]) -> None:
+    """In the child: close every descriptor but the standard three and ``keep`` (the
+    console's pipes to a --demo server among them: its end of file must not wait for us)."""
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 class Prefetch:
     """The console's end of the helper: its login outcome, then its pages."""
 
-    def __init__(self, pid: int, fd: int, *, limit: int, wait: float) -> None:
+    def __init__(self, pid: int, fd: int, *, limit: int, wait: float,
+                 go_fd: int | None = None) -> None:
         self.pid = pid
+        self._go_fd = go_fd  # where go() sends the settings, when they were not known
         self._fd: int | None = fd
         os.set_blocking(fd, False)
         self._limit = limit  # the largest message accepted
@@ -101,6 +127,24 @@ class Prefetch:
 
     def __repr__(self) -> str:
         return f"Prefetch(pid={self.pid})"
+
+    def go(self, settings: ConnectionSettings, password: str | None) -> None:
+        """Log in now with ``settings`` (a helper started without them: ``--demo``, once
+        its server listens)."""
+        import pickle
+
+        fd, self._go_fd = self._go_fd, None
+        if fd is None:
+            return
+        self._wait = float(getattr(settings, "request_deadline", 60.0) or 60.0) * 2 + 5.0
+        try:
+            data = memoryview(pickle.dumps((settings, password)))
+            while data:
+                data = data[os.write(fd, data):]
+        except OSError:  # the helper is gone: login() says "lost"
+            pass
+        finally:
+            os.close(fd)
 
     # -- the request log ------------------------------------------------------------------
     def send_records_to(self, sink: Callable[[Any], None]) -> None:
@@ -259,6 +303,9 @@ class Prefetch:
         """End the child (if it still runs) and reap it; safe to call more than once."""
         import signal
 
+        if self._go_fd is not None:
+            os.close(self._go_fd)
+            self._go_fd = None
         if self._fd is not None:
             try:
                 os.close(self._fd)
@@ -294,7 +341,7 @@ class ListingLost(CcmError):
 
 
 # ----------------------------------------------------------------------------- the child
-def _child_main(fd: int, settings: Any, password: str | None, token: str | None,
+def _child_main(fd: int, go_fd: int, settings: Any, password: str | None, token: str | None,
                 first_page_size: int | None) -> int:
     """Runs in the forked child: log in, send every page, exit. Never touches the terminal."""
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -308,6 +355,15 @@ def _child_main(fd: int, settings: Any, password: str | None, token: str | None,
         from ccm_tui.startup import trim_imports
 
         trim_imports()
+        if settings is None:  # --demo: ready the login while the server starts, then wait
+            import ccm_tui.api.client  # noqa: F401
+            import ccm_tui.service.listing  # noqa: F401
+            import ccm_tui.service.session  # noqa: F401
+
+            settings, password = _read_go(go_fd)
+            if settings is None:  # the console is gone, or logs in itself
+                pipe.finish()
+                return 0
         asyncio.run(_child_run(pipe.send, settings, password, token, first_page_size))
         code = 0
     except BrokenPipeError:  # the console is gone
@@ -320,6 +376,21 @@ def _child_main(fd: int, settings: Any, password: str | None, token: str | None,
             pass
     pipe.finish()
     return code
+
+
+def _read_go(fd: int) -> tuple[Any, str | None]:
+    """The (settings, password) the console sends with go(); (None, None) at end of file."""
+    import pickle
+
+    chunks = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    os.close(fd)
+    try:
+        settings, password = pickle.loads(b"".join(chunks))  # noqa: S301 - from our parent
+    except Exception:  # noqa: BLE001 - nothing (or nothing whole) was sent
+        return None, None
+    return settings, password
 
 
 class _Pipe:

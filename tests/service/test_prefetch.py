@@ -222,3 +222,67 @@ async def test_a_helper_that_does_not_exit_after_its_last_word_is_ended():
     assert [p async for p in pre.pages()] == []
     assert time.monotonic() - started < prefetch.EXIT_GRACE + 2  # the loop is not held
     assert child.wait(5) is not None and gone(child)
+
+
+#: The console, headless, started as run_console starts it (StartPlan.fork_login before
+#: Textual is imported), against a running emulator: the rows must be shown before this
+#: process imports httpx, and the client is made after them (off the event loop's path).
+HEADLESS_PROBE = """
+import asyncio, json, os, sys, time
+from ccm_tui.startup import StartPlan, trim_imports
+from ccm_tui.config import ConnectionSettings
+url, email, password = sys.argv[1:4]
+plan = StartPlan(ConnectionSettings(url=url, email=email), password=password)
+plan.fork_login()
+trim_imports()
+helper = plan.prefetch.pid if plan.prefetch else None
+
+async def main():
+    from ccm_tui.app import create_app
+    app = create_app(settings=plan.settings, password=password, prefetch=plan.prefetch)
+    out = {"helper": helper}
+    async with app.run_test(size=(100, 30)) as pilot:
+        deadline = time.monotonic() + 60
+        while not (type(app.screen).__name__ == "AccountsScreen" and app.screen.all_rows):
+            assert time.monotonic() < deadline, "no rows in 60 s"
+            await pilot.pause(0.01)
+        out["httpx_at_rows"] = "httpx" in sys.modules
+        out["rows"] = len(app.screen.all_rows)
+        while not app.session.has_client:
+            assert time.monotonic() < deadline, "no client in 60 s"
+            await pilot.pause(0.02)
+        out["httpx_after"] = "httpx" in sys.modules
+        out["log"] = [r.path.split("?")[0] for r in app.session.client.history]
+    plan.close()
+    print(json.dumps(out))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not prefetch.available({}), reason="the helper is forked on Linux only")
+def test_the_rows_are_shown_before_the_console_imports_the_http_stack(live_emulator,
+                                                                       demo_credentials, tmp_path):
+    import json
+    from pathlib import Path
+
+    from ccm_tui.emulator.accounts import new_account
+
+    repo = Path(__file__).resolve().parents[2]
+    email, password = demo_credentials
+    emulator = live_emulator.emulator
+    account = new_account({"name": "Probe Co"}, ids=emulator.ids, now=emulator.now())
+    emulator.store.insert_account(account, emulator.user["user_id"], roles=["MANAGER"])
+    proc = subprocess.run(
+        [sys.executable, "-c", HEADLESS_PROBE, live_emulator.url, email, password],
+        cwd=repo, capture_output=True, text=True, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "CCM_TUI_HOME": str(tmp_path / "home"),
+             "PYTHONPATH": str(repo), "NO_PROXY": "127.0.0.1,localhost"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["helper"], "no helper was forked"
+    assert out["rows"] >= 1
+    assert out["httpx_at_rows"] is False
+    assert out["httpx_after"] is True
+    assert out["log"][:3] == ["/v1/sys/auth", "/v1/user", "/v1/accounts"]

@@ -117,3 +117,27 @@ def test_with_the_helper_turned_off_the_console_logs_in_itself(server, tmp_path)
         app.wait_for(lambda s: f"Accounts ({ACCOUNTS})" in s, 60, "the loaded table")
         assert not _children(app.pid)
         assert logins(server) == 1
+
+
+def test_demo_logs_in_through_the_helper_and_leaves_nothing_behind(tmp_path):
+    env = {"CCM_TUI_HOME": str(tmp_path / "home"), "PYTHONPATH": str(REPO)}
+    with PtyApp([sys.executable, "-m", "ccm_tui", "--demo"], env=env, cwd=REPO, cols=100,
+                rows=30) as app:
+        # The demo server and the login helper, forked before Textual is imported; the
+        # helper waits until the server listens (~0.3 s at least).
+        wait_until(lambda: len(_children(app.pid)) == 2, 10, "the demo server and the helper")
+        app.wait_for(lambda s: "Accounts (9)" in s and "Payments (prod)" in s, 60,
+                     "the demo accounts")
+        # The demo server is left; the helper has ended with the list.
+        wait_until(lambda: len(_children(app.pid)) == 1, 10, "the helper to end")
+        server = _children(app.pid)[0]
+        app.send("L")
+        app.wait_for(lambda s: "/v1/sys/auth" in s and "/v1/accounts" in s, 20,
+                     "the helper's requests in the request log")
+        app.send("\x1b")
+        app.wait_for(lambda s: "/v1/sys/auth" not in s and "Payments (prod)" in s, 20,
+                     "the table again")
+        app.send("q")
+        wait_until(lambda: app.exit_code() is not None, 20, "the console to exit")
+        assert app.exit_code() == 0
+        wait_until(lambda: not alive(server), 10, "the demo server to stop")
