@@ -151,15 +151,14 @@ class StartPlan:
             self._fork_helper(self.settings)
 
     def _fork_helper(self, settings: Any) -> None:
-        from ccm_tui.service import prefetch
-        from ccm_tui.service.listing import FIRST_PAGE_SIZE
-
         # What both processes need is imported once, before the fork: the child starts its
         # login sooner and the console would import these anyway (asyncio for Textual, the
         # session for the helper's login).
         import asyncio  # noqa: F401
 
         import ccm_tui.service.session  # noqa: F401
+        from ccm_tui.service import prefetch
+        from ccm_tui.service.listing import FIRST_PAGE_SIZE
 
         self.prefetch = prefetch.start(settings, password=self.password, token=self.token,
                                        first_page_size=FIRST_PAGE_SIZE)
