@@ -76,10 +76,9 @@ class DemoStartScreen(CcmScreen):
         try:
             session = None
             prefetch = getattr(app, "prefetch", None)
-            if prefetch is not None:  # the helper forked at launch logs in (service/prefetch)
+            if prefetch is not None:  # logged in by the helper forked at launch (service/prefetch)
                 from ccm_tui.screens.connect import helper_login
 
-                prefetch.go(settings, password)
                 session, pages = await helper_login(app, prefetch, password)
             if session is None:
                 session = await open_session(settings, password=password,

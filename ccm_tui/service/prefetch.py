@@ -58,37 +58,42 @@ def available(env: Any = os.environ) -> bool:
 
 
 def start(settings: ConnectionSettings | None, *, password: str | None, token: str | None,
-          first_page_size: int | None) -> Prefetch | None:
+          first_page_size: int | None, ready_fd: int = -1) -> Prefetch | None:
     """Fork the helper (returns at once), or None when it cannot be (then log in as usual).
     With ``settings`` None (``--demo``: the server's address is not known yet) it imports
-    what the login needs, then waits for :meth:`Prefetch.go`. Call before any thread is
-    started: a fork copies only the calling thread."""
+    what the login needs, then reads the server's ``READY`` line from ``ready_fd`` and logs
+    in with ``password``. Call before any thread is started: a fork copies only the calling
+    thread."""
     import threading
 
     if threading.active_count() != 1:
         return None
     read_fd, write_fd = os.pipe()
-    go_read, go_write = os.pipe() if settings is None else (-1, -1)
     try:
         pid = os.fork()
     except OSError:
-        for fd in (read_fd, write_fd, go_read, go_write):
-            if fd >= 0:
-                os.close(fd)
+        os.close(read_fd)
+        os.close(write_fd)
         return None
     if pid == 0:  # the child: never returns
         code = 1
         try:
-            _close_inherited(keep=(write_fd, go_read))
-            code = _child_main(write_fd, go_read, settings, password, token, first_page_size)
+            _close_inherited(keep=(write_fd, ready_fd))
+            code = _child_main(write_fd, ready_fd, settings, password, token, first_page_size)
         finally:
             os._exit(code)
     os.close(write_fd)
-    if go_read >= 0:
-        os.close(go_read)
     limit = (int(getattr(settings, "max_response_mb", 64)) * 4 + 1) * 1024 * 1024
-    wait = float(getattr(settings, "request_deadline", 60.0) or 60.0) * 2 + 5.0
-    return Prefetch(pid, read_fd, limit=limit, wait=wait, go_fd=go_write if go_write >= 0 else None)
+    # (--demo: the server's start is waited for too)
+    wait = float(getattr(settings, "request_deadline", 60.0) or 60.0) * 2 + 5.0 + (
+        0.0 if settings is not None else _demo_start_timeout())
+    return Prefetch(pid, read_fd, limit=limit, wait=wait)
+
+
+def _demo_start_timeout() -> float:
+    from ccm_tui.startup import DEMO_START_TIMEOUT
+
+    return DEMO_START_TIMEOUT
 
 
 def _close_inherited(keep: tuple[int, ...]) -> None:
@@ -109,10 +114,8 @@ def _close_inherited(keep: tuple[int, ...]) -> None:
 class Prefetch:
     """The console's end of the helper: its login outcome, then its pages."""
 
-    def __init__(self, pid: int, fd: int, *, limit: int, wait: float,
-                 go_fd: int | None = None) -> None:
+    def __init__(self, pid: int, fd: int, *, limit: int, wait: float) -> None:
         self.pid = pid
-        self._go_fd = go_fd  # where go() sends the settings, when they were not known
         self._fd: int | None = fd
         os.set_blocking(fd, False)
         self._limit = limit  # the largest message accepted
@@ -127,24 +130,6 @@ class Prefetch:
 
     def __repr__(self) -> str:
         return f"Prefetch(pid={self.pid})"
-
-    def go(self, settings: ConnectionSettings, password: str | None) -> None:
-        """Log in now with ``settings`` (a helper started without them: ``--demo``, once
-        its server listens)."""
-        import pickle
-
-        fd, self._go_fd = self._go_fd, None
-        if fd is None:
-            return
-        self._wait = float(getattr(settings, "request_deadline", 60.0) or 60.0) * 2 + 5.0
-        try:
-            data = memoryview(pickle.dumps((settings, password)))
-            while data:
-                data = data[os.write(fd, data):]
-        except OSError:  # the helper is gone: login() says "lost"
-            pass
-        finally:
-            os.close(fd)
 
     # -- the request log ------------------------------------------------------------------
     def send_records_to(self, sink: Callable[[Any], None]) -> None:
@@ -303,9 +288,6 @@ class Prefetch:
         """End the child (if it still runs) and reap it; safe to call more than once."""
         import signal
 
-        if self._go_fd is not None:
-            os.close(self._go_fd)
-            self._go_fd = None
         if self._fd is not None:
             try:
                 os.close(self._fd)
@@ -341,7 +323,7 @@ class ListingLost(CcmError):
 
 
 # ----------------------------------------------------------------------------- the child
-def _child_main(fd: int, go_fd: int, settings: Any, password: str | None, token: str | None,
+def _child_main(fd: int, ready_fd: int, settings: Any, password: str | None, token: str | None,
                 first_page_size: int | None) -> int:
     """Runs in the forked child: log in, send every page, exit. Never touches the terminal."""
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -360,8 +342,8 @@ def _child_main(fd: int, go_fd: int, settings: Any, password: str | None, token:
             import ccm_tui.service.listing  # noqa: F401
             import ccm_tui.service.session  # noqa: F401
 
-            settings, password = _read_go(go_fd)
-            if settings is None:  # the console is gone, or logs in itself
+            settings = _read_ready(ready_fd)
+            if settings is None:  # the server did not start: the console says why
                 pipe.finish()
                 return 0
         asyncio.run(_child_run(pipe.send, settings, password, token, first_page_size))
@@ -378,19 +360,27 @@ def _child_main(fd: int, go_fd: int, settings: Any, password: str | None, token:
     return code
 
 
-def _read_go(fd: int) -> tuple[Any, str | None]:
-    """The (settings, password) the console sends with go(); (None, None) at end of file."""
-    import pickle
+def _read_ready(fd: int) -> Any:
+    """The --demo server's ``READY <url> <email>`` line, written to ``fd`` by the server
+    (``ccm_tui.startup.demo_child_main``) as it starts serving, as connection settings; None
+    if it says anything else, ends or says nothing within DEMO_START_TIMEOUT."""
+    import select
 
-    chunks = []
-    while chunk := os.read(fd, 1 << 16):
-        chunks.append(chunk)
-    os.close(fd)
-    try:
-        settings, password = pickle.loads(b"".join(chunks))  # noqa: S301 - from our parent
-    except Exception:  # noqa: BLE001 - nothing (or nothing whole) was sent
-        return None, None
-    return settings, password
+    from ccm_tui.config import ConnectionSettings
+    from ccm_tui.startup import DEMO_START_TIMEOUT
+
+    data = b""
+    with os.fdopen(fd, "rb", buffering=0) as pipe:
+        while b"\n" not in data and len(data) < 4096:
+            readable, _, _ = select.select([pipe], [], [], DEMO_START_TIMEOUT)
+            chunk = pipe.read(4096) if readable else b""
+            if not chunk:
+                return None
+            data += chunk
+    words = data.split(b"\n", 1)[0].decode("utf-8", "replace").split()
+    if len(words) != 3 or words[0] != "READY":
+        return None
+    return ConnectionSettings(url=words[1], email=words[2])
 
 
 class _Pipe:
