@@ -331,6 +331,7 @@ def _child_main(fd: int, ready_fd: int, settings: Any, password: str | None, tok
         os.dup2(devnull, target)
     os.close(devnull)
     pipe = _Pipe(fd)
+    demo_password = None
     try:
         import asyncio
 
@@ -346,7 +347,9 @@ def _child_main(fd: int, ready_fd: int, settings: Any, password: str | None, tok
             if settings is None:  # the server did not start: the console says why
                 pipe.finish()
                 return 0
-        asyncio.run(_child_run(pipe.send, settings, password, token, first_page_size))
+            demo_password = password  # the demo's own, generated for this run
+        asyncio.run(_child_run(pipe.send, settings, password, token, first_page_size,
+                               demo_password))
         code = 0
     except BrokenPipeError:  # the console is gone
         return 1
@@ -429,7 +432,8 @@ class _Pipe:
 
 
 async def _child_run(send: Callable[[str, Any], None], settings: Any, password: str | None,
-                     token: str | None, first_page_size: int | None) -> None:
+                     token: str | None, first_page_size: int | None,
+                     demo_password: str | None = None) -> None:
     from ccm_tui.service.listing import account_pages
     from ccm_tui.service.session import open_session
 
@@ -448,6 +452,10 @@ async def _child_run(send: Callable[[str, Any], None], settings: Any, password: 
             "user": session.user,
             "cookies": client.cookies(),
             "max_depth": client.limits.max_json_depth,
+            # --demo: the console may not have read the server's READY yet; the password
+            # is the demo's (shown on its screen), for a login again when the token ends.
+            "settings": settings,
+            "demo_password": demo_password,
         })
         async for page in account_pages(client, first_page_size=first_page_size):
             send("page", page.items)

@@ -128,6 +128,7 @@ def test_demo_logs_in_through_the_helper_and_leaves_nothing_behind(tmp_path):
         wait_until(lambda: len(_children(app.pid)) == 2, 10, "the demo server and the helper")
         app.wait_for(lambda s: "Accounts (9)" in s and "Payments (prod)" in s, 60,
                      "the demo accounts")
+        app.wait_for(lambda s: "Log in as demo@ccm.example" in s, 20, "the demo's password")
         # The demo server is left; the helper has ended with the list.
         wait_until(lambda: len(_children(app.pid)) == 1, 10, "the helper to end")
         server = _children(app.pid)[0]
@@ -141,3 +142,20 @@ def test_demo_logs_in_through_the_helper_and_leaves_nothing_behind(tmp_path):
         wait_until(lambda: app.exit_code() is not None, 20, "the console to exit")
         assert app.exit_code() == 0
         wait_until(lambda: not alive(server), 10, "the demo server to stop")
+
+
+def test_demo_without_its_helper_logs_in_itself(tmp_path):
+    import os
+    import signal
+
+    env = {"CCM_TUI_HOME": str(tmp_path / "home"), "PYTHONPATH": str(REPO)}
+    with PtyApp([sys.executable, "-m", "ccm_tui", "--demo"], env=env, cwd=REPO, cols=100,
+                rows=30) as app:
+        wait_until(lambda: len(_children(app.pid)) == 2, 10, "the demo server and the helper")
+        for pid in _children(app.pid):  # the helper is the fork: the server runs startup.py
+            if b"ccm_tui.startup" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGKILL)
+        app.wait_for(lambda s: "Accounts (9)" in s and "Payments (prod)" in s, 60,
+                     "the demo accounts")
+        app.wait_for(lambda s: "Log in as demo@ccm.example" in s, 20, "the demo's password")
+        wait_until(lambda: len(_children(app.pid)) == 1, 10, "the killed helper reaped")
