@@ -38,8 +38,8 @@ class DemoStartScreen(CcmScreen):
         # itself and logs in meanwhile: its outcome is taken as soon as it comes.
         self._helper = getattr(self.app, "prefetch", None) is not None
         self.start_server()
-        if self._helper:
-            self.login_with_helper()
+        if self._helper:  # (after this screen's first frame, which says what is going on)
+            self.call_after_refresh(self.login_with_helper)
 
     @work(thread=True, exclusive=True, group="demo-start", exit_on_error=False)
     def start_server(self) -> None:

@@ -16,6 +16,10 @@ info, user, cookies), ``("page", items)``, ``("end", None)``, ``("error", CcmErr
 the login or the listing met, shown as if the console had met it: a refused password is
 never sent twice) and ``("crash", name)``.
 
+With ``--demo`` the helper is forked with the demo server and hears its ``READY`` line on a
+pipe of its own (``ccm_tui.startup``), so it logs in as soon as the server listens; the
+session it sends then also carries the settings and the demo's password.
+
 If the child cannot be started (not Linux, a thread already running) or is lost before it
 says how the login went, the console logs in by itself as it always did. Once logged in, a
 child lost while pages are still coming makes the load fail with :class:`ListingLost`
@@ -60,10 +64,9 @@ def available(env: Any = os.environ) -> bool:
 def start(settings: ConnectionSettings | None, *, password: str | None, token: str | None,
           first_page_size: int | None, ready_fd: int = -1) -> Prefetch | None:
     """Fork the helper (returns at once), or None when it cannot be (then log in as usual).
-    With ``settings`` None (``--demo``: the server's address is not known yet) it imports
-    what the login needs, then reads the server's ``READY`` line from ``ready_fd`` and logs
-    in with ``password``. Call before any thread is started: a fork copies only the calling
-    thread."""
+    With ``settings`` None (``--demo``: the server's address is not known yet) it first
+    reads the server's ``READY`` line from ``ready_fd``, then logs in with ``password``.
+    Call before any thread is started: a fork copies only the calling thread."""
     import threading
 
     if threading.active_count() != 1:
@@ -338,11 +341,9 @@ def _child_main(fd: int, ready_fd: int, settings: Any, password: str | None, tok
         from ccm_tui.startup import trim_imports
 
         trim_imports()
-        if settings is None:  # --demo: ready the login while the server starts, then wait
-            import ccm_tui.api.client  # noqa: F401
-            import ccm_tui.service.listing  # noqa: F401
-            import ccm_tui.service.session  # noqa: F401
-
+        if settings is None:  # --demo: wait for the server to listen
+            # Nothing is imported before: on two cores, the console's first frame and the
+            # server's start need them both until then.
             settings = _read_ready(ready_fd)
             if settings is None:  # the server did not start: the console says why
                 pipe.finish()
