@@ -79,6 +79,26 @@ def test_rows_come_with_one_login_every_request_logged_and_no_helper_left(server
         assert logins(server) == 1  # the helper's token was used, no second login
 
 
+def test_a_token_given_at_start_is_used_by_the_helper(server, tmp_path):
+    import httpx
+
+    answer = httpx.post(f"{server.url}/v1/sys/auth", auth=(DEMO_EMAIL, DEMO_PASSWORD),
+                        timeout=30)
+    token = answer.json()["access_token"]
+    server.emulator.faults.hold("GET /v1/accounts", after=1)  # the helper waits on page 2
+    try:
+        with console(server, tmp_path, password="", CCM_TOKEN=token) as app:
+            app.wait_for(lambda s: "seed-account" in s, 60, "the first rows")
+            assert len(_children(app.pid)) == 1, "no helper was forked"
+            server.emulator.faults.release("GET /v1/accounts")
+            app.wait_for(lambda s: f"Accounts ({ACCOUNTS})" in s and "seed-account" in s, 60,
+                         "the loaded table")
+            assert logins(server) == 1  # the test's own: the token was used as it is
+            assert token not in app.text()
+    finally:
+        server.emulator.faults.release("GET /v1/accounts")
+
+
 def test_a_wrong_password_is_sent_once_and_the_form_says_why(server, tmp_path):
     with console(server, tmp_path, password="not-the-password") as app:
         app.wait_for(lambda s: "wrong email or password" in s, 60, "the login form's reason")
