@@ -76,6 +76,7 @@ class CcmApp(App):
         theme: str | None = None,
         remember: bool = False,
         launch_demo: Any = None,
+        prefetch: Any = None,
     ) -> None:
         super().__init__(css_path=type(self).CSS_PATH or stylesheet_paths())
         self.animation_level = "none"
@@ -97,6 +98,9 @@ class CcmApp(App):
         # --demo: starts the emulator (blocking, run in a thread after the first frame) and
         # returns (settings, (email, password)).
         self._launch_demo = launch_demo
+        # The start-up helper logging in with the credentials given (service/prefetch), if
+        # one was started; ConnectScreen takes its outcome.
+        self.prefetch = prefetch
 
     # -- state helpers -------------------------------------------------------------------
     @property
@@ -218,10 +222,11 @@ class CcmApp(App):
 
             return DemoStartScreen()
         if (self._auto_password or self._auto_token) and getattr(self.settings, "url", None):
-            # Everything to log in was given: no login form unless the login fails.
-            from ccm_tui.screens.connect import ConnectScreen
+            # Everything to log in was given: no login form unless the login fails; the
+            # accounts at once if the start-up helper has logged in already.
+            from ccm_tui.screens.connect import ConnectScreen, accounts_if_logged_in
 
-            return ConnectScreen(*self.take_auto_credentials())
+            return accounts_if_logged_in(self) or ConnectScreen(*self.take_auto_credentials())
         from ccm_tui.screens.login import LoginScreen
 
         return LoginScreen()

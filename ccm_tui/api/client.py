@@ -49,14 +49,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import gc
 import json as _json
 import logging
 import re
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -87,6 +85,7 @@ from ccm_tui.api.records import (
     response_body_text,
 )
 from ccm_tui.api.tls import VerifyType, check_url, plain_http_context, ssl_context
+from ccm_tui.gcpause import gc_paused
 
 # The login path's answers are light records (no pydantic: logging in and listing the
 # accounts never import it). The account and request models are pydantic; they are imported
@@ -258,19 +257,6 @@ def wrong_shape(exc: ValidationError | WrongShape, default_loc: str, *, prefix: 
 
 _DEEP = object()  # marker: json.loads gave up (RecursionError)
 
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for one synchronous burst of allocations (a page of
-    500 accounts parsed: ~15,000 objects, no cycles). Left on, each burst ran several
-    collections over every row already held: ~30% of the CPU of loading 50,000 accounts."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 #: A surrogate escape or a UTF-8-encoded surrogate anywhere in a body (a cheap first look;
 #: valid pairs match too, and are then told apart by _has_surrogate).
@@ -516,6 +502,34 @@ class CcmClient:
             ) from None
         self.user = raw.model(User)
         return self.user
+
+    def cookies(self) -> list[Any]:
+        """The cookies the server set (http.cookiejar.Cookie objects), for take_over()."""
+        return list(self._http.cookies.jar)
+
+    def take_over(
+        self,
+        token: str | SecretLike,
+        *,
+        session_info: SessionInfo | None,
+        user: User | None,
+        email: str | None = None,
+        password: str | SecretLike | None = None,
+        cookies: Any = (),
+    ) -> None:
+        """Continue a login made by another client (the start-up helper of
+        service/prefetch.py): its token, session info, user and cookies; with ``email`` and
+        ``password``, a refused token logs in again as login() would have. No request."""
+        self._set_token(token)
+        self.session_info = session_info
+        self.user = user
+        self._creds = (email, as_secret(password)) if email and password else None
+        for cookie in cookies:
+            self._http.cookies.jar.set_cookie(cookie)
+
+    def replay(self, record: RequestRecord) -> None:
+        """Add a request made by the start-up helper to this client's log, as if made here."""
+        self._emit(record)
 
     async def refresh(self) -> SessionInfo:
         raw = await self._call("POST", "/v1/sys/session/refresh", idempotent=True, refresh=False, reauth=False)

@@ -17,6 +17,7 @@ from textual.widgets import LoadingIndicator, Static
 
 from ccm_tui import bench_marks
 from ccm_tui.screens.base import CcmScreen, describe_error
+from ccm_tui.service.listing import FIRST_PAGE_SIZE  # (the first GET asks for fewer)
 from ccm_tui.widgets.account_table import COLUMNS, AccountTable
 from ccm_tui.widgets.footer import QuietFooter
 from ccm_tui.widgets.header import SessionHeader
@@ -24,10 +25,6 @@ from ccm_tui.widgets.inputs import QuietInput
 from ccm_tui.widgets.safe import safe
 
 SORT_KEYS = [c.key for c in COLUMNS]
-#: The first GET /v1/accounts asks for FIRST_PAGE_SIZE accounts, which a server answers
-#: sooner: rows on screen sooner. The next pages are the largest the server allows
-#: (service.listing.account_pages, the paging loop ``accounts list`` uses too).
-FIRST_PAGE_SIZE = 100
 #: While pages arrive the table is repainted at most every PAINT_GAP seconds, the gap growing
 #: with the time spent loading (PAINT_GAP_GROWTH of it, up to PAINT_GAP_MAX).
 PAINT_GAP, PAINT_GAP_GROWTH, PAINT_GAP_MAX = 0.1, 0.2, 1.0
@@ -82,7 +79,9 @@ class AccountsScreen(CcmScreen):
         Binding("q", "app.quit", "Quit", id="accounts.quit"),
     ]
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Any, pages: Any = None) -> None:
+        """``pages``: the account pages already being read (the start-up helper's, see
+        service/prefetch); by default the first one is asked for now."""
         super().__init__()
         self.session = session
         self.all_rows: list[Any] = []  # sorted by the current sort column
@@ -102,7 +101,7 @@ class AccountsScreen(CcmScreen):
         self._paint_timer: Timer | None = None
         # The first page is asked for now, so that it travels while this screen composes,
         # mounts and paints (one round trip less before the rows on a real network).
-        self._early_pages = _start_listing(session)
+        self._early_pages = pages if pages is not None else _start_listing(session)
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -158,8 +157,8 @@ class AccountsScreen(CcmScreen):
         next ones are merged into the sorted rows as they come, and shown at most once per
         PAINT_GAP (growing with the time spent loading, so the frames — and the bytes sent
         to the terminal — hardly grow with the number of accounts), plus the final frame."""
-        from ccm_tui.api.client import gc_paused
         from ccm_tui.api.errors import CcmError
+        from ccm_tui.gcpause import gc_paused
         from ccm_tui.service.accounts import SortedRows
         from ccm_tui.service.listing import account_pages
 
@@ -188,6 +187,10 @@ class AccountsScreen(CcmScreen):
                     busy.display = False
                     self._note_selected_name(self._store.rows)
                     self._paint_loaded()
+                    if not getattr(self.session, "has_client", True):
+                        # A login made by the start-up helper: the HTTP client is made
+                        # once these rows are on screen, its imports in a thread.
+                        self.call_after_refresh(self._ready_session)
                 else:
                     self._page_arrived()
         except CcmError as exc:
@@ -214,6 +217,9 @@ class AccountsScreen(CcmScreen):
         self._note_selected_name(self.all_rows)
         if bench_marks.enabled():
             self.call_after_refresh(bench_marks.mark, "table_painted", str(len(self.table.rows)))
+
+    def _ready_session(self) -> None:
+        self.run_worker(self.session.ready(), group="session-ready", exit_on_error=False)
 
     def _page_arrived(self) -> None:
         now = time.monotonic()

@@ -51,20 +51,25 @@ class ConnectScreen(CcmScreen):
     async def log_in(self, password: str | None, token: str | None) -> None:
         import asyncio
 
-        # The HTTP stack is imported in a thread: the event loop paints the first frame
-        # meanwhile. What the accounts need is imported in another while the login waits
-        # for the server (a round trip to a real one), not after it.
-        await asyncio.to_thread(_import, "ccm_tui.service.session")
-        warm = asyncio.ensure_future(asyncio.to_thread(_import, "ccm_tui.screens.accounts",
-                                                       "ccm_tui.service.accounts"))
         from ccm_tui.api.errors import CcmError
-        from ccm_tui.service.session import open_session
 
         app: Any = self.app
+        pages = None
+        prefetch = getattr(app, "prefetch", None)
+        # The HTTP stack is imported in a thread (the event loop paints the first frame
+        # meanwhile) — not at all when the start-up helper logs in. What the accounts need
+        # is imported in another while the login waits, not after it.
+        await asyncio.to_thread(_import, "ccm_tui.service.session",
+                                *(() if prefetch is not None else ("ccm_tui.api.client",)))
+        warm = asyncio.ensure_future(asyncio.to_thread(_import, "ccm_tui.screens.accounts",
+                                                       "ccm_tui.service.accounts"))
         try:
             try:
-                session = await open_session(app.settings, password=password, token=token,
-                                             transport=app.transport, remember=app.remember)
+                session = None
+                if prefetch is not None:  # logged in (or refused) by the start-up helper
+                    session, pages = await self._helper_login(prefetch, password)
+                if session is None:
+                    session = await self._own_login(password, token)
             finally:
                 await warm
         except CcmError as exc:
@@ -82,7 +87,17 @@ class ConnectScreen(CcmScreen):
         if app.demo and app.demo_credentials:
             email_, password_ = app.demo_credentials
             app.notify(f"Demo server. Log in as {email_} / {password_}", title="DEMO", timeout=15)
-        app.push_screen(AccountsScreen(session))
+        app.push_screen(AccountsScreen(session, pages))
+
+    async def _helper_login(self, prefetch: Any, password: str | None) -> tuple[Any, Any]:
+        return await helper_login(self.app, prefetch, password)
+
+    async def _own_login(self, password: str | None, token: str | None) -> Any:
+        from ccm_tui.service.session import open_session
+
+        app: Any = self.app
+        return await open_session(app.settings, password=password, token=token,
+                                  transport=app.transport, remember=app.remember)
 
     def _show_login(self, message: str, focus: str) -> None:
         from ccm_tui.screens.login import LoginScreen
@@ -92,6 +107,45 @@ class ConnectScreen(CcmScreen):
         self.app.push_screen(login)
         login.call_after_refresh(login.show_error, message, focus)
 
+
+async def helper_login(app: Any, prefetch: Any, password: str | None) -> tuple[Any, Any]:
+    """The start-up helper's outcome (service/prefetch): (session, its pages); raises the
+    CcmError it met; (None, None) when it is gone without saying (the console then logs in
+    itself)."""
+    from ccm_tui.service.session import adopt_session
+
+    kind, value = await prefetch.login()
+    app.prefetch = None  # used once: a later login is this process's own
+    if kind == "error":
+        raise value
+    if kind != "session":
+        return None, None
+    settings = app.settings or value.get("settings")  # (--demo: before READY is read here)
+    password = password or value.get("demo_password")
+    session = adopt_session(settings, value, password=password, transport=app.transport,
+                            records=prefetch.send_records_to)
+    return session, prefetch.pages()
+
+
+def accounts_if_logged_in(app: Any) -> Any:
+    """The accounts screen, to show first, when the start-up helper (service/prefetch) has
+    already logged in by the time the first screen is chosen: no "Connecting" frame before
+    the rows. None otherwise (ConnectScreen then waits for it, or logs in)."""
+    prefetch = getattr(app, "prefetch", None)
+    if prefetch is None:
+        return None
+    outcome = prefetch.poll_login()
+    if outcome is None or outcome[0] != "session":
+        return None
+    from ccm_tui.screens.accounts import AccountsScreen
+    from ccm_tui.service.session import adopt_session
+
+    password, _token = app.take_auto_credentials()
+    app.prefetch = None
+    app.session = adopt_session(app.settings, outcome[1], password=password,
+                                transport=app.transport, records=prefetch.send_records_to)
+    app.session_changed()
+    return AccountsScreen(app.session, prefetch.pages())
 
 
 def _import(*modules: str) -> None:

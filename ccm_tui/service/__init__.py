@@ -11,6 +11,8 @@ service/session.py
     async open_session(settings, *, password=None, token=None, transport=None,
                        remember=False) -> Session     # raises CcmError
     async resume_session(settings, *, transport=None) -> Session | None   # from the 0600 token cache
+    adopt_session(settings, login, *, password=None, ...) -> Session   # a login made by the
+        # start-up helper: its client (and httpx's import) is made on first use or ready()
 
 service/accounts.py
     @dataclass(frozen=True) AccountRow: acct_id, name, roles: tuple[str, ...],
@@ -41,6 +43,9 @@ service/members.py   members of the session's selected account (issue 13)
 
 service/listing.py   async account_pages(client, *, first_page_size=None) -> AsyncIterator[ListedPage]
     # the one paging loop of the table and `accounts list`: page.rows() / .accounts() / .json_lines()
+service/prefetch.py  the start-up helper: forked before Textual's import, it logs in and
+    reads the account list (open_session, account_pages) and sends them through a pipe;
+    Prefetch.poll_login() / login() / pages(); ListingLost when it dies mid-list
 service/batch.py     async create_many(client, requests, *, concurrency=8) -> AsyncIterator[(index, CreateOutcome)]
 service/drafts.py    (wizard drafts; non-secret fields only; 0600 file, 0700 dir)
 service/redact.py    redact(obj) -> copy with secret values masked; re-exports ccm_tui/redaction.py (SECRET_KEYS: the one list)

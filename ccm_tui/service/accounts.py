@@ -21,7 +21,6 @@ from itertools import compress, repeat
 from operator import attrgetter, contains
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from ccm_tui.api.client import CcmClient
 from ccm_tui.api.errors import (
     AuthRequired,
     BadRequest,
@@ -38,6 +37,7 @@ from ccm_tui.api.errors import error_cause as _describe  # the one wording of a 
 from ccm_tui.models.enums import role_words
 
 if TYPE_CHECKING:  # pydantic: imported when an account is built or sent, not for the table
+    from ccm_tui.api.client import CcmClient  # httpx: not needed to hold the table's rows
     from ccm_tui.models import Account, AccountRequest
 
 # ----------------------------------------------------------------------------- rows

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from ccm_tui.service.accounts import AccountRow
 
 
+#: The console's first GET /v1/accounts asks for FIRST_PAGE_SIZE accounts, which a server
+#: answers sooner: rows on screen sooner. The next pages are the largest the server allows.
+FIRST_PAGE_SIZE = 100
+
+
 class ListedPage:
     """One page of GET /v1/accounts: ``items`` as the client parsed them, ``(item, body,
     index)`` each (see CcmClient.iter_account_items)."""

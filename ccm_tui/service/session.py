@@ -11,7 +11,6 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from ccm_tui.api.client import CcmClient
 from ccm_tui.api.errors import AuthRequired, CcmError
 from ccm_tui.api.policy import Limits, RetryPolicy, Timeouts
 from ccm_tui.models.session import SessionInfo, User
@@ -19,6 +18,7 @@ from ccm_tui.secret import SecretLike
 from ccm_tui.service import token_store
 
 if TYPE_CHECKING:
+    from ccm_tui.api.client import CcmClient  # httpx: imported when a client is made
     from ccm_tui.config import ConnectionSettings
 
 
@@ -31,6 +31,8 @@ def make_client(
 ) -> CcmClient:
     """A CcmClient configured from connection settings (CA bundle, timeouts and bounds,
     insecure)."""
+    from ccm_tui.api.client import CcmClient
+
     verify: Any = True
     if settings.ca_bundle:
         verify = settings.ca_bundle
@@ -54,19 +56,30 @@ def make_client(
 
 
 class Session:
-    """One logged-in connection."""
+    """One logged-in connection.
+
+    A session whose login another process made (the start-up helper, ``service/prefetch``)
+    is built with ``client=None`` and a ``make_client`` that continues that login: its
+    client — and the HTTP stack's import — is made on first use of ``client`` (or by
+    :meth:`ready`, which imports the stack in a thread), not before the first rows."""
 
     def __init__(
         self,
         settings: ConnectionSettings,
-        client: CcmClient,
+        client: CcmClient | None,
         user: User | None,
         *,
         remember: bool = False,
         email: str | None = None,
+        make_client: Callable[[], CcmClient] | None = None,
+        session_info: SessionInfo | None = None,
     ) -> None:
+        if client is None and make_client is None:
+            raise ValueError("a session needs a client or a way to make one")
         self.settings = settings
-        self.client = client
+        self._client = client
+        self._make_client = make_client
+        self._pending_info = session_info  # until the client is made
         self.user = user
         self.remember = remember
         self.email = email or settings.email or (user.user_email if user else None)
@@ -74,17 +87,38 @@ class Session:
         self.token_store_note: str | None = None
 
     @property
+    def client(self) -> CcmClient:
+        if self._client is None:
+            assert self._make_client is not None
+            self._client, self._make_client = self._make_client(), None
+            self._pending_info = None
+        return self._client
+
+    @property
+    def has_client(self) -> bool:
+        """False while the client of a login made elsewhere is still to be made."""
+        return self._client is not None
+
+    async def ready(self) -> None:
+        """Make the client now if it is still to be made, its imports in a thread (the
+        event loop keeps painting and reading keys meanwhile)."""
+        if self._client is None:
+            await asyncio.to_thread(_import_client)
+            self.client  # noqa: B018 - made here, on the loop
+
+    @property
     def session_info(self) -> SessionInfo | None:
-        return self.client.session_info
+        return self._client.session_info if self._client is not None else self._pending_info
 
     @property
     def selected_account_id(self) -> str | None:
-        info = self.client.session_info
+        info = self.session_info
         return info.selected_account_id if info else None
 
     @property
     def expires_at(self) -> int | None:
-        return self.client.token_expires_at
+        info = self.session_info
+        return info.session_token_expires_at if info else None
 
     def save_token(self) -> str | None:
         """Remember the current token (never the password): the OS keyring or the 0600 file
@@ -116,6 +150,8 @@ class Session:
 
     async def close(self) -> None:
         """Close the connection; keep the server session (and refresh the cached expiry)."""
+        if self._client is None:  # never made: no connection was opened by this process
+            return
         if self.remember and self.client.is_authenticated:
             try:
                 await asyncio.to_thread(self.save_token)
@@ -201,3 +237,35 @@ async def resume_session(
         await client.aclose()
         raise
     return Session(settings, client, user, remember=True, email=entry.email)
+
+
+def _import_client() -> None:
+    import ccm_tui.api.client  # noqa: F401 - the HTTP stack, imported off the event loop
+
+
+def adopt_session(
+    settings: ConnectionSettings,
+    login: dict[str, Any],
+    *,
+    password: str | SecretLike | None = None,
+    transport: Any = None,
+    on_request: Callable[..., None] | None = None,
+    reauth: Callable[[], Awaitable[bool]] | None = None,
+    records: Callable[[Callable[[Any], None]], None] | None = None,
+) -> Session:
+    """The session of a login made by the start-up helper (service/prefetch: ``login`` is
+    its token, session info, user and cookies). Its client is made on first use; it then
+    logs the helper's requests (``records(sink)`` hands them over) and, with the password,
+    can log in again when the token is refused, as a client that logged in itself would."""
+
+    def make() -> CcmClient:
+        client = make_client(settings, transport=transport, on_request=on_request, reauth=reauth)
+        client.take_over(login["token"], session_info=login.get("session_info"),
+                         user=login.get("user"), email=settings.email, password=password,
+                         cookies=login.get("cookies") or ())
+        if records is not None:
+            records(client.replay)
+        return client
+
+    return Session(settings, None, login.get("user"), make_client=make,
+                   session_info=login.get("session_info"))

@@ -1,0 +1,467 @@
+"""Log in and read the account list in a forked helper while the console starts.
+
+When the console starts with everything it needs to log in (server, email and
+``CCM_PASSWORD``, or a token), the login and the account pages do not wait for Textual: the
+console forks before importing it, and the child — on the machine's other core — imports the
+HTTP stack, logs in with the same service code a console would run (``open_session``,
+``account_pages``) and sends what it got through a pipe. Meanwhile the console imports
+Textual and paints its first frame; its own HTTP client is made only after the first rows
+are shown (``Session``'s client is made on first use), from the child's login.
+
+What goes through the pipe: length-prefixed pickles, from a child forked from this very
+process (nothing else can write to the pipe). Each message is one of
+``("record", RequestRecord)`` — the request log's record of each request, secrets already
+masked, replayed into the console's request log — ``("session", dict)`` (token, session
+info, user, cookies), ``("page", items)``, ``("end", None)``, ``("error", CcmError)`` (what
+the login or the listing met, shown as if the console had met it: a refused password is
+never sent twice) and ``("crash", name)``.
+
+With ``--demo`` the helper is forked with the demo server and hears its ``READY`` line on a
+pipe of its own (``ccm_tui.startup``), so it logs in as soon as the server listens; the
+session it sends then also carries the settings and the demo's password.
+
+If the child cannot be started (not Linux, a thread already running) or is lost before it
+says how the login went, the console logs in by itself as it always did. Once logged in, a
+child lost while pages are still coming makes the load fail with :class:`ListingLost`
+(the table keeps what arrived; ``r`` reads the list again). Nothing here imports Textual,
+httpx or pydantic at import time. Set ``CCM_TUI_NO_PREFETCH=1`` to turn it off.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any
+
+from ccm_tui.api.errors import CcmError  # standard library only
+
+if TYPE_CHECKING:
+    from ccm_tui.config import ConnectionSettings
+    from ccm_tui.service.listing import ListedPage
+
+#: Environment variable that turns the helper off (the console then logs in by itself).
+OFF_ENV = "CCM_TUI_NO_PREFETCH"
+_HEADER = 8  # bytes of the big-endian length before each pickle
+#: Seconds a helper that has said its last word gets to exit before it is killed.
+EXIT_GRACE = 0.5
+
+
+def wanted(settings: Any, *, password: str | None, token: str | None,
+           env: Any = os.environ) -> bool:
+    """Whether to log in in a helper: credentials given, on Linux (fork is safe there in a
+    process with one thread), not turned off."""
+    return bool(available(env) and getattr(settings, "url", None)
+                and (token or (password and settings.email)))
+
+
+def available(env: Any = os.environ) -> bool:
+    """Whether a helper can be forked here: on Linux (fork is safe there in a process with
+    one thread), not turned off."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and not env.get(OFF_ENV)
+
+
+def start(settings: ConnectionSettings | None, *, password: str | None, token: str | None,
+          first_page_size: int | None, ready_fd: int = -1) -> Prefetch | None:
+    """Fork the helper (returns at once), or None when it cannot be (then log in as usual).
+    With ``settings`` None (``--demo``: the server's address is not known yet) it first
+    reads the server's ``READY`` line from ``ready_fd``, then logs in with ``password``.
+    Call before any thread is started: a fork copies only the calling thread."""
+    import threading
+
+    if threading.active_count() != 1:
+        return None
+    read_fd, write_fd = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return None
+    if pid == 0:  # the child: never returns
+        code = 1
+        try:
+            _close_inherited(keep=(write_fd, ready_fd))
+            code = _child_main(write_fd, ready_fd, settings, password, token, first_page_size)
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    limit = (int(getattr(settings, "max_response_mb", 64)) * 4 + 1) * 1024 * 1024
+    # (--demo: the server's start is waited for too)
+    wait = float(getattr(settings, "request_deadline", 60.0) or 60.0) * 2 + 5.0 + (
+        0.0 if settings is not None else _demo_start_timeout())
+    return Prefetch(pid, read_fd, limit=limit, wait=wait)
+
+
+def _demo_start_timeout() -> float:
+    from ccm_tui.startup import DEMO_START_TIMEOUT
+
+    return DEMO_START_TIMEOUT
+
+
+def _close_inherited(keep: tuple[int, ...]) -> None:
+    """In the child: close every descriptor but the standard three and ``keep`` (the
+    console's pipes to a --demo server among them: its end of file must not wait for us)."""
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+class Prefetch:
+    """The console's end of the helper: its login outcome, then its pages."""
+
+    def __init__(self, pid: int, fd: int, *, limit: int, wait: float) -> None:
+        self.pid = pid
+        self._fd: int | None = fd
+        os.set_blocking(fd, False)
+        self._limit = limit  # the largest message accepted
+        self._wait = wait  # the longest wait for one message
+        self._buffer = bytearray()
+        self._eof = False
+        self._outcome: tuple[str, Any] | None = None  # the login outcome, once read
+        self.records: list[Any] = []  # request records not yet taken by a client
+        self._record_sink: Callable[[Any], None] | None = None
+        self.finished = False  # "end" or "error" came (the child has exited or is exiting)
+        self._max_depth = 64  # the JSON depth bound of the child's client (said at login)
+
+    def __repr__(self) -> str:
+        return f"Prefetch(pid={self.pid})"
+
+    # -- the request log ------------------------------------------------------------------
+    def send_records_to(self, sink: Callable[[Any], None]) -> None:
+        """Hand the records received so far, and every later one, to ``sink`` (the session
+        client's log)."""
+        self._record_sink = sink
+        records, self.records = self.records, []
+        for record in records:
+            sink(record)
+
+    # -- reading ----------------------------------------------------------------------------
+    def _fill(self) -> bool:
+        """Read what the pipe holds now (never waits); False when nothing came."""
+        if self._fd is None or self._eof:
+            return False
+        try:
+            chunk = os.read(self._fd, 1 << 20)
+        except BlockingIOError:
+            return False
+        except OSError:
+            chunk = b""
+        if not chunk:
+            self._eof = True
+            return False
+        self._buffer += chunk
+        return True
+
+    def _take(self) -> tuple[str, Any] | None | bool:
+        """The next whole message in the buffer; False when it is not all there yet; None
+        when it is unreadable (too large, not ours) or the pipe ended before it."""
+        import pickle
+
+        buffer = self._buffer
+        if len(buffer) >= _HEADER:
+            size = int.from_bytes(buffer[:_HEADER], "big")
+            if size > self._limit:
+                return None
+            if len(buffer) >= _HEADER + size:
+                data = bytes(buffer[_HEADER:_HEADER + size])
+                del buffer[:_HEADER + size]
+                try:
+                    message = pickle.loads(data)  # noqa: S301 - from our own forked child only
+                except Exception:  # noqa: BLE001 - unreadable: the child is treated as lost
+                    return None
+                if isinstance(message, tuple) and len(message) == 2 and isinstance(message[0], str):
+                    return message
+                return None
+        return None if self._eof else False
+
+    def _take_outcome(self) -> tuple[str, Any] | None | bool:
+        """Like _take, for the next message that is not a request record (records go to
+        the client's log, or wait for one)."""
+        while True:
+            message = self._take()
+            if not isinstance(message, tuple) or message[0] != "record":
+                return message
+            if self._record_sink is not None:
+                self._record_sink(message[1])
+            else:
+                self.records.append(message[1])
+
+    async def _next(self) -> tuple[str, Any] | None:
+        """The next message that is not a record, waiting for it (at most ``wait``); None
+        when the child is gone or sent something unreadable."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._wait
+        while True:
+            message = self._take_outcome()
+            if message is not False:
+                return message if isinstance(message, tuple) else None
+            if self._fill():
+                continue
+            if self._eof or self._fd is None or loop.time() >= deadline:
+                return None
+            readable: asyncio.Future[None] = loop.create_future()
+
+            def wake(readable: asyncio.Future[None] = readable) -> None:
+                if not readable.done():
+                    readable.set_result(None)
+
+            loop.add_reader(self._fd, wake)
+            try:
+                await asyncio.wait_for(readable, deadline - loop.time())
+            except TimeoutError:
+                pass
+            finally:
+                if self._fd is not None:
+                    loop.remove_reader(self._fd)
+
+    def _settle_login(self, message: tuple[str, Any] | None) -> tuple[str, Any]:
+        kind, value = message if message is not None else ("lost", None)
+        if kind == "session" and isinstance(value, dict) and isinstance(value.get("token"), str):
+            self._max_depth = int(value.get("max_depth") or 64)
+            outcome: tuple[str, Any] = (kind, value)
+        elif kind == "error" and isinstance(value, CcmError):
+            self.finished = True
+            self.close()
+            outcome = (kind, value)
+        else:
+            self.close()
+            outcome = ("lost", None)
+        self._outcome = outcome
+        return outcome
+
+    def poll_login(self) -> tuple[str, Any] | None:
+        """The login outcome if the child has already sent it (never waits), else None."""
+        if self._outcome is not None:
+            return self._outcome
+        while True:
+            message = self._take_outcome()
+            if message is not False:
+                return self._settle_login(message if isinstance(message, tuple) else None)
+            if not self._fill():
+                if self._eof:
+                    return self._settle_login(None)
+                return None
+
+    async def login(self) -> tuple[str, Any]:
+        """``("session", dict)``, ``("error", CcmError)`` or ``("lost", None)`` (the child
+        is gone without saying: the caller logs in by itself)."""
+        if self._outcome is not None:
+            return self._outcome
+        return self._settle_login(await self._next())
+
+    async def pages(self) -> AsyncIterator[ListedPage]:
+        """The account pages as the child reads them (after a "session" outcome). Raises the
+        child's CcmError as if the console had met it, ListingLost when the child is gone
+        before the end. Closing it early ends the child."""
+        import asyncio
+
+        from ccm_tui.service.listing import ListedPage
+
+        try:
+            while True:
+                message = await self._next()
+                kind, value = message if message is not None else ("lost", None)
+                if kind == "page" and isinstance(value, list):
+                    yield ListedPage(value, self._max_depth)
+                    # Pages already in the pipe would otherwise come one after the other
+                    # with no turn of the event loop between them: no frame, no key.
+                    await asyncio.sleep(0)
+                elif kind == "end":
+                    self.finished = True
+                    return
+                elif kind == "error" and isinstance(value, CcmError):
+                    self.finished = True
+                    raise value
+                else:
+                    raise ListingLost()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """End the child (if it still runs) and reap it; safe to call more than once."""
+        import signal
+
+        if self._fd is not None:
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass
+            self._fd = None
+        if self.pid:
+            pid, self.pid = self.pid, 0
+            try:
+                if self.finished:  # it is exiting: a moment to do so, then no more
+                    import time
+
+                    deadline = time.monotonic() + EXIT_GRACE
+                    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+                        if time.monotonic() > deadline:
+                            break
+                        time.sleep(0.002)
+                    else:
+                        return
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ChildProcessError, ProcessLookupError, OSError):
+                pass
+
+
+class ListingLost(CcmError):
+    """The helper ended before the last page of the account list (killed, out of memory):
+    the table keeps what arrived."""
+
+    def __init__(self, message: str = "the account list stopped arriving before its end "
+                 "(the process reading it ended); press r to read it again", **kw: Any) -> None:
+        super().__init__(message, **kw)
+
+
+# ----------------------------------------------------------------------------- the child
+def _child_main(fd: int, ready_fd: int, settings: Any, password: str | None, token: str | None,
+                first_page_size: int | None) -> int:
+    """Runs in the forked child: log in, send every page, exit. Never touches the terminal."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for target in (0, 1, 2):  # the console owns the terminal
+        os.dup2(devnull, target)
+    os.close(devnull)
+    pipe = _Pipe(fd)
+    demo_password = None
+    try:
+        import asyncio
+
+        from ccm_tui.startup import trim_imports
+
+        trim_imports()
+        if settings is None:  # --demo: wait for the server to listen
+            # Nothing is imported before: on two cores, the console's first frame and the
+            # server's start need them both until then.
+            settings = _read_ready(ready_fd)
+            if settings is None:  # the server did not start: the console says why
+                pipe.finish()
+                return 0
+            demo_password = password  # the demo's own, generated for this run
+        asyncio.run(_child_run(pipe.send, settings, password, token, first_page_size,
+                               demo_password))
+        code = 0
+    except BrokenPipeError:  # the console is gone
+        return 1
+    except BaseException as exc:  # noqa: BLE001 - said to the console, which carries on
+        code = 1
+        try:
+            pipe.send("crash", type(exc).__name__)
+        except OSError:
+            pass
+    pipe.finish()
+    return code
+
+
+def _read_ready(fd: int) -> Any:
+    """The --demo server's ``READY <url> <email>`` line, written to ``fd`` by the server
+    (``ccm_tui.startup.demo_child_main``) as it starts serving, as connection settings; None
+    if it says anything else, ends or says nothing within DEMO_START_TIMEOUT."""
+    import select
+
+    from ccm_tui.config import ConnectionSettings
+    from ccm_tui.startup import DEMO_START_TIMEOUT
+
+    data = b""
+    with os.fdopen(fd, "rb", buffering=0) as pipe:
+        while b"\n" not in data and len(data) < 4096:
+            readable, _, _ = select.select([pipe], [], [], DEMO_START_TIMEOUT)
+            chunk = pipe.read(4096) if readable else b""
+            if not chunk:
+                return None
+            data += chunk
+    words = data.split(b"\n", 1)[0].decode("utf-8", "replace").split()
+    if len(words) != 3 or words[0] != "READY":
+        return None
+    return ConnectionSettings(url=words[1], email=words[2])
+
+
+class _Pipe:
+    """The child's end: frames are written by a thread, so that reading the next page never
+    waits for the console to take the last one (it is busy starting Textual while the first
+    pages arrive; a pipe holds 64 KiB, one page of 500 is ~300 KiB)."""
+
+    def __init__(self, fd: int) -> None:
+        import queue
+        import threading
+
+        self.fd = fd
+        try:  # fewer, larger writes where the system allows it
+            import fcntl
+
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+        except (ImportError, AttributeError, OSError):
+            pass
+        self.frames: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self.broken = False
+        self.writer = threading.Thread(target=self._write_all, name="prefetch-pipe", daemon=True)
+        self.writer.start()
+
+    def send(self, kind: str, value: Any) -> None:
+        import pickle
+
+        if self.broken:
+            raise BrokenPipeError("the console is gone")
+        data = pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL)
+        self.frames.put(len(data).to_bytes(_HEADER, "big") + data)
+
+    def finish(self) -> None:
+        """Wait until every frame is written (or the console is gone)."""
+        self.frames.put(None)
+        self.writer.join()
+
+    def _write_all(self) -> None:
+        while (frame := self.frames.get()) is not None:
+            view = memoryview(frame)
+            try:
+                while view:
+                    view = view[os.write(self.fd, view):]
+            except OSError:  # the console is gone: nothing more to say
+                self.broken = True
+                return
+
+
+async def _child_run(send: Callable[[str, Any], None], settings: Any, password: str | None,
+                     token: str | None, first_page_size: int | None,
+                     demo_password: str | None = None) -> None:
+    from ccm_tui.service.listing import account_pages
+    from ccm_tui.service.session import open_session
+
+    try:
+        session = await open_session(settings, password=password, token=token,
+                                     on_request=lambda record: send("record", record))
+    except CcmError as exc:
+        send("error", exc)
+        return
+    client = session.client
+    try:
+        secret = client.access_token
+        send("session", {
+            "token": secret.get_secret_value() if secret is not None else None,
+            "session_info": client.session_info,
+            "user": session.user,
+            "cookies": client.cookies(),
+            "max_depth": client.limits.max_json_depth,
+            # --demo: the console may not have read the server's READY yet; the password
+            # is the demo's (shown on its screen), for a login again when the token ends.
+            "settings": settings,
+            "demo_password": demo_password,
+        })
+        async for page in account_pages(client, first_page_size=first_page_size):
+            send("page", page.items)
+        send("end", None)
+    except CcmError as exc:
+        send("error", exc)
+    finally:
+        await client.aclose()
