@@ -269,3 +269,13 @@ def test_any_answer_is_accepted_or_refused_as_pydantic_decides(data):
         return
     assert refused_at is None, f"took what pydantic refuses at {refused_at}"
     assert record.raw() == Account.model_validate(data).raw()
+
+
+def test_totals_carried_over_from_a_pydantic_account_still_show():
+    """The details keep the totals they had when an account without them replaces theirs (an
+    edit's answer): a create's pydantic totals in a record must still give the raw view."""
+    created = Account.model_validate({"acct_id": ID, "totals": {"nodes": 2, "gpus": None}})
+    record = AccountRecord.model_validate({"acct_id": ID, "name": "after edit"})
+    record.totals = created.totals  # type: ignore[assignment]
+    assert record.raw() == {"acct_id": ID, "name": "after edit", "totals": {"nodes": 2}}
+    assert "nodes" in account_json(record) and "2" in shown(record)
