@@ -141,38 +141,6 @@ class CcmApp(App):
         for screen in self.screen_stack:
             for header in screen.query(SessionHeader):
                 header.refresh_info()
-        if self.session is not None:
-            from ccm_tui import warmup
-
-            warmup.watch(self._accounts_quiet_since)
-
-    #: When the operator last typed or clicked (time.monotonic()).
-    last_input_at: float = 0.0
-    _warm_loaded_at: float | None = None  # when the accounts were first seen all loaded
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown):
-            import time
-
-            self.last_input_at = time.monotonic()
-        await super().on_event(event)
-
-    def _accounts_quiet_since(self) -> float | None:
-        """For the model warm-up (ccm_tui.warmup, asked from its thread): since when the
-        accounts table has had every row and no key or click came; None while loading or on
-        another screen."""
-        import time
-
-        try:
-            screen: Any = self.screen
-        except Exception:  # noqa: BLE001 - no screen (closing): not quiet
-            return None
-        if not getattr(screen, "loaded", False) or getattr(screen, "fetching", True):
-            self._warm_loaded_at = None
-            return None
-        if self._warm_loaded_at is None:
-            self._warm_loaded_at = time.monotonic()  # the operator has just got the rows
-        return max(self.last_input_at, self._warm_loaded_at)
 
     def notify(
         self,

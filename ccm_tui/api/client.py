@@ -15,10 +15,10 @@ CONTRACT (screens and service code rely on these signatures; keep them):
     await client.list_accounts(*, page_size=LIST_PAGE_SIZE (500), scope=None, sort_by=None) -> list[Account]
     client.iter_account_pages(...) -> AsyncIterator[list[Account]]
     client.iter_account_items(...) -> AsyncIterator[list[tuple[dict, bytes, int]]]  # no models
-    account_from_page(body, index) -> Account   # one item of a page, validated
-    await client.get_account(acct_id, *, with_totals=False) -> Account
+    account_from_page(body, index) -> AccountRecord   # one item of a page, validated
+    await client.get_account(acct_id, *, with_totals=False) -> AccountRecord
     await client.create_account(req: AccountRequest) -> Account   # NEVER retried
-    await client.update_account(acct_id, req: AccountUpdateRequest) -> Account
+    await client.update_account(acct_id, req: AccountUpdateRequest) -> AccountRecord
     await client.delete_account(acct_id) -> None
     await client.current_user() -> User
     await client.user_accounts(user_id) -> dict[str, UserAccountInfo]
@@ -87,9 +87,11 @@ from ccm_tui.api.records import (
 from ccm_tui.api.tls import VerifyType, check_url, plain_http_context, ssl_context
 from ccm_tui.gcpause import gc_paused
 
-# The login path's answers are light records (no pydantic: logging in and listing the
-# accounts never import it). The account and request models are pydantic; they are imported
-# by the methods that build or send them (details, create, edit, members).
+# The login path's answers and an account read to be viewed are light records (no pydantic:
+# logging in, listing the accounts and opening one never import it). A create's answer, the
+# listing's Account models and the request models are pydantic; they are imported by the
+# methods that build or send them (create, edit, members, the CLI's listing); the account
+# record by the methods that read one (not needed before the first account is opened).
 from ccm_tui.models.light import WrongShape
 from ccm_tui.models.session import (
     AuthResponse,
@@ -107,6 +109,7 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
     from ccm_tui.models.account import Account, AccountRequest, AccountUpdateRequest
+    from ccm_tui.models.account_record import AccountRecord
     from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest
 
 __all__ = ["CcmClient", "Limits", "RequestRecord", "RetryPolicy", "Timeouts"]
@@ -282,12 +285,10 @@ def _has_surrogate(data: Any) -> bool:
 
 
 def account_from_page(body: bytes, index: int, *, max_depth: int = 64,
-                      status: int = 200) -> Account:
-    """Item ``index`` of a list answer's body as an Account (see iter_account_items): the
-    depth bound and the model's validation, for the one account that is opened."""
-    from pydantic import ValidationError
-
-    from ccm_tui.models.account import Account
+                      status: int = 200) -> AccountRecord:
+    """Item ``index`` of a list answer's body as an AccountRecord (see iter_account_items):
+    the depth bound and the record's validation, for the one account that is opened."""
+    from ccm_tui.models.account_record import AccountRecord
 
     where = "GET /v1/accounts"
     try:
@@ -300,8 +301,8 @@ def account_from_page(body: bytes, index: int, *, max_depth: int = 64,
             f"the server sent an unreadable answer (JSON nested more than {max_depth} levels "
             f"deep) to {where}", status=status, method="GET", path="/v1/accounts")
     try:
-        return Account.model_validate(item)
-    except ValidationError as exc:
+        return AccountRecord.model_validate(item)
+    except WrongShape as exc:
         raise MalformedResponse(
             f"the server sent an unreadable answer ({wrong_shape(exc, 'item', prefix='items.')}) "
             f"to {where}", status=status, method="GET", path="/v1/accounts",
@@ -712,12 +713,12 @@ class CcmClient:
             out.extend(page)
         return out
 
-    async def get_account(self, acct_id: str, *, with_totals: bool = False) -> Account:
-        from ccm_tui.models.account import Account
+    async def get_account(self, acct_id: str, *, with_totals: bool = False) -> AccountRecord:
+        from ccm_tui.models.account_record import AccountRecord
 
         params = {"with_totals": "true"} if with_totals else None
         raw = await self._call("GET", f"/v1/accounts/{quote(acct_id, safe='')}", params=params)
-        return raw.model(Account)
+        return raw.model(AccountRecord)
 
     async def create_account(
         self, req: AccountRequest, *, on_sent: Callable[[], None] | None = None
@@ -734,13 +735,15 @@ class CcmClient:
         )
         return raw.model(Account)
 
-    async def update_account(self, acct_id: str, req: AccountUpdateRequest) -> Account:
-        from ccm_tui.models.account import Account
+    async def update_account(self, acct_id: str, req: AccountUpdateRequest) -> AccountRecord:
+        # The answer is read like any account (the details and the table show it); a light
+        # record, as the details hold one: its totals carried over stay one kind of record.
+        from ccm_tui.models.account_record import AccountRecord
 
         raw = await self._call(
             "PATCH", f"/v1/accounts/{quote(acct_id, safe='')}", json=req.wire_body(), retry=False
         )
-        return raw.model(Account)
+        return raw.model(AccountRecord)
 
     async def delete_account(self, acct_id: str) -> None:
         await self._call("DELETE", f"/v1/accounts/{quote(acct_id, safe='')}", retry=False)

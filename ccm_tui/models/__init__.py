@@ -1,8 +1,9 @@
 """Models of the CCM schema and the local validation rules. No I/O here.
 
 The login path's answers (models/session.py: AuthResponse, SessionInfo, User,
-UserAccountInfo, UserListResponse) are light records without pydantic (models/light.py);
-the accounts and every request model are pydantic.
+UserAccountInfo, UserListResponse) and an account read to be viewed (models/account_record.py:
+AccountRecord) are light records without pydantic (models/light.py); a create's answer,
+the CLI's listing and every request model are pydantic.
 
 The names below are exported lazily (PEP 562): ``from ccm_tui.models import Account`` loads
 only the module that defines it. Building every pydantic model at import cost ~5 MB and
@@ -21,6 +22,7 @@ _WHERE = {
     "AccountUpdateRequest": "account",
     "NodeEnrollment": "account",
     "ObjectCounts": "account",
+    "AccountRecord": "account_record",
     "AuthConfigOauth": "auth",
     "AuthConfigPassword": "auth",
     "AuthConfigRef": "auth",
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
         NodeEnrollment,
         ObjectCounts,
     )
+    from ccm_tui.models.account_record import AccountRecord
     from ccm_tui.models.auth import (
         AuthConfigOauth,
         AuthConfigPassword,

@@ -15,6 +15,7 @@ annotations of the same names for readers and mypy.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from enum import Enum
 from typing import Any, ClassVar, TypeVar
@@ -62,6 +63,15 @@ def check_str(v: Any) -> str:
 _I64 = 2**63
 
 
+#: What pydantic strips around a number or an integer written as text (Unicode White_Space;
+#: str.strip() would also strip U+001C-U+001F, which pydantic keeps and refuses).
+_WS = ("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+       "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+#: An integer as pydantic reads one from text: ASCII digits (single underscores between
+#: them), a sign, and optionally a fraction of zeros ("12.0"); not "1e3", "12.", ".0", "١٢".
+_INT_TEXT = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*(?:\.0+)?")
+
+
 def check_int(v: Any) -> int:
     if isinstance(v, int):  # bool included, as pydantic's lax mode takes it
         return int(v)
@@ -75,17 +85,13 @@ def check_int(v: Any) -> int:
                                  "fractional part")
         return int(v)
     if isinstance(v, str):
-        text = v.strip()
-        try:
-            return int(text)
-        except ValueError:
-            pass
-        try:
-            number = float(text)
-        except ValueError:
-            number = math.nan
-        if math.isfinite(number) and number.is_integer() and abs(number) < _I64:
-            return int(number)
+        text = v.strip(_WS)
+        if _INT_TEXT.fullmatch(text):
+            try:
+                return int(text.partition(".")[0])
+            except ValueError:  # more digits than int() reads (sys.get_int_max_str_digits)
+                raise WrongShape((), "Unable to parse input string as an integer, exceeded "
+                                     "maximum size") from None
         raise WrongShape((), "Input should be a valid integer, unable to parse string as an "
                              "integer")
     raise WrongShape((), "Input should be a valid integer")
@@ -101,7 +107,7 @@ def check_bool(v: Any) -> bool:
     if isinstance(v, int | float) and v in (0, 1):
         return bool(v)
     if isinstance(v, str):
-        word = v.strip().lower()
+        word = v.lower()  # not stripped: pydantic refuses " yes "
         if word in _TRUE:
             return True
         if word in _FALSE:
@@ -257,12 +263,24 @@ class LightModel:
 
 
 def _jsonable(value: Any) -> Any:
+    """``value`` as pydantic's ``model_dump(mode="json")`` gives it: enums as their values, a
+    secret masked, a float that is not finite as None (JSON has no NaN), at any depth (inside
+    an unknown field's objects too); a nested pydantic model dumped (exclude_none)."""
+    if isinstance(value, str | int):  # (bool and the str enums too: an enum is handled below)
+        return value.value if isinstance(value, Enum) else value
     if isinstance(value, LightModel):
         return value.raw()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Secret):
         return MASK
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+    dump = getattr(value, "model_dump", None)
+    if dump is not None:  # a pydantic model put in a record's field (a details refresh)
+        return dump(mode="json", exclude_none=True)
     return value

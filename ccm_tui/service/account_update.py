@@ -20,7 +20,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
@@ -34,9 +34,12 @@ from ccm_tui.api.errors import (
     NotFound,
     PermissionDenied,
 )
-from ccm_tui.models import Account, AccountStatus, AccountUpdateRequest, FieldError, FieldWarning, field_errors
+from ccm_tui.models import AccountStatus, AccountUpdateRequest, FieldError, FieldWarning, field_errors
 from ccm_tui.models.warnings import oauth_config_warnings, sign_in_lockout_warning
 from ccm_tui.service.accounts import Phase, _ambiguous, _describe
+
+if TYPE_CHECKING:  # the account edited: a light record (read) or a create's pydantic answer
+    from ccm_tui.models.account_record import AnyAccount
 
 PCR_COUNT = 23
 DEFAULT_PCR = list(range(PCR_COUNT))
@@ -69,7 +72,7 @@ class AccountEdit:
     auth_configs: list[EditedAuthConfig]
 
 
-def edit_from_account(account: Account) -> AccountEdit:
+def edit_from_account(account: AnyAccount) -> AccountEdit:
     """The editor's starting point: the account exactly as the server returned it."""
     return AccountEdit(
         name=account.name or "",
@@ -164,7 +167,7 @@ def _reveal(value: Any) -> Any:
     return getter() if getter else value
 
 
-def plan_update(original: Account, edit: AccountEdit) -> UpdatePlan:
+def plan_update(original: AnyAccount, edit: AccountEdit) -> UpdatePlan:
     """The AccountUpdateRequest that turns ``original`` into ``edit``, with the before/after
     of each changed field, lock-out and TLS warnings, and every problem by field."""
     body: dict[str, Any] = {}
@@ -254,7 +257,7 @@ def _kind(config: dict[str, Any]) -> str:
     return "unknown"
 
 
-def resulting_auth_configs(original: Account, req: AccountUpdateRequest) -> list[dict[str, Any]]:
+def resulting_auth_configs(original: AnyAccount, req: AccountUpdateRequest) -> list[dict[str, Any]]:
     """The account's auth configs (secrets left out) once ``req`` is applied."""
     configs = {cid: _prune(c) for cid, c in (original.auth_configs or {}).items()}
     for cid in req.del_auth_configs or []:
@@ -266,7 +269,7 @@ def resulting_auth_configs(original: Account, req: AccountUpdateRequest) -> list
     return out
 
 
-def update_warnings(original: Account, req: AccountUpdateRequest) -> list[FieldWarning]:
+def update_warnings(original: AnyAccount, req: AccountUpdateRequest) -> list[FieldWarning]:
     """Lock-out (the create rule) when auth configs change, and the TLS warnings of every
     OAuth config sent."""
     out: list[FieldWarning] = []
@@ -318,7 +321,7 @@ UpdateState = Literal["updated", "not_updated", "unknown", "no_change", "conflic
 @dataclass
 class UpdateOutcome:
     state: UpdateState
-    account: Account | None = None
+    account: AnyAccount | None = None
     error: CcmError | None = None
     reconciled: bool = False
     message: str = ""
@@ -338,12 +341,12 @@ class UpdateOutcome:
 PhaseCallback = Callable[[Phase], object]
 
 
-def _watched(account: Account) -> dict[str, Any]:
+def _watched(account: AnyAccount) -> dict[str, Any]:
     raw = account.raw()
     return {k: _prune(raw.get(k)) for k in WATCHED}
 
 
-def changed_fields(before: Account, after: Account) -> list[str]:
+def changed_fields(before: AnyAccount, after: AnyAccount) -> list[str]:
     """The watched fields that differ between two reads of an account."""
     a, b = _watched(before), _watched(after)
     return [k for k in WATCHED if a[k] != b[k]]
@@ -353,7 +356,7 @@ def _config_matches(stored: dict[str, Any], sent: dict[str, Any]) -> bool:
     return without_secrets(stored) == without_secrets(sent)
 
 
-def applied_state(original: Account, current: Account, req: AccountUpdateRequest
+def applied_state(original: AnyAccount, current: AnyAccount, req: AccountUpdateRequest
                   ) -> Literal["applied", "absent", "unclear"]:
     """Compare the fields sent with a fresh read: all there, none there, or cannot tell
     (a mix, or a change only a secret carries)."""
@@ -389,7 +392,7 @@ def applied_state(original: Account, current: Account, req: AccountUpdateRequest
 
 async def submit_update(
     client: CcmClient,
-    original: Account,
+    original: AnyAccount,
     req: AccountUpdateRequest | None,
     *,
     on_phase: PhaseCallback | None = None,
@@ -448,7 +451,7 @@ async def submit_update(
                               message=f"account {account.name or name!r} updated"))
 
 
-async def _update_failed(client: CcmClient, original: Account, req: AccountUpdateRequest,
+async def _update_failed(client: CcmClient, original: AnyAccount, req: AccountUpdateRequest,
                          exc: CcmError, phase: Callable[[Phase], None]) -> UpdateOutcome:
     name = original.name or original.acct_id
     if isinstance(exc, NameTaken):
@@ -502,7 +505,7 @@ async def _update_failed(client: CcmClient, original: Account, req: AccountUpdat
     return UpdateOutcome("not_updated", error=exc, message=f"not changed — {exc.message}")
 
 
-async def set_account_status(client: CcmClient, account: Account, active: bool,
+async def set_account_status(client: CcmClient, account: AnyAccount, active: bool,
                              *, on_phase: PhaseCallback | None = None) -> UpdateOutcome:
     """Deactivate or reactivate: a PATCH of ``account_status`` alone."""
     want = AccountStatus.Active if active else AccountStatus.Deactivated
@@ -530,7 +533,7 @@ class DeleteOutcome:
         return self.state == "deleted"
 
 
-async def delete_account(client: CcmClient, account: Account | str) -> DeleteOutcome:
+async def delete_account(client: CcmClient, account: AnyAccount | str) -> DeleteOutcome:
     """DELETE once; an ambiguous answer is settled by reading the account (404 = deleted)."""
     acct_id = account if isinstance(account, str) else account.acct_id
     name = acct_id if isinstance(account, str) else (account.name or acct_id)
@@ -564,7 +567,7 @@ async def delete_account(client: CcmClient, account: Account | str) -> DeleteOut
     return DeleteOutcome("deleted", message=f"account {name!r} deleted")
 
 
-def rebase_edit(opened_on: Account, edit: AccountEdit, current: Account
+def rebase_edit(opened_on: AnyAccount, edit: AccountEdit, current: AnyAccount
                 ) -> tuple[AccountEdit, list[str]]:
     """Re-apply the operator's edits (made on ``opened_on``) to ``current``, the account as
     the server holds it now. Returns the new edit and the fields where both sides changed:

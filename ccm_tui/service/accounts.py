@@ -36,9 +36,10 @@ from ccm_tui.api.errors import (
 from ccm_tui.api.errors import error_cause as _describe  # the one wording of a cause
 from ccm_tui.models.enums import role_words
 
-if TYPE_CHECKING:  # pydantic: imported when an account is built or sent, not for the table
+if TYPE_CHECKING:  # pydantic: imported when an account is created, not to view one
     from ccm_tui.api.client import CcmClient  # httpx: not needed to hold the table's rows
     from ccm_tui.models import Account, AccountRequest
+    from ccm_tui.models.account_record import AccountRecord, AnyAccount
 
 # ----------------------------------------------------------------------------- rows
 
@@ -114,7 +115,7 @@ def _columns(roles: tuple[str, ...], status: str, account_status: str,
     return got
 
 
-def _roles(account: Account) -> tuple[str, ...]:
+def _roles(account: AnyAccount) -> tuple[str, ...]:
     return _role_tuple(account.roles or [])
 
 
@@ -132,7 +133,7 @@ class AccountRow:
     def __init__(self, acct_id: str, name: str, roles: tuple[str, ...], status: str,
                  account_status: str, component: str, created_at: int | None,
                  body: bytes | None = None, index: int = 0,
-                 account: Account | None = None) -> None:
+                 account: AnyAccount | None = None) -> None:
         self.acct_id = acct_id
         self.name = name
         self.roles, self.status, self.account_status, self.component, self._suffix = _columns(
@@ -160,9 +161,9 @@ class AccountRow:
                 self.component, self.created_at)
 
     @property
-    def account(self) -> Account:
-        """The full model, built from the page the row came from on first use (MalformedResponse
-        when that item does not validate)."""
+    def account(self) -> AnyAccount:
+        """The full account, built from the page the row came from on first use (an
+        AccountRecord: no pydantic; MalformedResponse when that item does not validate)."""
         held = self._account
         if isinstance(held, int):
             from ccm_tui.api.client import account_from_page
@@ -202,7 +203,7 @@ class AccountRow:
                    for t in terms)
 
 
-def row_from_account(account: Account) -> AccountRow:
+def row_from_account(account: AnyAccount) -> AccountRow:
     return AccountRow(
         account.acct_id, account.name or "", _roles(account), _text(account.status),
         _text(account.account_status), _text(account.component), account.created_at,
@@ -238,7 +239,7 @@ def row_from_item(item: dict, body: bytes, index: int) -> AccountRow:
     )
 
 
-def rows_from_accounts(accounts: Iterable[Account]) -> list[AccountRow]:
+def rows_from_accounts(accounts: Iterable[AnyAccount]) -> list[AccountRow]:
     return [row_from_account(a) for a in accounts]
 
 
@@ -811,7 +812,9 @@ async def create_account(
 # ----------------------------------------------------------------------------- one account
 
 
-async def get_account(client: CcmClient, acct_id: str, *, with_totals: bool = True) -> Account:
+async def get_account(client: CcmClient, acct_id: str, *, with_totals: bool = True
+                      ) -> AccountRecord:
     """One account read fresh from the server (with its totals by default): the details
-    screen and ``accounts show`` (through ``service.resolve``) read it here. Raises CcmError."""
+    screen and ``accounts show`` (through ``service.resolve``) read it here. A light record
+    (models/account_record.py): viewing an account never imports pydantic. Raises CcmError."""
     return await client.get_account(acct_id, with_totals=with_totals)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ccm_tui.api.client import CcmClient
 from ccm_tui.api.errors import (
@@ -33,7 +33,11 @@ from ccm_tui.api.errors import (
     PermissionDenied,
 )
 from ccm_tui.models.enums import AccessRoles, UserAccountStatus, role_words
-from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest, User
+from ccm_tui.models.session import User  # (a light record: listing members needs no pydantic)
+
+if TYPE_CHECKING:  # pydantic: imported by the writes that build them, not to list or count
+    from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest
+
 # one definition of the role words, and of when a write's outcome is unclear
 from ccm_tui.service.accounts import ROLE_ORDER, _ambiguous, _describe
 #: What each role may do, in one line (the invite and change-roles checklists show it).
@@ -541,6 +545,8 @@ async def set_roles(
     confirmed_self: bool = False,
     on_phase: PhaseCallback | None = None,
 ) -> MemberOutcome:
+    from ccm_tui.models.user import UpdateUserRequest
+
     new = sorted_roles(roles)
     try:
         req = UpdateUserRequest(roles=[AccessRoles(r) for r in new])
@@ -561,6 +567,8 @@ async def set_status(
     confirmed_self: bool = False,
     on_phase: PhaseCallback | None = None,
 ) -> MemberOutcome:
+    from ccm_tui.models.user import UpdateUserRequest
+
     status = UserAccountStatus.ACTIVE if enabled else UserAccountStatus.DISABLED
     req = UpdateUserRequest(user_account_status=status)
     done = f"{target.display} is now {'enabled (ACTIVE)' if enabled else 'disabled'}"

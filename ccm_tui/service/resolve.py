@@ -8,13 +8,16 @@ list them in its own way.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ccm_tui.api.client import CcmClient
 from ccm_tui.api.errors import NotFound
-from ccm_tui.models import Account
 from ccm_tui.service.accounts import get_account
+
+if TYPE_CHECKING:
+    from ccm_tui.models.account_record import AnyAccount
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _PREFIX = re.compile(r"^[0-9a-fA-F-]{4,36}$")
@@ -28,7 +31,7 @@ class AccountRefError(LookupError):
 
     ref: str
     kind: Literal["not_found", "ambiguous"]
-    candidates: list[Account] = field(default_factory=list)
+    candidates: list[AnyAccount] = field(default_factory=list)
 
     @property
     def id_shaped(self) -> bool:
@@ -46,7 +49,7 @@ class AccountRefError(LookupError):
                 "or the exact name")
 
 
-def match_accounts(ref: str, accounts: list[Account]) -> list[Account]:
+def match_accounts(ref: str, accounts: Sequence[AnyAccount]) -> list[AnyAccount]:
     """The accounts ``ref`` names: an exact name wins over an id prefix."""
     ref = ref.strip()
     if not ref:
@@ -63,7 +66,7 @@ def match_accounts(ref: str, accounts: list[Account]) -> list[Account]:
     return []
 
 
-async def resolve_account(client: CcmClient, ref: str, *, with_totals: bool = False) -> Account:
+async def resolve_account(client: CcmClient, ref: str, *, with_totals: bool = False) -> AnyAccount:
     """The one account ``ref`` names, read fresh from the server.
 
     A full UUID is read directly (so SYSTEM-scope ids work too); anything else is looked up in

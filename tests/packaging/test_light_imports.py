@@ -255,7 +255,8 @@ def test_headless_commands_run_without_the_ui(argv, live_emulator, demo_credenti
 
 # ---- launch → accounts table without pydantic (issue 14) -------------------------------------
 #: What the login and the accounts table import: never pydantic, nor the account and request
-#: models (they come with the first account opened, or the idle warm-up: ccm_tui.warmup).
+#: models (they come with the first thing opened that builds a request: the wizard, the editor,
+#: a lifecycle or members dialog; viewing an account reads light records, models/account_record).
 NOT_ON_THE_LAUNCH_PATH = ("pydantic", "pydantic_core", "ccm_tui.models.account",
                           "ccm_tui.models.auth", "ccm_tui.models.logo", "ccm_tui.models.base")
 
@@ -279,29 +280,29 @@ def test_the_launch_path_modules_import_no_pydantic(tmp_path):
 
 
 #: The console, headless, logs in through ConnectScreen against a running emulator and shows
-#: the accounts. A meta-path hook notes the state of the screen when pydantic is first
-#: imported (and by whom): it must not be before the table has its rows. Then, with no input,
-#: the idle warm-up imports it (the first account opened is not slowed by the import).
+#: the accounts; stays idle; opens the first account (Enter: details with totals), its members
+#: (m) and goes back to the details (which then count the members). A meta-path hook notes
+#: the first import of pydantic or of the pydantic account models, with the screen and the
+#: stack: viewing never imports them, and nothing imports them behind an idle console.
 CONSOLE_PROBE = """
 import asyncio, json, sys, threading, time, traceback
 import ccm_tui.startup
 ccm_tui.startup.trim_imports()
 url, email, password = sys.argv[1:4]
 state = {"app": None, "first": None}
+WATCHED = ("pydantic", "pydantic_core", "ccm_tui.models.account", "ccm_tui.models.base",
+           "ccm_tui.models.user")
 
-def rows_shown():
-    app = state["app"]
+def screen_name():
     try:
-        screen = app.screen
+        return type(state["app"].screen).__name__
     except Exception:
-        return False
-    return (type(screen).__name__ == "AccountsScreen" and bool(getattr(screen, "loaded", False))
-            and len(getattr(screen, "all_rows", None) or ()) > 0)
+        return None
 
 class Watch:
     def find_spec(self, name, path=None, target=None):
-        if name in ("pydantic", "ccm_tui.models.account") and state["first"] is None:
-            state["first"] = {"module": name, "rows_shown": rows_shown(),
+        if name in WATCHED and state["first"] is None:
+            state["first"] = {"module": name, "screen": screen_name(),
                               "thread": threading.current_thread().name,
                               "by": traceback.format_stack(limit=14)}
         return None
@@ -314,18 +315,34 @@ async def main():
 
     app = state["app"] = create_app(settings=ConnectionSettings(url=url, email=email),
                                     password=password)
-    out = {}
+    out = {"steps": []}
     async with app.run_test(size=(100, 30)) as pilot:
         deadline = time.monotonic() + 60
-        while not rows_shown():
-            assert time.monotonic() < deadline, "no rows in 60 s"
-            await pilot.pause(0.02)
-        out["at_rows"] = "pydantic" in sys.modules
-        out["screen"] = type(app.screen).__name__
-        while "ccm_tui.models.account" not in sys.modules or "pydantic" not in sys.modules:
-            assert time.monotonic() < deadline, "no warm-up in 60 s"
-            await pilot.pause(0.1)
-        out["warmed"] = True
+
+        async def until(what, cond):
+            while not cond():
+                assert time.monotonic() < deadline, f"not {what} within 60 s"
+                await pilot.pause(0.02)
+            out["steps"].append([what, screen_name(), any(m in sys.modules for m in WATCHED)])
+
+        screen = lambda: app.screen
+        await until("rows shown", lambda: screen_name() == "AccountsScreen"
+                    and getattr(screen(), "loaded", False)
+                    and len(getattr(screen(), "all_rows", None) or ()) > 0)
+        await pilot.pause(2.5)  # idle, as an operator reading the table
+        await until("idle on the table", lambda: True)
+        await pilot.press("enter")
+        await until("details with totals", lambda: screen_name() == "AccountDetailsScreen"
+                    and screen().account is not None and screen().account.totals is not None)
+        out["title"] = str(screen().query_one("#details-title").render())
+        await pilot.press("m")
+        await until("members listed", lambda: screen_name() == "MembersScreen"
+                    and getattr(screen(), "loaded", False))
+        await pilot.press("escape")
+        members = lambda: screen().query_one("#details-members")
+        await until("details counting the members", lambda: screen_name() ==
+                    "AccountDetailsScreen" and members().display
+                    and "Members:" in str(members().render()))
     out["first"] = state["first"]
     print(json.dumps(out))
 
@@ -334,18 +351,20 @@ asyncio.run(main())
 
 
 @pytest.mark.slow
-def test_the_console_shows_the_accounts_before_importing_pydantic(live_emulator,
-                                                                   demo_credentials, tmp_path):
+def test_viewing_the_accounts_and_one_account_never_imports_pydantic(live_emulator,
+                                                                     demo_credentials, tmp_path):
     _add_light_co(live_emulator)
     email, password = demo_credentials
     result = _fresh_python(CONSOLE_PROBE, [live_emulator.url, email, password], tmp_path,
                            env={"NO_PROXY": "127.0.0.1,localhost"}, timeout=120)
-    assert result["screen"] == "AccountsScreen"
-    assert result["at_rows"] is False, "".join(result["first"]["by"])
+    steps = [what for what, _, _ in result["steps"]]
+    assert steps == ["rows shown", "idle on the table", "details with totals",
+                     "members listed", "details counting the members"]
+    assert "Light Co" in result["title"]
     first = result["first"]
-    assert first["rows_shown"], "imported before the rows were shown:\n" + "".join(first["by"])
-    assert first["thread"] == "ccm-tui-warm-models"  # the warm-up, not the event loop
-    assert result["warmed"]
+    assert first is None, (f"{first['module']} imported on {first['screen']} "
+                           f"({first['thread']}):\n" + "".join(first["by"]))
+    assert not any(imported for _, _, imported in result["steps"])
 
 
 @pytest.mark.slow
