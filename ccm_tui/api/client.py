@@ -722,18 +722,20 @@ class CcmClient:
 
     async def create_account(
         self, req: AccountRequest, *, on_sent: Callable[[], None] | None = None
-    ) -> Account:
+    ) -> AccountRecord:
         """POST /v1/accounts. Never retried here — not on errors, not after a 401.
 
         ``on_sent`` is called once the request body has gone out (when the transport can tell).
+        The answer is read as a light record, as the details hold one: the pydantic Account's
+        schema, built on its first use, is not built inside a submit's wait for the details.
         """
-        from ccm_tui.models.account import Account
+        from ccm_tui.models.account_record import AccountRecord
 
         raw = await self._call(
             "POST", "/v1/accounts", json=req.wire_body(), retry=False, reauth=False, create=True,
             on_sent=on_sent,
         )
-        return raw.model(Account)
+        return raw.model(AccountRecord)
 
     async def update_account(self, acct_id: str, req: AccountUpdateRequest) -> AccountRecord:
         # The answer is read like any account (the details and the table show it); a light

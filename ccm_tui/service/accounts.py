@@ -540,7 +540,7 @@ CreateState = Literal["created", "not_created", "unknown"]
 @dataclass
 class CreateOutcome:
     state: CreateState
-    account: Account | None = None
+    account: AnyAccount | None = None  # the POST's answer (a light record) or one found
     error: CcmError | None = None
     reconciled: bool = False
     message: str = ""
@@ -663,7 +663,7 @@ class _Creator:
         if self._phase == Phase.SENDING:
             self.phase(Phase.WAITING)
 
-    async def post(self) -> Account:
+    async def post(self) -> AccountRecord:
         self.phase(Phase.SENDING)
         account = await self.client.create_account(self.req, on_sent=self._sent)
         if self._phase == Phase.SENDING:
