@@ -98,7 +98,9 @@ class StartPlan:
             env[DEMO_READY_FD_ENV] = str(ready_write)
         try:
             child = subprocess.Popen(
-                [sys.executable, "-m", "ccm_tui.startup"],
+                # -P: the working directory is not put on sys.path, so the server runs this
+                # ccm_tui, not another checkout's that happens to be where the console starts.
+                [sys.executable, "-P", "-m", "ccm_tui.startup"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 env=env, start_new_session=True,  # no terminal signals: it ends with its stdin
                 pass_fds=(ready_write,) if ready_write >= 0 else (),
