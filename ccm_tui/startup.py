@@ -27,9 +27,6 @@ from typing import Any
 DEMO_START_TIMEOUT = 30.0
 #: The child's environment variable holding the demo password (the emulator's own).
 DEMO_PASSWORD_ENV = "CCM_EMULATOR_PASSWORD"
-#: The child's environment variable naming a descriptor it also writes its READY line to
-#: (for the login helper, service/prefetch).
-DEMO_READY_FD_ENV = "CCM_DEMO_READY_FD"
 
 
 def trim_imports() -> None:
@@ -85,35 +82,19 @@ class StartPlan:
         import secrets
         import subprocess
 
-        from ccm_tui.service import prefetch
-
         password = secrets.token_urlsafe(12)
         env = dict(os.environ)
         env[DEMO_PASSWORD_ENV] = password
         env["CCM_DEMO_ACCOUNTS"] = str(self.demo_accounts)
-        # The login helper (service/prefetch) hears READY from the server itself, on a pipe
-        # of its own: it logs in while this process is still importing Textual.
-        ready_read, ready_write = os.pipe() if prefetch.available() else (-1, -1)
-        if ready_write >= 0:
-            env[DEMO_READY_FD_ENV] = str(ready_write)
-        try:
-            child = subprocess.Popen(
-                # -P: the working directory is not put on sys.path, so the server runs this
-                # ccm_tui, not another checkout's that happens to be where the console starts.
-                [sys.executable, "-P", "-m", "ccm_tui.startup"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                env=env, start_new_session=True,  # no terminal signals: it ends with its stdin
-                pass_fds=(ready_write,) if ready_write >= 0 else (),
-            )
-        finally:
-            if ready_write >= 0:
-                os.close(ready_write)
+        child = subprocess.Popen(
+            # -P: the working directory is not put on sys.path, so the server runs this
+            # ccm_tui, not another checkout's that happens to be where the console starts.
+            [sys.executable, "-P", "-m", "ccm_tui.startup"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env=env, start_new_session=True,  # no terminal signals: it ends with its stdin
+        )
         with self._lock:
             self.child, self._child_password = child, password
-        if ready_read >= 0:
-            self.prefetch = prefetch.start(None, password=password, token=None,
-                                           first_page_size=_first_page_size(), ready_fd=ready_read)
-            os.close(ready_read)
 
     def launch_demo(self) -> tuple[Any, tuple[str, str]]:
         """The demo server's connection settings and (email, password), once it listens
@@ -163,23 +144,19 @@ class StartPlan:
         account list while this process imports Textual (service/prefetch). Before any
         thread is started."""
         from ccm_tui.service import prefetch
+        from ccm_tui.service.listing import FIRST_PAGE_SIZE
 
-        if prefetch.wanted(self.settings, password=self.password, token=self.token):
-            self._fork_helper(self.settings)
-
-    def _fork_helper(self, settings: Any) -> None:
-        from ccm_tui.service import prefetch
-
+        if not prefetch.wanted(self.settings, password=self.password, token=self.token):
+            return
         # What both processes need is imported once, before the fork: the helper starts its
         # login sooner and the console imports these anyway before its first rows (asyncio
-        # for Textual, the session to adopt the helper's). Not for --demo: its first frame
-        # comes before them, and its helper has the server's start to wait for.
+        # for Textual, the session to adopt the helper's).
         import asyncio  # noqa: F401
 
         import ccm_tui.service.session  # noqa: F401
 
-        self.prefetch = prefetch.start(settings, password=self.password, token=self.token,
-                                       first_page_size=_first_page_size())
+        self.prefetch = prefetch.start(self.settings, password=self.password, token=self.token,
+                                       first_page_size=FIRST_PAGE_SIZE)
 
     def close(self) -> None:
         """Stop the demo server (in-process or child) and the login helper; safe to call
@@ -195,12 +172,6 @@ class StartPlan:
             server.stop()
         if child is not None:
             stop_child(child)
-
-
-def _first_page_size() -> int:
-    from ccm_tui.service.listing import FIRST_PAGE_SIZE
-
-    return FIRST_PAGE_SIZE
 
 
 def stop_child(child: Any, grace: float = 2.0) -> None:
@@ -238,12 +209,10 @@ def demo_child_main() -> int:
     except Exception as exc:  # noqa: BLE001 - reported to the console in one line
         message = " ".join(f"{type(exc).__name__}: {exc}".split())
         out.write(f"ERROR {message}\n")
-        _tell_helper(f"ERROR {message}\n")
         out.flush()
         return 1
     out.write(f"READY {emu.url} {DEMO_EMAIL}\n")
     out.flush()
-    _tell_helper(f"READY {emu.url} {DEMO_EMAIL}\n")
     try:
         while sys.stdin.buffer.read(4096):  # nothing is sent; EOF ends the demo
             pass
@@ -252,22 +221,6 @@ def demo_child_main() -> int:
     finally:
         emu.stop()
     return 0
-
-
-def _tell_helper(line: str) -> None:
-    """Write ``line`` to the login helper's descriptor, if the console passed one."""
-    fd = os.environ.pop(DEMO_READY_FD_ENV, "")
-    if not fd.isdigit():
-        return
-    try:
-        os.write(int(fd), line.encode())
-    except OSError:  # the helper is gone: the console logs in itself
-        pass
-    finally:
-        try:
-            os.close(int(fd))
-        except OSError:
-            pass
 
 
 def prepare_start(

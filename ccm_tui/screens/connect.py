@@ -120,9 +120,7 @@ async def helper_login(app: Any, prefetch: Any, password: str | None) -> tuple[A
         raise value
     if kind != "session":
         return None, None
-    settings = app.settings or value.get("settings")  # (--demo: before READY is read here)
-    password = password or value.get("demo_password")
-    session = adopt_session(settings, value, password=password, transport=app.transport,
+    session = adopt_session(app.settings, value, password=password, transport=app.transport,
                             records=prefetch.send_records_to)
     return session, prefetch.pages()
 

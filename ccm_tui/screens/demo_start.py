@@ -33,13 +33,7 @@ class DemoStartScreen(CcmScreen):
             yield Static("Starting the demo server…", id="demo-start-status")
 
     def on_mount(self) -> None:
-        self._ready: tuple[Any, tuple[str, str]] | None = None  # READY, as read here
-        # The login helper forked at launch (service/prefetch) hears READY from the server
-        # itself and logs in meanwhile: its outcome is taken as soon as it comes.
-        self._helper = getattr(self.app, "prefetch", None) is not None
         self.start_server()
-        if self._helper:  # (after this screen's first frame, which says what is going on)
-            self.call_after_refresh(self.login_with_helper)
 
     @work(thread=True, exclusive=True, group="demo-start", exit_on_error=False)
     def start_server(self) -> None:
@@ -65,48 +59,10 @@ class DemoStartScreen(CcmScreen):
         )
 
     def _started(self, settings: Any, credentials: tuple[str, str]) -> None:
-        app: Any = self.app
+        app = self.app
         app.demo_started(settings, credentials)
-        if app.session is not None:  # the helper's session is already on screen
-            self._greet(credentials)
-            return
-        self._ready = (settings, credentials)
         self.query_one("#demo-start-status", Static).update("Logging in to the demo server…")
-        if not self._helper:
-            self.login_demo(settings, credentials)
-
-    def _greet(self, credentials: tuple[str, str]) -> None:
-        email, password = credentials
-        self.app.notify(f"Demo server. Log in as {email} / {password}", title="DEMO", timeout=15)
-
-    def _show_accounts(self, session: Any, pages: Any = None) -> None:
-        from ccm_tui.screens.accounts import AccountsScreen
-
-        app: Any = self.app
-        app.session = session
-        app.session_changed()
-        app.push_screen(AccountsScreen(session, pages))
-
-    @work(exclusive=True, group="demo-helper", exit_on_error=False)
-    async def login_with_helper(self) -> None:
-        """The helper's session and pages; if it failed or is gone, the login is done here
-        once READY is read (as without a helper)."""
-        from ccm_tui.api.errors import CcmError
-        from ccm_tui.screens.connect import helper_login
-
-        app: Any = self.app
-        try:
-            session, pages = await helper_login(app, app.prefetch, None)
-        except CcmError:
-            session = pages = None
-        self._helper = False
-        if session is None:
-            if self._ready is not None:
-                self.login_demo(*self._ready)
-            return  # (else _started logs in when READY comes)
-        self._show_accounts(session, pages)
-        if self._ready is not None:
-            self._greet(self._ready[1])
+        self.login_demo(settings, credentials)
 
     @work(exclusive=True, group="demo-login", exit_on_error=False)
     async def login_demo(self, settings: Any, credentials: tuple[str, str]) -> None:
@@ -114,7 +70,7 @@ class DemoStartScreen(CcmScreen):
         from ccm_tui.screens.login import LoginScreen
         from ccm_tui.service.session import open_session
 
-        app: Any = self.app
+        app = self.app
         email, password = credentials
         try:
             session = await open_session(settings, password=password, transport=app.transport,
@@ -124,5 +80,9 @@ class DemoStartScreen(CcmScreen):
             app.set_auto_password(password)
             app.push_screen(LoginScreen())  # (switching away from the first screen empties the stack)
             return
-        self._show_accounts(session)
-        self._greet(credentials)
+        from ccm_tui.screens.accounts import AccountsScreen
+
+        app.session = session
+        app.session_changed()
+        app.notify(f"Demo server. Log in as {email} / {password}", title="DEMO", timeout=15)
+        app.push_screen(AccountsScreen(session))

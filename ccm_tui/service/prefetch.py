@@ -16,9 +16,9 @@ info, user, cookies), ``("page", items)``, ``("end", None)``, ``("error", CcmErr
 the login or the listing met, shown as if the console had met it: a refused password is
 never sent twice) and ``("crash", name)``.
 
-With ``--demo`` the helper is forked with the demo server and hears its ``READY`` line on a
-pipe of its own (``ccm_tui.startup``), so it logs in as soon as the server listens; the
-session it sends then also carries the settings and the demo's password.
+Not for ``--demo``: there the demo server starts on the other core, and a third process
+importing the HTTP stack beside it and the console's Textual delayed the first frame by
+~0.13 s on two cores, for no earlier rows (measured interleaved with the console without it).
 
 If the child cannot be started (not Linux, a thread already running) or is lost before it
 says how the login went, the console logs in by itself as it always did. Once logged in, a
@@ -61,11 +61,9 @@ def available(env: Any = os.environ) -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork") and not env.get(OFF_ENV)
 
 
-def start(settings: ConnectionSettings | None, *, password: str | None, token: str | None,
-          first_page_size: int | None, ready_fd: int = -1) -> Prefetch | None:
+def start(settings: ConnectionSettings, *, password: str | None, token: str | None,
+          first_page_size: int | None) -> Prefetch | None:
     """Fork the helper (returns at once), or None when it cannot be (then log in as usual).
-    With ``settings`` None (``--demo``: the server's address is not known yet) it first
-    reads the server's ``READY`` line from ``ready_fd``, then logs in with ``password``.
     Call before any thread is started: a fork copies only the calling thread."""
     import threading
 
@@ -81,27 +79,19 @@ def start(settings: ConnectionSettings | None, *, password: str | None, token: s
     if pid == 0:  # the child: never returns
         code = 1
         try:
-            _close_inherited(keep=(write_fd, ready_fd))
-            code = _child_main(write_fd, ready_fd, settings, password, token, first_page_size)
+            _close_inherited(keep=(write_fd,))
+            code = _child_main(write_fd, settings, password, token, first_page_size)
         finally:
             os._exit(code)
     os.close(write_fd)
     limit = (int(getattr(settings, "max_response_mb", 64)) * 4 + 1) * 1024 * 1024
-    # (--demo: the server's start is waited for too)
-    wait = float(getattr(settings, "request_deadline", 60.0) or 60.0) * 2 + 5.0 + (
-        0.0 if settings is not None else _demo_start_timeout())
+    wait = float(getattr(settings, "request_deadline", 60.0) or 60.0) * 2 + 5.0
     return Prefetch(pid, read_fd, limit=limit, wait=wait)
 
 
-def _demo_start_timeout() -> float:
-    from ccm_tui.startup import DEMO_START_TIMEOUT
-
-    return DEMO_START_TIMEOUT
-
-
 def _close_inherited(keep: tuple[int, ...]) -> None:
-    """In the child: close every descriptor but the standard three and ``keep`` (the
-    console's pipes to a --demo server among them: its end of file must not wait for us)."""
+    """In the child: close every descriptor but the standard three and ``keep``: nothing
+    the console holds open stays open because of the helper."""
     try:
         fds = [int(name) for name in os.listdir("/proc/self/fd")]
     except OSError:
@@ -326,7 +316,7 @@ class ListingLost(CcmError):
 
 
 # ----------------------------------------------------------------------------- the child
-def _child_main(fd: int, ready_fd: int, settings: Any, password: str | None, token: str | None,
+def _child_main(fd: int, settings: Any, password: str | None, token: str | None,
                 first_page_size: int | None) -> int:
     """Runs in the forked child: log in, send every page, exit. Never touches the terminal."""
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -334,23 +324,13 @@ def _child_main(fd: int, ready_fd: int, settings: Any, password: str | None, tok
         os.dup2(devnull, target)
     os.close(devnull)
     pipe = _Pipe(fd)
-    demo_password = None
     try:
         import asyncio
 
         from ccm_tui.startup import trim_imports
 
         trim_imports()
-        if settings is None:  # --demo: wait for the server to listen
-            # Nothing is imported before: on two cores, the console's first frame and the
-            # server's start need them both until then.
-            settings = _read_ready(ready_fd)
-            if settings is None:  # the server did not start: the console says why
-                pipe.finish()
-                return 0
-            demo_password = password  # the demo's own, generated for this run
-        asyncio.run(_child_run(pipe.send, settings, password, token, first_page_size,
-                               demo_password))
+        asyncio.run(_child_run(pipe.send, settings, password, token, first_page_size))
         code = 0
     except BrokenPipeError:  # the console is gone
         return 1
@@ -362,29 +342,6 @@ def _child_main(fd: int, ready_fd: int, settings: Any, password: str | None, tok
             pass
     pipe.finish()
     return code
-
-
-def _read_ready(fd: int) -> Any:
-    """The --demo server's ``READY <url> <email>`` line, written to ``fd`` by the server
-    (``ccm_tui.startup.demo_child_main``) as it starts serving, as connection settings; None
-    if it says anything else, ends or says nothing within DEMO_START_TIMEOUT."""
-    import select
-
-    from ccm_tui.config import ConnectionSettings
-    from ccm_tui.startup import DEMO_START_TIMEOUT
-
-    data = b""
-    with os.fdopen(fd, "rb", buffering=0) as pipe:
-        while b"\n" not in data and len(data) < 4096:
-            readable, _, _ = select.select([pipe], [], [], DEMO_START_TIMEOUT)
-            chunk = pipe.read(4096) if readable else b""
-            if not chunk:
-                return None
-            data += chunk
-    words = data.split(b"\n", 1)[0].decode("utf-8", "replace").split()
-    if len(words) != 3 or words[0] != "READY":
-        return None
-    return ConnectionSettings(url=words[1], email=words[2])
 
 
 class _Pipe:
@@ -433,8 +390,7 @@ class _Pipe:
 
 
 async def _child_run(send: Callable[[str, Any], None], settings: Any, password: str | None,
-                     token: str | None, first_page_size: int | None,
-                     demo_password: str | None = None) -> None:
+                     token: str | None, first_page_size: int | None) -> None:
     from ccm_tui.service.listing import account_pages
     from ccm_tui.service.session import open_session
 
@@ -453,10 +409,6 @@ async def _child_run(send: Callable[[str, Any], None], settings: Any, password: 
             "user": session.user,
             "cookies": client.cookies(),
             "max_depth": client.limits.max_json_depth,
-            # --demo: the console may not have read the server's READY yet; the password
-            # is the demo's (shown on its screen), for a login again when the token ends.
-            "settings": settings,
-            "demo_password": demo_password,
         })
         async for page in account_pages(client, first_page_size=first_page_size):
             send("page", page.items)
