@@ -67,7 +67,7 @@ class ConnectScreen(CcmScreen):
             try:
                 session = None
                 if prefetch is not None:  # logged in (or refused) by the start-up helper
-                    session, pages = await self._helper_login(prefetch, password)
+                    session, pages = await _helper_login(app, prefetch, password)
                 if session is None:
                     session = await self._own_login(password, token)
             finally:
@@ -89,9 +89,6 @@ class ConnectScreen(CcmScreen):
             app.notify(f"Demo server. Log in as {email_} / {password_}", title="DEMO", timeout=15)
         app.push_screen(AccountsScreen(session, pages))
 
-    async def _helper_login(self, prefetch: Any, password: str | None) -> tuple[Any, Any]:
-        return await helper_login(self.app, prefetch, password)
-
     async def _own_login(self, password: str | None, token: str | None) -> Any:
         from ccm_tui.service.session import open_session
 
@@ -108,21 +105,17 @@ class ConnectScreen(CcmScreen):
         login.call_after_refresh(login.show_error, message, focus)
 
 
-async def helper_login(app: Any, prefetch: Any, password: str | None) -> tuple[Any, Any]:
+async def _helper_login(app: Any, prefetch: Any, password: str | None) -> tuple[Any, Any]:
     """The start-up helper's outcome (service/prefetch): (session, its pages); raises the
     CcmError it met; (None, None) when it is gone without saying (the console then logs in
     itself)."""
-    from ccm_tui.service.session import adopt_session
-
     kind, value = await prefetch.login()
     app.prefetch = None  # used once: a later login is this process's own
     if kind == "error":
         raise value
     if kind != "session":
         return None, None
-    session = adopt_session(app.settings, value, password=password, transport=app.transport,
-                            records=prefetch.send_records_to)
-    return session, prefetch.pages()
+    return _adopt(app, prefetch, value, password)
 
 
 def accounts_if_logged_in(app: Any) -> Any:
@@ -136,14 +129,22 @@ def accounts_if_logged_in(app: Any) -> Any:
     if outcome is None or outcome[0] != "session":
         return None
     from ccm_tui.screens.accounts import AccountsScreen
-    from ccm_tui.service.session import adopt_session
 
     password, _token = app.take_auto_credentials()
     app.prefetch = None
-    app.session = adopt_session(app.settings, outcome[1], password=password,
-                                transport=app.transport, records=prefetch.send_records_to)
+    app.session, pages = _adopt(app, prefetch, outcome[1], password)
     app.session_changed()
-    return AccountsScreen(app.session, prefetch.pages())
+    return AccountsScreen(app.session, pages)
+
+
+def _adopt(app: Any, prefetch: Any, login: dict[str, Any], password: str | None
+           ) -> tuple[Any, Any]:
+    """The session of the helper's login (its client made later) and the helper's pages."""
+    from ccm_tui.service.session import adopt_session
+
+    session = adopt_session(app.settings, login, password=password, transport=app.transport,
+                            records=prefetch.send_records_to)
+    return session, prefetch.pages()
 
 
 def _import(*modules: str) -> None:
