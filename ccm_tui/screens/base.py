@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import getters
+from textual import events, getters
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -40,6 +40,19 @@ class CcmScreen(Screen):
 
     #: One line shown on top of the help screen.
     HELP_TEXT = ""
+
+    #: Whether this screen was shown before (see on_screen_resume).
+    _shown_before = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first time a screen is shown its styles were applied as its widgets were
+        mounted, just before: Textual applies them all again on every ScreenResume (~10 ms for
+        the details screen after a create, before its first frame). Later resumes restyle as
+        Textual does (the theme may have changed meanwhile). Runs before Screen's own
+        handler (handlers run from the subclass up)."""
+        if not self._shown_before:
+            self._shown_before = True
+            event.refresh_styles = False
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker_failure(self, event)

@@ -11,10 +11,14 @@ from textual import work
 from textual.widgets import ContentSwitcher
 from textual.worker import Worker
 
+from ccm_tui.gcpause import hold_collector, release_collector
 from ccm_tui.models.errors import FieldError
 from ccm_tui.screens.wizard.steps import BASICS, PANE_IDS, REVIEW, SUBMIT
 from ccm_tui.service.account_form import build_request
 from ccm_tui.widgets.wizard_steps import StepIndicator
+
+#: Seconds at most without garbage collection while the new account's details are shown.
+COLLECTOR_HOLD = 1.0
 
 if TYPE_CHECKING:
     from ccm_tui.screens.wizard.host import WizardHost as WizardBase
@@ -292,11 +296,16 @@ class SubmitMixin(WizardBase):
             # The screens below hear of the new account after the details' first frame (or
             # when the details are left, if sooner): handling the message sooner made the
             # list below lay itself out again before that frame.
+            release_collector()
             for screen in below:
                 screen.post_message(self.AccountCreated(account))
 
         from ccm_tui.screens.details import AccountDetailsScreen
 
+        # No garbage collection between the answer and the details' first frame (bounded
+        # by a timer should that frame never come).
+        hold_collector()
+        app.set_timer(COLLECTOR_HOLD, release_collector)
         app.switch_screen(AccountDetailsScreen(self.session, account, after_paint=announce))
         app.call_after_refresh(_after_created, app, message)
 

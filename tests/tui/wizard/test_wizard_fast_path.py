@@ -71,3 +71,47 @@ async def test_escape_right_after_create_shows_the_list_with_the_new_account(mak
         await pilot.press("escape")  # no pause: before the details' frame if it can be
         await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen)
                        and any(r.name == "Back at once" for r in app.screen.table.rows))
+
+
+async def test_collector_is_on_again_once_the_new_accounts_details_are_shown(make_app, emulator):
+    """The cyclic collector is held off between the create's answer and the details' first
+    frame only: once the details are painted it runs again (a collector left off would let
+    every reference cycle of a long session pile up)."""
+    import gc
+
+    from ccm_tui.screens.details import AccountDetailsScreen
+
+    assert gc.isenabled()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_wizard(pilot)
+        await type_text(pilot, "Collected")
+        for _ in range(5):  # basics, logo, auth, tls, review (submit)
+            await pilot.press("enter")
+            await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountDetailsScreen))
+        await wait_for(pilot, gc.isenabled, timeout=5)
+        assert app.screen.account.name == "Collected"
+
+
+def test_collector_hold_and_release_pair_up_once():
+    """hold/release pair up once; a release that no hold preceded (or a second one) leaves
+    the collector as it was, and a hold made while it was already off changes nothing."""
+    import gc
+
+    from ccm_tui.gcpause import hold_collector, release_collector
+
+    assert gc.isenabled()
+    try:
+        hold_collector()
+        assert not gc.isenabled()
+        release_collector()
+        assert gc.isenabled()
+        release_collector()  # a second release: nothing to undo
+        assert gc.isenabled()
+        gc.disable()
+        hold_collector()  # already off (someone else's pause): not ours to turn back on
+        release_collector()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
