@@ -12,7 +12,8 @@ What goes through the pipe: length-prefixed pickles, from a child forked from th
 process (nothing else can write to the pipe). Each message is one of
 ``("record", RequestRecord)`` — the request log's record of each request, secrets already
 masked, replayed into the console's request log — ``("session", dict)`` (token, session
-info, user, cookies), ``("page", items)``, ``("end", None)``, ``("error", CcmError)`` (what
+info, user, cookies), ``("rows", fields)`` for each page (its body and each account's
+columns as plain values: ListedPage.fields), ``("end", None)``, ``("error", CcmError)`` (what
 the login or the listing met, shown as if the console had met it: a refused password is
 never sent twice) and ``("crash", name)``.
 
@@ -38,7 +39,7 @@ from ccm_tui.api.errors import CcmError  # standard library only
 
 if TYPE_CHECKING:
     from ccm_tui.config import ConnectionSettings
-    from ccm_tui.service.listing import ListedPage
+    from ccm_tui.service.listing import FieldsPage
 
 #: Environment variable that turns the helper off (the console then logs in by itself).
 OFF_ENV = "CCM_TUI_NO_PREFETCH"
@@ -119,7 +120,6 @@ class Prefetch:
         self.records: list[Any] = []  # request records not yet taken by a client
         self._record_sink: Callable[[Any], None] | None = None
         self.finished = False  # "end" or "error" came (the child has exited or is exiting)
-        self._max_depth = 64  # the JSON depth bound of the child's client (said at login)
 
     def __repr__(self) -> str:
         return f"Prefetch(pid={self.pid})"
@@ -217,7 +217,6 @@ class Prefetch:
     def _settle_login(self, message: tuple[str, Any] | None) -> tuple[str, Any]:
         kind, value = message if message is not None else ("lost", None)
         if kind == "session" and isinstance(value, dict) and isinstance(value.get("token"), str):
-            self._max_depth = int(value.get("max_depth") or 64)
             outcome: tuple[str, Any] = (kind, value)
         elif kind == "error" and isinstance(value, CcmError):
             self.finished = True
@@ -249,20 +248,20 @@ class Prefetch:
             return self._outcome
         return self._settle_login(await self._next())
 
-    async def pages(self) -> AsyncIterator[ListedPage]:
+    async def pages(self) -> AsyncIterator[FieldsPage]:
         """The account pages as the child reads them (after a "session" outcome). Raises the
         child's CcmError as if the console had met it, ListingLost when the child is gone
         before the end. Closing it early ends the child."""
         import asyncio
 
-        from ccm_tui.service.listing import ListedPage
+        from ccm_tui.service.listing import FieldsPage
 
         try:
             while True:
                 message = await self._next()
                 kind, value = message if message is not None else ("lost", None)
-                if kind == "page" and isinstance(value, list):
-                    yield ListedPage(value, self._max_depth)
+                if kind == "rows" and isinstance(value, list):
+                    yield FieldsPage(value)
                     # Pages already in the pipe would otherwise come one after the other
                     # with no turn of the event loop between them: no frame, no key.
                     await asyncio.sleep(0)
@@ -408,10 +407,9 @@ async def _child_run(send: Callable[[str, Any], None], settings: Any, password: 
             "session_info": client.session_info,
             "user": session.user,
             "cookies": client.cookies(),
-            "max_depth": client.limits.max_json_depth,
         })
         async for page in account_pages(client, first_page_size=first_page_size):
-            send("page", page.items)
+            send("rows", page.fields())
         send("end", None)
     except CcmError as exc:
         send("error", exc)

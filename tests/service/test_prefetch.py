@@ -20,7 +20,7 @@ from ccm_tui.api.errors import AuthRequired, CcmError, HttpError
 from ccm_tui.api.records import RequestRecord
 from ccm_tui.config import ConnectionSettings
 from ccm_tui.service import prefetch
-from ccm_tui.service.listing import account_pages
+from ccm_tui.service.listing import ListedPage, account_pages
 from ccm_tui.service.prefetch import ListingLost, Prefetch
 from ccm_tui.service.session import adopt_session, open_session
 
@@ -60,15 +60,16 @@ def gone(child: subprocess.Popen) -> bool:
     return False
 
 
-SESSION = {"token": "tok-123", "session_info": None, "user": None, "cookies": [],
-           "max_depth": 64}
-ITEMS = [({"acct_id": "a1", "name": "one"}, b"{}", 0), ({"acct_id": "a2", "name": "two"}, b"{}", 1)]
+SESSION = {"token": "tok-123", "session_info": None, "user": None, "cookies": []}
+BODY = b'{"items": [{"acct_id": "a1", "name": "one"}, {"acct_id": "a2", "name": "two"}]}'
+ITEMS = ListedPage([({"acct_id": "a1", "name": "one"}, BODY, 0),
+                    ({"acct_id": "a2", "name": "two"}, BODY, 1)]).fields()
 
 
 async def test_login_then_pages_then_end():
     pre, child = helper(frame("record", record("/v1/sys/auth")) + frame("session", SESSION)
                         + frame("record", record("/v1/accounts?limit=100"))
-                        + frame("page", ITEMS) + frame("end", None))
+                        + frame("rows", ITEMS) + frame("end", None))
     kind, value = await pre.login()
     assert (kind, value["token"]) == ("session", "tok-123")
     got = []
@@ -127,7 +128,7 @@ async def test_a_helper_that_hangs_is_given_up_and_ended():
 async def test_a_listing_error_is_raised_where_the_table_reads_the_pages():
     error = HttpError("the server refused the request (HTTP 400: bad limit)", status=400,
                       method="GET", path="/v1/accounts")
-    pre, _ = helper(frame("session", SESSION) + frame("page", ITEMS) + frame("error", error))
+    pre, _ = helper(frame("session", SESSION) + frame("rows", ITEMS) + frame("error", error))
     await pre.login()
     pages = pre.pages()
     assert len(await anext(pages)) == 2  # what arrived first is kept
@@ -136,7 +137,7 @@ async def test_a_listing_error_is_raised_where_the_table_reads_the_pages():
 
 
 async def test_a_helper_dying_mid_list_is_a_clear_error():
-    pre, _ = helper(frame("session", SESSION) + frame("page", ITEMS))
+    pre, _ = helper(frame("session", SESSION) + frame("rows", ITEMS))
     await pre.login()
     pages = pre.pages()
     await anext(pages)
@@ -146,7 +147,7 @@ async def test_a_helper_dying_mid_list_is_a_clear_error():
 
 
 async def test_stopping_the_pages_early_ends_the_helper():
-    pre, child = helper(frame("session", SESSION) + frame("page", ITEMS), then_sleep=60)
+    pre, child = helper(frame("session", SESSION) + frame("rows", ITEMS), then_sleep=60)
     await pre.login()
     pages = pre.pages()
     await anext(pages)
@@ -286,3 +287,32 @@ def test_the_rows_are_shown_before_the_console_imports_the_http_stack(live_emula
     assert out["httpx_at_rows"] is False
     assert out["httpx_after"] is True
     assert out["log"][:3] == ["/v1/sys/auth", "/v1/user", "/v1/accounts"]
+
+
+async def test_the_helpers_rows_are_the_rows_the_console_would_make(
+        asgi_transport, demo_credentials, emulator):
+    """A page goes through the pipe as ListedPage.fields() (the body and each account's
+    columns as plain values): after the pickle's round trip its rows equal, column for column,
+    the ones the console makes from the page itself, and each opens the same account."""
+    from ccm_tui.emulator.accounts import new_account
+    from ccm_tui.service.listing import FieldsPage
+
+    odd = ["plain", "Ünïcode ✓", "[bold]markup[/]", "tab\there", "x" * 300, "\x1b[31mred"]
+    for i, name in enumerate(odd * 3):
+        account = new_account({"name": f"{name} {i}"}, ids=emulator.ids, now=emulator.now())
+        emulator.store.insert_account(account, emulator.user["user_id"],
+                                      roles=[["MANAGER"], ["READER", "WRITER"], []][i % 3])
+    settings, password, login, _ = await _helper_login(asgi_transport, demo_credentials)
+    session = adopt_session(settings, login, password=password, transport=asgi_transport)
+    await session.ready()
+    pages = [page async for page in account_pages(session.client, first_page_size=5)]
+    assert len(pages) > 1
+    for page in pages:
+        sent = pickle.loads(pickle.dumps(("rows", page.fields()), protocol=pickle.HIGHEST_PROTOCOL))
+        mine, theirs = page.rows(), FieldsPage(sent[1]).rows()
+        assert len(FieldsPage(sent[1])) == len(page) == len(theirs)
+        assert [r._key() for r in theirs] == [r._key() for r in mine]
+        assert [(r.roles_text, r.console_roles, r.created_local) for r in theirs] == [
+            (r.roles_text, r.console_roles, r.created_local) for r in mine]
+        assert [r.account.name for r in theirs] == [r.account.name for r in mine]
+    await session.close()
