@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json as _json
 import logging
 import re
 import sys
@@ -63,7 +62,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import httpx
 
 from ccm_tui import __version__
-from ccm_tui.api import errmap
+from ccm_tui.api import errmap, fastjson
 from ccm_tui.api.errors import (
     AuthRequired,
     CcmError,
@@ -184,7 +183,7 @@ class _Raw:
         item becomes a model (account_from_page)."""
         try:
             with gc_paused():
-                data = _json.loads(self.resp.content) if self.resp.content else None
+                data = fastjson.loads(self.resp.content) if self.resp.content else None
         except RecursionError:
             data = _DEEP
         except ValueError:
@@ -292,7 +291,7 @@ def account_from_page(body: bytes, index: int, *, max_depth: int = 64,
 
     where = "GET /v1/accounts"
     try:
-        item = _json.loads(body)["items"][index]
+        item = fastjson.loads(body)["items"][index]
     except (ValueError, RecursionError, KeyError, IndexError, TypeError):
         raise MalformedResponse(f"the server sent an unreadable answer to {where}",
                                 status=status, method="GET", path="/v1/accounts") from None
