@@ -25,7 +25,6 @@ import tempfile
 import time
 import traceback
 import uuid
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -47,7 +46,6 @@ from pty_harness import (  # noqa: E402
     non_blank,
 )
 from stats import percentile, ratio, summary  # noqa: E402
-from tap_proxy import TapProxy  # noqa: E402
 
 BARE_MARKER = "BARE BASELINE READY"
 SHORT_ID_RE = re.compile(r"(?<![0-9A-Za-z-])[0-9a-f]{8}(?![0-9A-Za-z-])")
