@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import events, getters
+from textual import events, getters, on
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -44,12 +44,13 @@ class CcmScreen(Screen):
     #: Whether this screen was shown before (see on_screen_resume).
     _shown_before = False
 
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
+    @on(events.ScreenResume)
+    def _no_restyle_at_first_show(self, event: events.ScreenResume) -> None:
         """The first time a screen is shown its styles were applied as its widgets were
         mounted, just before: Textual applies them all again on every ScreenResume (~10 ms for
         the details screen after a create, before its first frame). Later resumes restyle as
         Textual does (the theme may have changed meanwhile). Runs before Screen's own
-        handler (handlers run from the subclass up)."""
+        handler (handlers run from the subclass up); subclasses keep on_screen_resume."""
         if not self._shown_before:
             self._shown_before = True
             event.refresh_styles = False

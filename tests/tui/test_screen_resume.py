@@ -40,3 +40,31 @@ async def test_first_frame_is_styled_and_a_theme_changed_meanwhile_shows_on_retu
         await pilot.pause()
         assert app.screen is probe
         assert widget.styles.background.hex.lower() == light.primary.lower()
+
+
+async def test_only_later_returns_restyle_the_whole_screen(make_app, monkeypatch):
+    """What makes the first frame cheaper: Textual's whole-screen restyle on ScreenResume is
+    skipped the first time (CcmScreen marks the event before Screen's handler reads it) and
+    done when the screen is shown again (Textual's own pop back to an opaque screen does
+    not restyle it either)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        restyled: list[object] = []
+        real = app.update_styles
+
+        def update_styles(node, animate=True):
+            restyled.append(node)
+            return real(node, animate=animate)
+
+        monkeypatch.setattr(app, "update_styles", update_styles)
+        probe = Probe()
+        app.install_screen(probe, "probe")  # kept when popped: it can be shown again
+        await app.push_screen("probe")
+        await pilot.pause()
+        assert app.screen is probe and probe not in restyled
+        app.pop_screen()
+        await pilot.pause()
+        await app.push_screen("probe")  # shown again: Textual's restyle, as ever
+        await pilot.pause()
+        assert app.screen is probe and probe in restyled
