@@ -77,6 +77,7 @@ class CcmApp(App):
         remember: bool = False,
         launch_demo: Any = None,
         prefetch: Any = None,
+        demo_login: Any = None,
     ) -> None:
         super().__init__(css_path=type(self).CSS_PATH or stylesheet_paths())
         self.animation_level = "none"
@@ -101,6 +102,10 @@ class CcmApp(App):
         # The start-up helper logging in with the credentials given (service/prefetch), if
         # one was started; ConnectScreen takes its outcome.
         self.prefetch = prefetch
+        # --demo: hands out, once launch_demo has returned, what the demo server sent after
+        # it started listening (its login and account pages, a service.prefetch.Prefetch),
+        # or None (the console then logs in itself).
+        self._demo_login = demo_login
 
     # -- state helpers -------------------------------------------------------------------
     @property
@@ -122,6 +127,12 @@ class CcmApp(App):
         if self._launch_demo is None:
             raise RuntimeError("not started with --demo")
         return self._launch_demo()
+
+    def take_demo_login(self) -> Any:
+        """The demo server's own login for this console (see ``demo_login``), once; None
+        when there is none."""
+        take, self._demo_login = self._demo_login, None
+        return take() if take is not None else None
 
     def demo_started(self, settings: ConnectionSettings, credentials: tuple[str, str]) -> None:
         """The demo emulator is up: its settings and the demo (email, password)."""
@@ -353,7 +364,8 @@ def create_app(**options: Any) -> CcmApp:
     ``settings``; with ``password`` or ``token`` the login happens by itself after the
     first frame, otherwise the login screen asks. ``launch_demo`` (``--demo``): a blocking
     callable returning (settings, (email, password)); the first screen says the demo server
-    is starting and calls it from a thread."""
+    is starting and calls it from a thread, then takes ``demo_login()`` (the server's own
+    login and pages, or None) if given."""
     return CcmApp(**options)
 
 

@@ -27,6 +27,8 @@ from typing import Any
 DEMO_START_TIMEOUT = 30.0
 #: The child's environment variable holding the demo password (the emulator's own).
 DEMO_PASSWORD_ENV = "CCM_EMULATOR_PASSWORD"
+#: Set in the demo child's environment when it should log in to itself for the console.
+DEMO_LOGIN_ENV = "CCM_DEMO_LOGIN"
 
 
 def trim_imports() -> None:
@@ -69,6 +71,7 @@ class StartPlan:
         self.child: Any = None  # the demo child process (subprocess.Popen), once spawned
         self.prefetch: Any = None  # the login helper (service.prefetch.Prefetch), if forked
         self._child_password: str | None = None
+        self._demo_login = False  # the demo child sends its login after READY
         self._lock = threading.Lock()
         self._closed = False
 
@@ -82,10 +85,18 @@ class StartPlan:
         import secrets
         import subprocess
 
+        from ccm_tui.service import prefetch
+
         password = secrets.token_urlsafe(12)
         env = dict(os.environ)
         env[DEMO_PASSWORD_ENV] = password
         env["CCM_DEMO_ACCOUNTS"] = str(self.demo_accounts)
+        # The server logs in to itself and sends the session and the account pages after
+        # its READY line (service/prefetch.serve_login): the console shows the rows without
+        # importing the HTTP stack first. Where the console cannot read them (not Linux, or
+        # turned off), it logs in itself.
+        self._demo_login = prefetch.available()
+        env[DEMO_LOGIN_ENV] = "1" if self._demo_login else ""
         child = subprocess.Popen(
             # -P: the working directory is not put on sys.path, so the server runs this
             # ccm_tui, not another checkout's that happens to be where the console starts.
@@ -124,12 +135,15 @@ class StartPlan:
     def _wait_for_child(self) -> tuple[str, str]:
         child = self.child
         result: list[bytes] = []
-        reader = threading.Thread(target=lambda: result.append(child.stdout.readline()),
+        fd = child.stdout.fileno()
+        reader = threading.Thread(target=lambda: result.append(_read_line(fd)),
                                   daemon=True, name="demo-child-ready")
         reader.start()
         reader.join(DEMO_START_TIMEOUT)
         line = result[0].decode("utf-8", "replace").split() if result else []
         if len(line) == 3 and line[0] == "READY":
+            if self._demo_login:
+                self._take_demo_login(fd)
             return line[1], line[2]
         if self._closed:
             raise RuntimeError("the console is closing")
@@ -137,6 +151,22 @@ class StartPlan:
             raise RuntimeError(f"the demo server did not start within {DEMO_START_TIMEOUT:.0f} s")
         detail = " ".join(line[1:]) if line[:1] == ["ERROR"] else f"exit status {child.poll()}"
         raise RuntimeError(f"the demo server did not start ({detail})")
+
+    def _take_demo_login(self, fd: int) -> None:
+        """What the demo server sends after READY (its login and its account pages), read
+        like a login helper's; not a process to end when it is done (``pid`` 0)."""
+        from ccm_tui.service import prefetch
+
+        with self._lock:
+            if not self._closed:
+                self.prefetch = prefetch.Prefetch(0, os.dup(fd), limit=64 << 20,
+                                                  wait=DEMO_START_TIMEOUT)
+
+    def take_prefetch(self) -> Any:
+        """The login helper's console end (or the demo server's login), handed out once."""
+        with self._lock:
+            helper, self.prefetch = self.prefetch, None
+        return helper
 
     # -- credentials given ------------------------------------------------------------------
     def fork_login(self) -> None:
@@ -172,6 +202,20 @@ class StartPlan:
             server.stop()
         if child is not None:
             stop_child(child)
+
+
+def _read_line(fd: int, limit: int = 4096) -> bytes:
+    """One line from ``fd``, read a byte at a time: what follows it (the demo server's login
+    messages) stays in the pipe for whoever reads it next."""
+    line = bytearray()
+    while len(line) < limit:
+        byte = os.read(fd, 1)
+        if not byte:
+            break
+        line += byte
+        if byte == b"\n":
+            break
+    return bytes(line)
 
 
 def stop_child(child: Any, grace: float = 2.0) -> None:
@@ -213,6 +257,15 @@ def demo_child_main() -> int:
         return 1
     out.write(f"READY {emu.url} {DEMO_EMAIL}\n")
     out.flush()
+    if os.environ.get(DEMO_LOGIN_ENV):
+        # The console's first rows: the login and the account pages, read here through
+        # this very server and sent on stdout (service/prefetch.serve_login).
+        from ccm_tui.config import ConnectionSettings
+        from ccm_tui.service.listing import FIRST_PAGE_SIZE
+        from ccm_tui.service.prefetch import serve_login
+
+        serve_login(os.dup(out.fileno()), ConnectionSettings(url=emu.url, email=DEMO_EMAIL),
+                    password, None, FIRST_PAGE_SIZE)
     try:
         while sys.stdin.buffer.read(4096):  # nothing is sent; EOF ends the demo
             pass
@@ -302,6 +355,7 @@ def run_console(options: Any) -> int:
             keymap=start.keymap,
             theme=opt("theme") or start.theme,
             launch_demo=start.launch_demo if start.demo else None,
+            demo_login=start.take_prefetch if start.demo else None,
             prefetch=start.prefetch,
         )
         app.run(mouse=not opt("no_mouse"))

@@ -67,7 +67,7 @@ class ConnectScreen(CcmScreen):
             try:
                 session = None
                 if prefetch is not None:  # logged in (or refused) by the start-up helper
-                    session, pages = await _helper_login(app, prefetch, password)
+                    session, pages = await login_from_helper(app, prefetch, password)
                 if session is None:
                     session = await self._own_login(password, token)
             finally:
@@ -105,10 +105,10 @@ class ConnectScreen(CcmScreen):
         login.call_after_refresh(login.show_error, message, focus)
 
 
-async def _helper_login(app: Any, prefetch: Any, password: str | None) -> tuple[Any, Any]:
-    """The start-up helper's outcome (service/prefetch): (session, its pages); raises the
-    CcmError it met; (None, None) when it is gone without saying (the console then logs in
-    itself)."""
+async def login_from_helper(app: Any, prefetch: Any, password: str | None) -> tuple[Any, Any]:
+    """The start-up helper's outcome (service/prefetch; with --demo, the demo server's own
+    login): (session, its pages); raises the CcmError it met; (None, None) when it is gone
+    without saying (the console then logs in itself)."""
     kind, value = await prefetch.login()
     app.prefetch = None  # used once: a later login is this process's own
     if kind == "error":

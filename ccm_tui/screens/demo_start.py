@@ -72,9 +72,17 @@ class DemoStartScreen(CcmScreen):
 
         app = self.app
         email, password = credentials
+        pages = None
         try:
-            session = await open_session(settings, password=password, transport=app.transport,
-                                         remember=app.remember)
+            session = None
+            helper = app.take_demo_login()
+            if helper is not None:  # the demo server logged in to itself for this console
+                from ccm_tui.screens.connect import login_from_helper
+
+                session, pages = await login_from_helper(app, helper, password)
+            if session is None:
+                session = await open_session(settings, password=password,
+                                             transport=app.transport, remember=app.remember)
         except CcmError:
             # The login form logs in with the demo credentials again and shows the error.
             app.set_auto_password(password)
@@ -85,4 +93,4 @@ class DemoStartScreen(CcmScreen):
         app.session = session
         app.session_changed()
         app.notify(f"Demo server. Log in as {email} / {password}", title="DEMO", timeout=15)
-        app.push_screen(AccountsScreen(session))
+        app.push_screen(AccountsScreen(session, pages))

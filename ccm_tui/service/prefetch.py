@@ -17,9 +17,11 @@ columns as plain values: ListedPage.fields), ``("end", None)``, ``("error", CcmE
 the login or the listing met, shown as if the console had met it: a refused password is
 never sent twice) and ``("crash", name)``.
 
-Not for ``--demo``: there the demo server starts on the other core, and a third process
-importing the HTTP stack beside it and the console's Textual delayed the first frame by
-~0.13 s on two cores, for no earlier rows (measured interleaved with the console without it).
+With ``--demo`` no helper is forked (a third process importing the HTTP stack beside the
+demo server and the console's Textual delayed the first frame by ~0.13 s on two cores, for
+no earlier rows): the demo server itself, once it listens, logs in to itself and sends the
+same messages on its stdout after its ``READY`` line (``serve_login``; startup.py). It keeps
+serving; ``Prefetch`` is then given no pid to end.
 
 If the child cannot be started (not Linux, a thread already running) or is lost before it
 says how the login went, the console logs in by itself as it always did. Once logged in, a
@@ -106,7 +108,8 @@ def _close_inherited(keep: tuple[int, ...]) -> None:
 
 
 class Prefetch:
-    """The console's end of the helper: its login outcome, then its pages."""
+    """The console's end of the helper: its login outcome, then its pages. ``pid`` 0: not a
+    process of ours to end (the ``--demo`` server, which sends the same messages)."""
 
     def __init__(self, pid: int, fd: int, *, limit: int, wait: float) -> None:
         self.pid = pid
@@ -322,6 +325,15 @@ def _child_main(fd: int, settings: Any, password: str | None, token: str | None,
     for target in (0, 1, 2):  # the console owns the terminal
         os.dup2(devnull, target)
     os.close(devnull)
+    return serve_login(fd, settings, password, token, first_page_size)
+
+
+def serve_login(fd: int, settings: Any, password: str | None, token: str | None,
+                first_page_size: int | None) -> int:
+    """Log in, read the account list and send it all through ``fd`` (the helper's side of
+    the protocol above); returns once everything is written or the console is gone. Run by
+    the forked helper, and by the ``--demo`` server once it listens (then the console shows
+    the demo's rows without importing the HTTP stack first)."""
     pipe = _Pipe(fd)
     try:
         import asyncio

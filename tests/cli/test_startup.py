@@ -146,6 +146,54 @@ def test_demo_child_ends_when_the_console_dies(sig):
         console.wait()
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the console reads the "
+                    "demo server's login only where it forks its login helper (Linux)")
+async def test_demo_child_logs_in_to_itself_and_sends_the_first_rows():
+    """After READY the demo server logs in to itself and sends the session and the account
+    pages on the same pipe (service/prefetch.serve_login): the console shows them without
+    importing the HTTP stack first. The token works for the console's own client, every
+    request is in the records, and the server keeps serving until the console closes it."""
+    plan = StartPlan(settings=None, demo=True)
+    plan.spawn_demo()
+    child = plan.child
+    try:
+        settings, (email, password) = plan.launch_demo()
+        helper = plan.take_prefetch()
+        assert helper is not None and plan.take_prefetch() is None  # handed out once
+        kind, login = await helper.login()
+        assert kind == "session", (kind, login)
+        assert login["user"].user_email == email
+        names = [row.name for page in [p async for p in helper.pages()] for row in page.rows()]
+        assert len(names) >= 2 and "Payments (prod)" in names  # the demo data
+        records: list = []
+        helper.send_records_to(records.append)
+        assert [r.path.split("?")[0] for r in records] == ["/v1/sys/auth", "/v1/user",
+                                                           "/v1/accounts"]
+        assert password not in repr(records)
+        assert child.poll() is None  # not ended by the helper's close: it still serves
+        answer = httpx.get(f"{settings.url}/v1/accounts", timeout=10,
+                           headers={"Authorization": f"Bearer {login['token']}"})
+        assert answer.status_code == 200
+    finally:
+        plan.close()
+    assert _wait_gone(child.pid, 10)
+
+
+@pytest.mark.slow
+def test_with_the_helper_turned_off_the_demo_child_only_serves(monkeypatch):
+    monkeypatch.setenv("CCM_TUI_NO_PREFETCH", "1")
+    plan = StartPlan(settings=None, demo=True)
+    plan.spawn_demo()
+    try:
+        settings, (email, password) = plan.launch_demo()
+        assert plan.take_prefetch() is None  # the console logs in itself
+        auth = httpx.post(f"{settings.url}/v1/sys/auth", auth=(email, password), timeout=10)
+        assert auth.status_code == 200
+    finally:
+        plan.close()
+
+
 def test_a_failed_demo_child_is_explained(monkeypatch):
     """The child says why it could not start; the console's message carries it."""
     plan = StartPlan(settings=None, demo=True)

@@ -66,3 +66,33 @@ async def test_a_failed_demo_start_is_explained():
         await pilot.press("escape")
         await pilot.pause()
     assert not app.is_running
+
+
+async def test_the_demo_servers_own_login_shows_the_rows_without_one_here(monkeypatch):
+    """With the demo server spawned as ``ccm-tui --demo`` spawns it, the rows come from the
+    login and pages it sends after READY: the console never logs in itself (its
+    open_session is made to fail here), yet the table, details and the demo's toast show."""
+    import sys
+
+    import pytest
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the console reads the demo server's login only on Linux")
+    from ccm_tui.app import create_app
+
+    def no_login_here(*_args, **_kwargs):
+        raise AssertionError("the console logged in itself")
+
+    monkeypatch.setattr("ccm_tui.service.session.open_session", no_login_here)
+    plan = StartPlan(settings=None, demo=True)
+    plan.spawn_demo()
+    app = create_app(demo=True, launch_demo=plan.launch_demo, demo_login=plan.take_prefetch)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await until(pilot, lambda: accounts_ready(app), timeout=30)
+            assert "Payments (prod)" in screen_text(app)
+            assert notifications(app).count(app.demo_credentials[1]) == 1
+            await pilot.press("enter")  # details: the console's own client, made later
+            await until(pilot, lambda: "my roles" in screen_text(app), timeout=15)
+    finally:
+        plan.close()

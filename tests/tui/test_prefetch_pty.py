@@ -137,3 +137,29 @@ def test_with_the_helper_turned_off_the_console_logs_in_itself(server, tmp_path)
         app.wait_for(lambda s: f"Accounts ({ACCOUNTS})" in s, 60, "the loaded table")
         assert not _children(app.pid)
         assert logins(server) == 1
+
+
+def test_demo_rows_come_from_the_demo_servers_own_login(tmp_path):
+    """``--demo``: the demo server logs in to itself once it listens and sends the session
+    and the first rows (no helper is forked): the same table, the request log with those
+    requests, details through the console's own client, and nothing left when it quits."""
+    env = {"CCM_TUI_HOME": str(tmp_path / "home"), "PYTHONPATH": str(REPO)}
+    with PtyApp([sys.executable, "-m", "ccm_tui", "--demo"], env=env, cwd=REPO, cols=100,
+                rows=30) as app:
+        app.wait_for(lambda s: "Payments (prod)" in s and "Accounts (" in s, 60,
+                     "the demo's rows")
+        servers = _children(app.pid)
+        assert len(servers) == 1  # the demo server: no helper beside it
+        app.send("L")
+        app.wait_for(lambda s: "/v1/sys/auth" in s and "/v1/user" in s and "/v1/accounts" in s,
+                     20, "the demo server's login in the request log")
+        app.send("\x1b")
+        app.wait_for(lambda s: "Payments (prod)" in s, 10, "the table again")
+        app.send("\r")
+        app.wait_for(lambda s: "Account: " in s and "my roles" in s, 30, "an account's details")
+        app.send("\x1b")
+        app.wait_for(lambda s: "Payments (prod)" in s, 10, "the table again")
+        app.send("q")
+        wait_until(lambda: app.exit_code() is not None, 20, "the console to exit")
+        assert app.exit_code() == 0, app.text()
+        wait_until(lambda: not alive(servers[0]), 10, "the demo server to be gone")
