@@ -257,6 +257,7 @@ def demo_child_main() -> int:
         return 1
     out.write(f"READY {emu.url} {DEMO_EMAIL}\n")
     out.flush()
+    sys.stdout = sys.stderr  # nothing printed later can come between the console's messages
     if os.environ.get(DEMO_LOGIN_ENV):
         # The console's first rows: the login and the account pages, read here through
         # this very server and sent on stdout (service/prefetch.serve_login).

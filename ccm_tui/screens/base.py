@@ -41,7 +41,7 @@ class CcmScreen(Screen):
     #: One line shown on top of the help screen.
     HELP_TEXT = ""
 
-    #: Whether this screen was shown before (see on_screen_resume).
+    #: Whether this screen was shown before (see _no_restyle_at_first_show).
     _shown_before = False
 
     @on(events.ScreenResume)

@@ -227,7 +227,7 @@ def _str(value: object) -> str:
 
 
 #: What a row keeps of one list item, as plain values (see item_fields).
-RowFields = tuple[str, str, tuple[str, ...], str, str, str, "int | None", int]
+RowFields = tuple[str, str, tuple[str, ...], str, str, str, int | None, int]
 
 
 def item_fields(item: dict, index: int) -> RowFields:

@@ -8,14 +8,14 @@ HTTP stack, logs in with the same service code a console would run (``open_sessi
 Textual and paints its first frame; its own HTTP client is made only after the first rows
 are shown (``Session``'s client is made on first use), from the child's login.
 
-What goes through the pipe: length-prefixed pickles, from a child forked from this very
-process (nothing else can write to the pipe). Each message is one of
-``("record", RequestRecord)`` — the request log's record of each request, secrets already
-masked, replayed into the console's request log — ``("session", dict)`` (token, session
-info, user, cookies), ``("rows", fields)`` for each page (its body and each account's
-columns as plain values: ListedPage.fields), ``("end", None)``, ``("error", CcmError)`` (what
-the login or the listing met, shown as if the console had met it: a refused password is
-never sent twice) and ``("crash", name)``.
+What goes through the pipe: length-prefixed pickles, from a child of this very process
+(forked, or the ``--demo`` server it spawned: nothing else can write to the pipe). Each
+message is one of ``("record", RequestRecord)`` — the request log's record of each request,
+secrets already masked, replayed into the console's request log — ``("session", dict)``
+(token, session info, user, cookies), ``("rows", fields)`` for each page (its body and each
+account's columns as plain values: ListedPage.fields), ``("end", None)``, ``("error",
+CcmError)`` (what the login or the listing met, shown as if the console had met it: a
+refused password is never sent twice) and ``("crash", name)``.
 
 With ``--demo`` no helper is forked (a third process importing the HTTP stack beside the
 demo server and the console's Textual delayed the first frame by ~0.13 s on two cores, for
