@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from ccm_tui.models import pem
-from ccm_tui.models.account import AccountRequest
-from ccm_tui.models.auth import AuthConfigOauth
+
+if TYPE_CHECKING:  # annotations only: the wizard words these warnings before pydantic is imported
+    from ccm_tui.models.account import AccountRequest
+    from ccm_tui.models.auth import AuthConfigOauth
 
 #: Warn when a pinned CA or client certificate expires within this many days.
 EXPIRY_WARNING_DAYS = 30

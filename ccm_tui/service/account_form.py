@@ -12,14 +12,19 @@ client key path are never written to a draft; see :func:`WizardForm.to_draft`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from ccm_tui.files import read_cert_file, read_key_file, read_logo_file
-from ccm_tui.models.account import AccountRequest, NodeEnrollment
-from ccm_tui.models.auth import AuthenticationConfig, TlsConfig
 from ccm_tui.models.errors import FieldError, field_errors
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from ccm_tui.models.account import AccountRequest
+
+# The models (pydantic) are imported by the checks that use them, not with this module: the
+# wizard paints its first frame without them (~0.1-0.2 s of imports), and imports them in a
+# thread meanwhile (``import_models``).
 
 CONFIRM_WORD = "DISABLE"
 COMPONENTS = ("DEFAULT", "CONFIDENTIAL_AI")
@@ -194,9 +199,21 @@ def _errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
     return out
 
 
+def import_models() -> None:
+    """Import what the checks below validate with (pydantic and the request models); the
+    wizard calls it from a thread once it is on screen."""
+    import ccm_tui.models.account  # noqa: F401
+    import ccm_tui.models.auth  # noqa: F401
+    import ccm_tui.models.warnings  # noqa: F401
+
+
 def validate_request(body: dict[str, Any]) -> tuple[AccountRequest | None, list[FieldError]]:
     """One AccountRequest from its wire body, or every field error (paths as the spec names
     them). The wizard (:func:`build_request`) and the CLI's ``--from`` files both end here."""
+    from pydantic import ValidationError
+
+    from ccm_tui.models.account import AccountRequest
+
     try:
         return AccountRequest.model_validate(body), []
     except ValidationError as exc:
@@ -204,6 +221,10 @@ def validate_request(body: dict[str, Any]) -> tuple[AccountRequest | None, list[
 
 
 def check_basics(form: WizardForm) -> list[FieldError]:
+    from pydantic import ValidationError
+
+    from ccm_tui.models.account import AccountRequest
+
     errors: list[FieldError] = []
     try:
         AccountRequest.model_validate(
@@ -301,6 +322,10 @@ def auth_dict(entry: AuthEntry, *, with_tls: bool, prefix: str) -> tuple[dict[st
 
 def check_auth_entry(entry: AuthEntry, prefix: str = "") -> list[FieldError]:
     """Validate one auth config without its TLS files (the TLS step checks those)."""
+    from pydantic import ValidationError
+
+    from ccm_tui.models.auth import AuthenticationConfig
+
     body, errors = auth_dict(entry, with_tls=False, prefix=prefix)
     try:
         AuthenticationConfig.model_validate(body)
@@ -317,6 +342,10 @@ def check_auths(form: WizardForm) -> list[FieldError]:
 
 
 def check_tls(form: WizardForm) -> list[FieldError]:
+    from pydantic import ValidationError
+
+    from ccm_tui.models.auth import TlsConfig
+
     out: list[FieldError] = []
     for i in form.oauth_indexes:
         prefix = f"auth_configs[{i}].oauth.tls"
@@ -336,6 +365,8 @@ STEP_CHECKS = (check_basics, check_logo, check_auths, check_tls)
 
 def build_request(form: WizardForm) -> tuple[AccountRequest | None, list[FieldError]]:
     """The full request, or the field errors that stop it from being built."""
+    from ccm_tui.models.account import NodeEnrollment
+
     errors: list[FieldError] = [e for e in check_basics(form) if e.field == "node_enrollment.confirm"]
     body: dict[str, Any] = {"name": form.name, "component": form.component}
     body["node_enrollment"] = NodeEnrollment(

@@ -8,11 +8,6 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.widgets import Label
 
 from ccm_tui.models.errors import FieldError
-from ccm_tui.models.warnings import (
-    account_request_warnings,
-    attestation_off_warning,
-    sign_in_lockout_warning,
-)
 from ccm_tui.service.account_form import WizardForm, auth_dict, build_request
 from ccm_tui.screens.wizard.ids import error_label_for
 from ccm_tui.screens.wizard.steps import REVIEW
@@ -27,6 +22,12 @@ else:
 def request_warnings(form: WizardForm, req: Any | None) -> list[str]:
     """Warnings (never blocking), all worded by ``ccm_tui.models.warnings``: of the whole
     request once it builds, else the ones the form already shows (lock-out, attestation)."""
+    from ccm_tui.models.warnings import (
+        account_request_warnings,
+        attestation_off_warning,
+        sign_in_lockout_warning,
+    )
+
     if req is not None:
         return [str(w) for w in account_request_warnings(req)]
     out: list[str] = []

@@ -155,6 +155,15 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, PreviewMixin, Scr
                 timeout=6,
             )
         await self._show(BASICS)
+        # The checks' models (pydantic) are imported once this first frame is out, in a
+        # thread: the first Enter finds them there (or waits for the rest of that import).
+        self.call_after_refresh(self._import_models)
+
+    def _import_models(self) -> None:
+        from ccm_tui.service.account_form import import_models
+
+        self.run_worker(import_models, thread=True, group="wizard-models",
+                        exit_on_error=False)
 
     # ---- navigation ----------------------------------------------------------------------
     def _store_current(self) -> None:
