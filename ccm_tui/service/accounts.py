@@ -263,8 +263,13 @@ def rows_from_accounts(accounts: Iterable[AnyAccount]) -> list[AccountRow]:
 
 def rows_from_items(items: Iterable[tuple[dict, bytes, int]]) -> list[AccountRow]:
     """Rows of one page's ``(item, body, index)`` (see rows_from_fields)."""
+    return rows_from_groups(page_fields(items))
+
+
+def rows_from_groups(groups: Iterable[tuple[bytes, list[RowFields]]]) -> list[AccountRow]:
+    """Rows of ``page_fields`` groups, in order (what the start-up helper sends, too)."""
     out: list[AccountRow] = []
-    for body, fields in page_fields(items):
+    for body, fields in groups:
         out += rows_from_fields(body, fields)
     return out
 

@@ -124,12 +124,9 @@ class FieldsPage:
         return sum(len(fields) for _, fields in self.groups)
 
     def rows(self) -> list[AccountRow]:
-        from ccm_tui.service.accounts import rows_from_fields
+        from ccm_tui.service.accounts import rows_from_groups
 
-        out: list[AccountRow] = []
-        for body, fields in self.groups:
-            out += rows_from_fields(body, fields)
-        return out
+        return rows_from_groups(self.groups)
 
 
 async def account_pages(client: CcmClient, *, first_page_size: int | None = None
