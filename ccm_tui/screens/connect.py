@@ -8,6 +8,7 @@ and painted first, only to be covered by the accounts a moment later."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from textual import work
@@ -54,7 +55,6 @@ class ConnectScreen(CcmScreen):
         from ccm_tui.api.errors import CcmError
 
         app: Any = self.app
-        pages = None
         prefetch = getattr(app, "prefetch", None)
         # The HTTP stack is imported in a thread (the event loop paints the first frame
         # meanwhile) — not at all when the start-up helper logs in. What the accounts need
@@ -65,11 +65,8 @@ class ConnectScreen(CcmScreen):
                                                        "ccm_tui.service.accounts"))
         try:
             try:
-                session = None
-                if prefetch is not None:  # logged in (or refused) by the start-up helper
-                    session, pages = await login_from_helper(app, prefetch, password)
-                if session is None:
-                    session = await self._own_login(password, token)
+                session, pages = await login_from_helper(
+                    app, prefetch, password, lambda: self._own_login(password, token))
             finally:
                 await warm
         except CcmError as exc:
@@ -105,17 +102,19 @@ class ConnectScreen(CcmScreen):
         login.call_after_refresh(login.show_error, message, focus)
 
 
-async def login_from_helper(app: Any, prefetch: Any, password: str | None) -> tuple[Any, Any]:
-    """The start-up helper's outcome (service/prefetch; with --demo, the demo server's own
-    login): (session, its pages); raises the CcmError it met; (None, None) when it is gone
-    without saying (the console then logs in itself)."""
-    kind, value = await prefetch.login()
-    app.prefetch = None  # used once: a later login is this process's own
-    if kind == "error":
-        raise value
-    if kind != "session":
-        return None, None
-    return _adopt(app, prefetch, value, password)
+async def login_from_helper(app: Any, prefetch: Any, password: str | None,
+                            own_login: Callable[[], Awaitable[Any]]) -> tuple[Any, Any]:
+    """(session, its pages) from the start-up helper's login (service/prefetch; with --demo,
+    the demo server's own); raises the CcmError it met. With no helper, or one gone without
+    saying, the console logs in itself: (``await own_login()``, None)."""
+    if prefetch is not None:
+        kind, value = await prefetch.login()
+        app.prefetch = None  # used once: a later login is this process's own
+        if kind == "error":
+            raise value
+        if kind == "session":
+            return _adopt(app, prefetch, value, password)
+    return await own_login(), None
 
 
 def accounts_if_logged_in(app: Any) -> Any:

@@ -67,22 +67,18 @@ class DemoStartScreen(CcmScreen):
     @work(exclusive=True, group="demo-login", exit_on_error=False)
     async def login_demo(self, settings: Any, credentials: tuple[str, str]) -> None:
         from ccm_tui.api.errors import CcmError
+        from ccm_tui.screens.connect import login_from_helper
         from ccm_tui.screens.login import LoginScreen
         from ccm_tui.service.session import open_session
 
         app = self.app
         email, password = credentials
-        pages = None
         try:
-            session = None
-            helper = app.take_demo_login()
-            if helper is not None:  # the demo server logged in to itself for this console
-                from ccm_tui.screens.connect import login_from_helper
-
-                session, pages = await login_from_helper(app, helper, password)
-            if session is None:
-                session = await open_session(settings, password=password,
-                                             transport=app.transport, remember=app.remember)
+            # The demo server's login for this console if it made one, else this console's.
+            session, pages = await login_from_helper(
+                app, app.take_demo_login(), password,
+                lambda: open_session(settings, password=password, transport=app.transport,
+                                     remember=app.remember))
         except CcmError:
             # The login form logs in with the demo credentials again and shows the error.
             app.set_auto_password(password)
