@@ -41,8 +41,18 @@ class SessionHeader(Static):
     def on_mount(self) -> None:
         self.refresh_info()
 
+    _shown: Text | None = None
+
     def refresh_info(self) -> None:
-        self.update(self.build_text())
+        """Show what the session is now. Nothing is repainted when that is what is shown
+        (the accounts screen asks after every list it loads); and no layout pass, which
+        would also repaint the table's scrollbar one frame later: the header's box (one
+        line, the screen's width) never depends on its text."""
+        text = self.build_text()
+        if text == self._shown:
+            return
+        self._shown = text
+        self.update(text, layout=False)
 
     def build_text(self) -> Text:
         app = self.app

@@ -180,6 +180,30 @@ async def test_select_account_updates_header(make_app, det_emulator):
         assert app.session.selected_account_id == app.screen.table.current_row.acct_id
 
 
+async def test_a_reload_repaints_no_header_and_a_selection_no_layout(make_app, det_emulator):
+    """The header is told after every list loaded: it repaints only when its text changes,
+    and without a layout pass (which repainted the table's scrollbar a frame later: one
+    more frame, and the screen settled ~30 ms later, after a list of 50,000)."""
+    from ccm_tui.widgets.header import SessionHeader
+
+    add_account(det_emulator, "alpha")
+    add_account(det_emulator, "bravo")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: accounts_ready(app))
+        header = app.screen.query_one(SessionHeader)
+        updates: list[dict] = []
+        real_update = header.update
+        header.update = lambda *a, **kw: (updates.append(kw), real_update(*a, **kw))[1]
+        await pilot.press("r")
+        await until(pilot, lambda: accounts_ready(app) and "Accounts (2)" in screen_text(app))
+        await pilot.pause()
+        assert updates == []
+        await pilot.press("j", "s")
+        await until(pilot, lambda: "account: bravo" in screen_text(app).splitlines()[0])
+        assert updates and all(kw.get("layout") is False for kw in updates)
+
+
 async def test_copy_id_uses_the_clipboard(make_app, det_emulator):
     acct = add_account(det_emulator, "alpha")
     app = make_app()
