@@ -20,7 +20,7 @@ from ccm_tui.api.errors import AuthRequired, CcmError, HttpError
 from ccm_tui.api.records import RequestRecord
 from ccm_tui.config import ConnectionSettings
 from ccm_tui.service import prefetch
-from ccm_tui.service.listing import ListedPage, account_pages
+from ccm_tui.service.listing import FIRST_PAGE_SIZE, ListedPage, account_pages
 from ccm_tui.service.prefetch import ListingLost, Prefetch
 from ccm_tui.service.session import adopt_session, open_session
 
@@ -248,6 +248,11 @@ async def main():
             assert time.monotonic() < deadline, "no rows in 60 s"
             await pilot.pause(0.01)
         out["httpx_at_rows"] = "httpx" in sys.modules
+        httpx_while_loading = False
+        while app.screen.fetching:
+            httpx_while_loading = httpx_while_loading or "httpx" in sys.modules
+            await pilot.pause(0.01)
+        out["httpx_while_loading"] = httpx_while_loading
         out["rows"] = len(app.screen.all_rows)
         while not app.session.has_client:
             assert time.monotonic() < deadline, "no client in 60 s"
@@ -273,8 +278,10 @@ def test_the_rows_are_shown_before_the_console_imports_the_http_stack(live_emula
     repo = Path(__file__).resolve().parents[2]
     email, password = demo_credentials
     emulator = live_emulator.emulator
-    account = new_account({"name": "Probe Co"}, ids=emulator.ids, now=emulator.now())
-    emulator.store.insert_account(account, emulator.user["user_id"], roles=["MANAGER"])
+    for i in range(FIRST_PAGE_SIZE + 20):  # two pages: the second comes 0.4 s after the first
+        account = new_account({"name": f"Probe Co {i:03d}"}, ids=emulator.ids, now=emulator.now())
+        emulator.store.insert_account(account, emulator.user["user_id"], roles=["MANAGER"])
+    emulator.faults.latency(0.4, "GET /v1/accounts")
     proc = subprocess.run(
         [sys.executable, "-c", HEADLESS_PROBE, live_emulator.url, email, password],
         cwd=repo, capture_output=True, text=True, timeout=120,
@@ -283,8 +290,9 @@ def test_the_rows_are_shown_before_the_console_imports_the_http_stack(live_emula
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["helper"], "no helper was forked"
-    assert out["rows"] >= 1
+    assert out["rows"] == FIRST_PAGE_SIZE + 20
     assert out["httpx_at_rows"] is False
+    assert out["httpx_while_loading"] is False  # made once the whole list is in
     assert out["httpx_after"] is True
     assert out["log"][:3] == ["/v1/sys/auth", "/v1/user", "/v1/accounts"]
 
