@@ -4,7 +4,7 @@ library only: the accounts screen uses it before the HTTP stack is imported)."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
@@ -42,3 +42,26 @@ def release_collector() -> None:
     if _held:
         _held = False
         gc.enable()
+
+
+@contextmanager
+def growth_frozen() -> Iterator[Callable[[], None]]:
+    """For a loop that keeps what it makes (the pages of a long account list): call the
+    function given after each step, and every object the collector tracks by then is moved
+    to its permanent generation (``gc.freeze``, which costs nothing), so no collection walks
+    it again while the loop runs; everything is given back to the collector at the end
+    (``gc.unfreeze``), the loop failed or not. Left to itself, the collector walked every row
+    loaded so far in a full collection twice while 50,000 accounts came in, and twice more
+    just after (~15 ms each, one of them between the last page and its frame). Garbage made
+    meanwhile is collected as usual unless it lived across a step: then at the first
+    collection after the loop."""
+    was_frozen = gc.get_freeze_count()
+
+    def step_done() -> None:
+        gc.freeze()
+
+    try:
+        yield step_done
+    finally:
+        if not was_frozen:  # (someone else's frozen objects are left frozen)
+            gc.unfreeze()

@@ -158,7 +158,7 @@ class AccountsScreen(CcmScreen):
         PAINT_GAP (growing with the time spent loading, so the frames — and the bytes sent
         to the terminal — hardly grow with the number of accounts), plus the final frame."""
         from ccm_tui.api.errors import CcmError
-        from ccm_tui.gcpause import gc_paused
+        from ccm_tui.gcpause import gc_paused, growth_frozen
         from ccm_tui.service.accounts import SortedRows
         from ccm_tui.service.listing import account_pages
 
@@ -173,22 +173,24 @@ class AccountsScreen(CcmScreen):
         if pages is None:
             pages = account_pages(self.session.client, first_page_size=FIRST_PAGE_SIZE)
         try:
-            async for page in pages:
-                with gc_paused():
-                    self._store.add(page.rows())
-                self._fetched = len(self._store)
-                if first:
-                    first = False
-                    self.partial = False  # the rows shown from now on are this load's
-                    self.error = None
-                    self.loaded = True
-                    # From here the title counts the accounts: the spinner would only add an
-                    # animation frame every few milliseconds to what goes to the terminal.
-                    busy.display = False
-                    self._note_selected_name(self._store.rows)
-                    self._paint_loaded()
-                else:
-                    self._page_arrived()
+            with growth_frozen() as page_kept:
+                async for page in pages:
+                    with gc_paused():
+                        self._store.add(page.rows())
+                    page_kept()  # these rows stay: no collection walks them while loading
+                    self._fetched = len(self._store)
+                    if first:
+                        first = False
+                        self.partial = False  # the rows shown from now on are this load's
+                        self.error = None
+                        self.loaded = True
+                        # From here the title counts the accounts: the spinner would only add an
+                        # animation frame every few milliseconds to what goes to the terminal.
+                        busy.display = False
+                        self._note_selected_name(self._store.rows)
+                        self._paint_loaded()
+                    else:
+                        self._page_arrived()
         except CcmError as exc:
             self.error = describe_error(exc)
             self._show_state()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from ccm_tui.screens.accounts import AccountsScreen
 from tui_helpers import accounts_ready, add_account, screen_text, until
 
@@ -281,10 +283,13 @@ async def test_long_list_counts_pages_in_the_title_and_esc_keeps_a_partial_list(
         await until(pilot, lambda: f"Loading accounts… {FIRST_PAGE_SIZE:,}" in screen_text(app),
                     timeout=20)
         assert "Esc stops" in screen_text(app)
+        # While the list loads, what it keeps is out of the collector's walks (frozen)...
+        assert gc.get_freeze_count() > 0
         screen = app.screen
         await pilot.press("escape")
         await until(pilot, lambda: not any(w.is_running for w in screen.workers
                                            if w.group == "accounts-load"))
+        assert gc.get_freeze_count() == 0 and gc.isenabled()  # ...and given back when stopped
         text = screen_text(app)
         assert f"Accounts ({FIRST_PAGE_SIZE}) — partial" in text
         assert (f"loading stopped after {FIRST_PAGE_SIZE:,} accounts — press r to load them all"
@@ -301,6 +306,7 @@ async def test_long_list_counts_pages_in_the_title_and_esc_keeps_a_partial_list(
         text = screen_text(app)
         assert "partial" not in text and "Partial" not in text
         assert len(screen.table.rows) == total
+        assert gc.get_freeze_count() == 0 and gc.isenabled()  # and when the list is in
 
 
 async def test_at_80x24_names_keep_their_room_and_statuses_stay_readable(make_app, det_emulator):
