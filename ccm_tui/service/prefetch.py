@@ -164,12 +164,14 @@ class Prefetch:
             if size > self._limit:
                 return None
             if len(buffer) >= _HEADER + size:
-                data = bytes(buffer[_HEADER:_HEADER + size])
+                # Read from the buffer itself: a page's message is ~0.7 MB, copied twice
+                # before (a slice, then bytes()).
+                with memoryview(buffer) as view, view[_HEADER:_HEADER + size] as data:
+                    try:
+                        message = pickle.loads(data)  # noqa: S301 - from our own child only
+                    except Exception:  # noqa: BLE001 - unreadable: the child is lost
+                        return None
                 del buffer[:_HEADER + size]
-                try:
-                    message = pickle.loads(data)  # noqa: S301 - from our own forked child only
-                except Exception:  # noqa: BLE001 - unreadable: the child is treated as lost
-                    return None
                 if isinstance(message, tuple) and len(message) == 2 and isinstance(message[0], str):
                     return message
                 return None
@@ -325,6 +327,11 @@ def _child_main(fd: int, settings: Any, password: str | None, token: str | None,
     for target in (0, 1, 2):  # the console owns the terminal
         os.dup2(devnull, target)
     os.close(devnull)
+    # What the console made before the fork is never walked by a collection here: the
+    # helper has no use for it, and each walk would copy its pages (copy-on-write).
+    import gc
+
+    gc.freeze()
     return serve_login(fd, settings, password, token, first_page_size)
 
 
@@ -402,7 +409,7 @@ class _Pipe:
 
 async def _child_run(send: Callable[[str, Any], None], settings: Any, password: str | None,
                      token: str | None, first_page_size: int | None) -> None:
-    from ccm_tui.service.listing import account_pages
+    from ccm_tui.service.listing import account_pages, paging_gc
     from ccm_tui.service.session import open_session
 
     try:
@@ -420,8 +427,12 @@ async def _child_run(send: Callable[[str, Any], None], settings: Any, password: 
             "user": session.user,
             "cookies": client.cookies(),
         })
-        async for page in account_pages(client, first_page_size=first_page_size):
-            send("rows", page.fields())
+        # The collector as `accounts list` has it: ~30 ms less of the helper's CPU at 50,000
+        # accounts, on the critical path of the list's last rows.
+        with paging_gc() as page_done:
+            async for page in account_pages(client, first_page_size=first_page_size):
+                send("rows", page.fields())
+                page_done()
         send("end", None)
     except CcmError as exc:
         send("error", exc)
