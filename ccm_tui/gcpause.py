@@ -44,24 +44,26 @@ def release_collector() -> None:
         gc.enable()
 
 
+_growing = 0  # growth_frozen() loops open now
+
+
 @contextmanager
 def growth_frozen() -> Iterator[Callable[[], None]]:
     """For a loop that keeps what it makes (the pages of a long account list): call the
     function given after each step, and every object the collector tracks by then is moved
     to its permanent generation (``gc.freeze``, which costs nothing), so no collection walks
-    it again while the loop runs; everything is given back to the collector at the end
-    (``gc.unfreeze``), the loop failed or not. Left to itself, the collector walked every row
-    loaded so far in a full collection twice while 50,000 accounts came in, and twice more
-    just after (~15 ms each, one of them between the last page and its frame). Garbage made
+    it again while the loop runs; everything is given back to the collector
+    (``gc.unfreeze``) when the last such loop ends, failed or not (a reload starts a new load
+    before the one it stops has ended). Left to itself, the collector walked every row loaded
+    so far in a full collection twice while 50,000 accounts came in, and twice more just
+    after (~15 ms each, one of them between the last page and its frame). Garbage made
     meanwhile is collected as usual unless it lived across a step: then at the first
-    collection after the loop."""
-    was_frozen = gc.get_freeze_count()
-
-    def step_done() -> None:
-        gc.freeze()
-
+    collection after the end."""
+    global _growing
+    _growing += 1
     try:
-        yield step_done
+        yield gc.freeze
     finally:
-        if not was_frozen:  # (someone else's frozen objects are left frozen)
+        _growing -= 1
+        if not _growing:
             gc.unfreeze()

@@ -31,3 +31,17 @@ def test_growth_frozen_freezes_at_each_step_and_gives_everything_back():
     assert gc.get_freeze_count() == 0
     gc.collect()
     assert ref() is None
+
+
+def test_a_load_started_before_the_last_one_ended_keeps_the_freeze_until_both_end():
+    """A reload cancels the load it replaces, whose end may come after the new one began:
+    nothing is given back until the last one ends, and then everything is."""
+    first, second = growth_frozen(), growth_frozen()
+    step_first = first.__enter__()
+    step_second = second.__enter__()
+    step_first()
+    step_second()
+    first.__exit__(None, None, None)
+    assert gc.get_freeze_count() > 0  # the second is still loading
+    second.__exit__(None, None, None)
+    assert gc.get_freeze_count() == 0
