@@ -170,7 +170,7 @@ class Prefetch:
                     try:
                         message = pickle.loads(data)  # noqa: S301 - from our own child only
                     except Exception:  # noqa: BLE001 - unreadable: the child is lost
-                        return None
+                        message = None
                 del buffer[:_HEADER + size]
                 if isinstance(message, tuple) and len(message) == 2 and isinstance(message[0], str):
                     return message

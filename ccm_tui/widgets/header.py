@@ -38,10 +38,10 @@ class SessionHeader(Static):
     SessionHeader { height: 1; width: 1fr; background: $panel; color: $text; }
     """
 
+    _shown: Text | None = None  # what refresh_info last showed
+
     def on_mount(self) -> None:
         self.refresh_info()
-
-    _shown: Text | None = None
 
     def refresh_info(self) -> None:
         """Show what the session is now. Nothing is repainted when that is what is shown
