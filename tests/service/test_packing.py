@@ -4,6 +4,7 @@ the server sent; short ones are kept as they are."""
 from __future__ import annotations
 
 import json
+import sys
 
 from ccm_tui.service.accounts import page_fields, rows_from_fields
 from ccm_tui.service.packing import PACK_FROM, pack, unpack
@@ -41,3 +42,16 @@ def test_an_opened_row_of_a_packed_page_is_the_item_the_server_sent():
         assert account.acct_id == items[i]["acct_id"]
         assert account.name == items[i]["name"]
         assert account.description == items[i]["description"]
+
+
+def test_without_zstandard_bodies_are_packed_with_zlib_and_still_read(monkeypatch):
+    """A platform with no zstandard wheel (installed without its dependencies): zlib packs,
+    and what either packed reads back the same."""
+    _, body = _page_body(1000)
+    packed_zstd = pack(body)
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # the import fails at once
+    packed_zlib = pack(body)
+    assert packed_zlib.startswith(b"\x78\x01") and len(packed_zlib) * 3 < len(body)
+    assert unpack(packed_zlib) == body
+    monkeypatch.undo()
+    assert unpack(packed_zstd) == body and unpack(packed_zlib) == body
