@@ -782,10 +782,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     opts.settle = 0.25  # silence that ends a repaint (must exceed any debounce)
     opts.latency = 0.2
     opts.batch = 1000
-    opts.runs_many = max(1, min(opts.runs, 3))
+    # Every figure is a median of --runs runs (5 by default: the issue asks for medians of
+    # at least 5); the 50k and batch groups took 3 to save ~20 s of the script's wall time.
+    opts.runs_many = max(1, opts.runs)
     opts.rows_to_bottom = 30  # more than the table's visible rows at 100x30
     opts.bytes_runs = 1
-    opts.batch_runs = max(1, min(opts.runs, 3))
+    opts.batch_runs = max(1, opts.runs)
     if opts.quick:
         opts.runs = min(opts.runs, 2)
         opts.runs_many = 1
