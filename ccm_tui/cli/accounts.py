@@ -137,10 +137,24 @@ async def _list_json(client) -> int:
     import shutil
     import tempfile
 
+    from ccm_tui.cli.json_worker import PageEncoder
     from ccm_tui.cli.output import JsonArrayWriter
     from ccm_tui.cli.progress import list_progress
     from ccm_tui.service.listing import account_pages, paging_gc
 
+    encoder = PageEncoder.start()
+    if encoder is not None:  # the pages encoded beside this process (cli/json_worker.py)
+        try:
+            with list_progress() as progress, paging_gc() as page_done:
+                async for page in account_pages(client):
+                    encoder.send(page)
+                    progress.add(len(page))
+                    page_done()
+            encoder.copy_to(sys.stdout)
+        finally:
+            encoder.close()
+        sys.stdout.flush()
+        return EXIT_OK
     with tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8") as spool:
         # The progress line (a terminal's stderr only) is gone before the list is printed.
         with list_progress() as progress, JsonArrayWriter(spool) as out, \
