@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import sys
 import tempfile
 from typing import IO, Any
 
@@ -43,7 +42,6 @@ class PageEncoder:
 
     def __init__(self, pid: int, fd: int, errors: int, out: IO[bytes]) -> None:
         self.pid, self._fd, self._errors, self.out = pid, fd, errors, out
-        self.count = 0
 
     @classmethod
     def start(cls) -> PageEncoder | None:
@@ -69,21 +67,18 @@ class PageEncoder:
             try:
                 # Nothing this process holds open (its connection, its event loop) stays
                 # open because of the worker.
-                prefetch._close_inherited(keep=(read_fd, err_write, out.fileno()))
+                prefetch.close_inherited(keep=(read_fd, err_write, out.fileno()))
                 code = _worker(read_fd, err_write, out)
             finally:
                 os._exit(code)
         os.close(read_fd)
         os.close(err_write)
-        try:  # room for a page or two ahead (~0.6 MB each) where the system allows it
+        try:  # room for a page ahead (~0.6 MB) where the system allows it
             import fcntl
 
-            fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, 1 << 21)
+            fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, 1 << 20)
         except (ImportError, AttributeError, OSError):
-            try:
-                fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, 1 << 20)
-            except (NameError, AttributeError, OSError):
-                pass
+            pass
         return cls(pid, write_fd, err_read, out)
 
     def send(self, page: Any) -> None:
@@ -95,7 +90,6 @@ class PageEncoder:
         data = pickle.dumps((body, [index for _, _, index in page.items], page.max_depth),
                             protocol=pickle.HIGHEST_PROTOCOL)
         self._write(len(data).to_bytes(_HEADER, "big") + data)
-        self.count += len(page.items)
 
     def copy_to(self, stdout: IO[str]) -> None:
         """Print what ``result`` gave: as bytes where the output is UTF-8 (what the worker
@@ -195,7 +189,10 @@ def _worker(fd: int, errors: int, out: IO[bytes]) -> int:
     from ccm_tui.service.listing import ListedPage
 
     gc.freeze()  # what the parent made is never walked here (nor copied on write)
-    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - the terminal is not ours
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for target in {0, 1, 2} - {fd, errors, out.fileno()}:  # the terminal is the command's
+        os.dup2(devnull, target)
+    os.close(devnull)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=False)
     try:
         with JsonArrayWriter(text) as writer:

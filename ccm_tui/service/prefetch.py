@@ -82,7 +82,7 @@ def start(settings: ConnectionSettings, *, password: str | None, token: str | No
     if pid == 0:  # the child: never returns
         code = 1
         try:
-            _close_inherited(keep=(write_fd,))
+            close_inherited(keep=(write_fd,))
             code = _child_main(write_fd, settings, password, token, first_page_size)
         finally:
             os._exit(code)
@@ -92,7 +92,7 @@ def start(settings: ConnectionSettings, *, password: str | None, token: str | No
     return Prefetch(pid, read_fd, limit=limit, wait=wait)
 
 
-def _close_inherited(keep: tuple[int, ...]) -> None:
+def close_inherited(keep: tuple[int, ...]) -> None:
     """In the child: close every descriptor but the standard three and ``keep``: nothing
     the console holds open stays open because of the helper."""
     try:
