@@ -131,40 +131,24 @@ async def _list_json(client) -> int:
     """The JSON list encoded page by page as it arrives, one account per line (each line
     what ``accounts show --json`` gives, on one line: the C encoder's speed, and a line
     to grep per account): 50,000 accounts never sit in memory as models, dicts or one
-    string at once. The text goes to a spooled file (memory up to 4 MiB, then disk) and
-    reaches stdout only when the whole list was read: a failure part way still prints
-    nothing but the error."""
-    import shutil
-    import tempfile
-
-    from ccm_tui.cli.json_worker import PageEncoder
-    from ccm_tui.cli.output import JsonArrayWriter
+    string at once. The pages are encoded in a forked worker while the next ones are read
+    where one can be forked, else here (cli/json_worker.py); the text reaches stdout only
+    when the whole list was read: a failure part way still prints nothing but the error."""
+    from ccm_tui.cli.json_worker import PageEncoder, SpooledEncoder
     from ccm_tui.cli.progress import list_progress
     from ccm_tui.service.listing import account_pages, paging_gc
 
-    encoder = PageEncoder.start()
-    if encoder is not None:  # the pages encoded beside this process (cli/json_worker.py)
-        try:
-            with list_progress() as progress, paging_gc() as page_done:
-                async for page in account_pages(client):
-                    encoder.send(page)
-                    progress.add(len(page))
-                    page_done()
-            encoder.copy_to(sys.stdout)
-        finally:
-            encoder.close()
-        sys.stdout.flush()
-        return EXIT_OK
-    with tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8") as spool:
+    encoder = PageEncoder.start() or SpooledEncoder()
+    try:
         # The progress line (a terminal's stderr only) is gone before the list is printed.
-        with list_progress() as progress, JsonArrayWriter(spool) as out, \
-                paging_gc() as page_done:
+        with list_progress() as progress, paging_gc() as page_done:
             async for page in account_pages(client):
-                out.write_block(page.json_block(",\n  "), len(page))
+                encoder.send(page)
                 progress.add(len(page))
                 page_done()
-        spool.seek(0)
-        shutil.copyfileobj(spool, sys.stdout, 1 << 20)
+        encoder.copy_to(sys.stdout)
+    finally:
+        encoder.close()
     sys.stdout.flush()
     return EXIT_OK
 

@@ -161,6 +161,32 @@ class PageEncoder:
             self._fd = -1
 
 
+class SpooledEncoder:
+    """The same ``send`` / ``copy_to`` / ``close`` as PageEncoder, the pages encoded in this
+    process: where no worker can be forked. The text goes to a spooled file (memory up to
+    4 MiB, then disk) until the whole list is read."""
+
+    def __init__(self) -> None:
+        from ccm_tui.cli.output import JsonArrayWriter
+
+        self.spool = tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+",
+                                                   encoding="utf-8")
+        self.writer = JsonArrayWriter(self.spool).__enter__()  # the "[" now
+
+    def send(self, page: Any) -> None:
+        self.writer.write_block(page.json_block(",\n  "), len(page))
+
+    def copy_to(self, stdout: IO[str]) -> None:
+        import shutil
+
+        self.writer.__exit__(None, None, None)  # the closing "]"
+        self.spool.seek(0)
+        shutil.copyfileobj(self.spool, stdout, 1 << 20)
+
+    def close(self) -> None:
+        self.spool.close()
+
+
 def _read_all(fd: int) -> bytes:
     chunks = []
     while chunk := os.read(fd, 1 << 16):
