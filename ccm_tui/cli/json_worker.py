@@ -66,8 +66,8 @@ class PageEncoder:
             code = 1
             try:
                 # Nothing this process holds open (its connection, its event loop) stays
-                # open because of the worker.
-                prefetch.close_inherited(keep=(read_fd, err_write, out.fileno()))
+                # open because of the worker, nor is walked by its collector.
+                prefetch.detach_child(keep=(read_fd, err_write, out.fileno()))
                 code = _worker(read_fd, err_write, out)
             finally:
                 os._exit(code)
@@ -207,18 +207,12 @@ def _read_exact(fd: int, size: int) -> bytes | None:
 
 def _worker(fd: int, errors: int, out: IO[bytes]) -> int:
     """In the child: encode every page sent, write the array to ``out``, exit."""
-    import gc
     import io
 
     from ccm_tui.api import fastjson
     from ccm_tui.cli.output import JsonArrayWriter
     from ccm_tui.service.listing import ListedPage
 
-    gc.freeze()  # what the parent made is never walked here (nor copied on write)
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for target in {0, 1, 2} - {fd, errors, out.fileno()}:  # the terminal is the command's
-        os.dup2(devnull, target)
-    os.close(devnull)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=False)
     try:
         with JsonArrayWriter(text) as writer:

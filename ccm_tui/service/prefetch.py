@@ -82,8 +82,8 @@ def start(settings: ConnectionSettings, *, password: str | None, token: str | No
     if pid == 0:  # the child: never returns
         code = 1
         try:
-            close_inherited(keep=(write_fd,))
-            code = _child_main(write_fd, settings, password, token, first_page_size)
+            detach_child(keep=(write_fd,))  # never touches the terminal
+            code = serve_login(write_fd, settings, password, token, first_page_size)
         finally:
             os._exit(code)
     os.close(write_fd)
@@ -92,7 +92,22 @@ def start(settings: ConnectionSettings, *, password: str | None, token: str | No
     return Prefetch(pid, read_fd, limit=limit, wait=wait)
 
 
-def close_inherited(keep: tuple[int, ...]) -> None:
+def detach_child(keep: tuple[int, ...]) -> None:
+    """In a child forked from this process (the login helper, `accounts list --json`'s
+    encoding worker): close every descriptor it inherited but ``keep``, point the standard
+    three at /dev/null (the terminal is the parent's), and freeze what the parent made, so
+    that no collection here walks it (each walk would copy its pages: copy-on-write)."""
+    import gc
+
+    _close_inherited(keep)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for target in {0, 1, 2} - set(keep):
+        os.dup2(devnull, target)
+    os.close(devnull)
+    gc.freeze()
+
+
+def _close_inherited(keep: tuple[int, ...]) -> None:
     """In the child: close every descriptor but the standard three and ``keep``: nothing
     the console holds open stays open because of the helper."""
     try:
@@ -320,21 +335,6 @@ class ListingLost(CcmError):
 
 
 # ----------------------------------------------------------------------------- the child
-def _child_main(fd: int, settings: Any, password: str | None, token: str | None,
-                first_page_size: int | None) -> int:
-    """Runs in the forked child: log in, send every page, exit. Never touches the terminal."""
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for target in (0, 1, 2):  # the console owns the terminal
-        os.dup2(devnull, target)
-    os.close(devnull)
-    # What the console made before the fork is never walked by a collection here: the
-    # helper has no use for it, and each walk would copy its pages (copy-on-write).
-    import gc
-
-    gc.freeze()
-    return serve_login(fd, settings, password, token, first_page_size)
-
-
 def serve_login(fd: int, settings: Any, password: str | None, token: str | None,
                 first_page_size: int | None) -> int:
     """Log in, read the account list and send it all through ``fd`` (the helper's side of
