@@ -174,7 +174,7 @@ class SpooledEncoder:
         self.writer = JsonArrayWriter(self.spool).__enter__()  # the "[" now
 
     def send(self, page: Any) -> None:
-        self.writer.write_block(page.json_block(",\n  "), len(page))
+        self.writer.write_page(page)
 
     def copy_to(self, stdout: IO[str]) -> None:
         import shutil
@@ -226,7 +226,7 @@ def _worker(fd: int, errors: int, out: IO[bytes]) -> int:
                 body, indices, max_depth = pickle.loads(frame)  # noqa: S301 - from our parent
                 items = fastjson.loads(body)["items"]
                 page = ListedPage([(items[i], body, i) for i in indices], max_depth)
-                writer.write_block(page.json_block(",\n  "), len(indices))
+                writer.write_page(page)
             else:
                 return 1  # the pipe ended without the end: the parent is gone
         text.flush()

@@ -60,6 +60,10 @@ class JsonArrayWriter:
             self.out.write(("\n  " if self.count == 0 else ",\n  ") + block)
             self.count += count
 
+    def write_page(self, page: Any) -> None:
+        """A page of the account list (a ListedPage), one account per line."""
+        self.write_block(page.json_block(",\n  "), len(page))
+
     def __exit__(self, exc_type: Any, *exc: Any) -> None:
         if exc_type is None:
             self.out.write("\n]\n" if self.count else "]\n")
