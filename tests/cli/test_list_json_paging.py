@@ -19,13 +19,6 @@ from ccm_tui.cli.accounts import _list_json
 from ccm_tui.redaction import redact
 from ccm_tui.safetext import json_text
 
-PAGE = 2  # accounts per page in these tests (the client's LIST_PAGE_SIZE, patched)
-
-
-@pytest.fixture
-def small_pages(monkeypatch):
-    monkeypatch.setattr("ccm_tui.api.client.LIST_PAGE_SIZE", PAGE)
-
 
 @pytest.fixture
 def seven(ccm):

@@ -10,7 +10,7 @@ import os
 import signal
 
 import pytest
-from test_list_json_paging import PAGE, _expected, _fake_ccm, _plain  # noqa: F401
+from test_list_json_paging import _expected, _fake_ccm, _plain
 
 from ccm_tui.api.client import CcmClient
 from ccm_tui.api.errors import CcmError
@@ -21,11 +21,6 @@ from ccm_tui.service import prefetch
 
 pytestmark = pytest.mark.skipif(not prefetch.available({}),
                                 reason="the worker is forked on Linux only")
-
-
-@pytest.fixture
-def small_pages(monkeypatch):
-    monkeypatch.setattr("ccm_tui.api.client.LIST_PAGE_SIZE", PAGE)
 
 
 @pytest.fixture
