@@ -54,6 +54,7 @@ import re
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -62,7 +63,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import httpx
 
 from ccm_tui import __version__
-from ccm_tui.api import errmap, fastjson
+from ccm_tui.api import errmap, fastjson, listcols
 from ccm_tui.api.errors import (
     AuthRequired,
     CcmError,
@@ -107,6 +108,7 @@ if TYPE_CHECKING:
 
     from pydantic import ValidationError
 
+    from ccm_tui.api.listcols import Columns
     from ccm_tui.models.account import Account, AccountRequest, AccountUpdateRequest
     from ccm_tui.models.account_record import AccountRecord
     from ccm_tui.models.user import InviteUserRequest, UpdateUserRequest
@@ -124,6 +126,7 @@ class _Validates(Protocol):
 
 
 M = TypeVar("M", bound=_Validates)
+T = TypeVar("T")
 
 USER_AGENT = f"ccm-tui/{__version__} (httpx/{httpx.__version__})"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -218,6 +221,18 @@ class _Raw:
                 )
         return items
 
+    def columns(self) -> list[Columns]:
+        """The account table's columns of each item of a list answer (api/listcols): what
+        picking them out of items() gives, or the error items() raises, without building
+        the rest of each item where msgspec can read the body."""
+        content = self.resp.content
+        if content:
+            with gc_paused():
+                columns = listcols.decode(content)
+            if columns is not None:
+                return columns
+        return [listcols.of_item(item) for item in self.items()]
+
     def model(self, cls: type[M]) -> M:
         data = self.json()
         if not isinstance(data, dict):
@@ -262,6 +277,8 @@ _DEEP = object()  # marker: json.loads gave up (RecursionError)
 
 #: A surrogate escape or a UTF-8-encoded surrogate anywhere in a body (a cheap first look;
 #: valid pairs match too, and are then told apart by _has_surrogate).
+_acct_id_of_item: Callable[[dict[str, Any]], str] = itemgetter("acct_id")
+_acct_id_of_columns: Callable[[Columns], str] = itemgetter(0)
 _SURROGATE_HINT = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 
@@ -634,6 +651,28 @@ class CcmClient:
         page overlaps the server's on the next. ``first_page_size``: a smaller first page,
         for a first screen of rows sooner (the cursor makes any page size valid). Same bounds as every answer: the item cap
         (max_list_items), repeated ids dropped, a server that ignores the cursor stopped."""
+        async for page in self._account_list(_Raw.items, _acct_id_of_item, page_size=page_size,
+                                             scope=scope, sort_by=sort_by,
+                                             first_page_size=first_page_size):
+            yield page
+
+    async def iter_account_columns(
+        self, *, page_size: int = LIST_PAGE_SIZE, first_page_size: int | None = None,
+    ) -> AsyncIterator[list[tuple[Columns, bytes, int]]]:
+        """iter_account_items with only the account table's columns of each item read
+        (``_Raw.columns``): the same pages, bounds and errors."""
+        async for page in self._account_list(_Raw.columns, _acct_id_of_columns,
+                                             page_size=page_size,
+                                             first_page_size=first_page_size):
+            yield page
+
+    async def _account_list(
+        self, parse: Callable[[_Raw], list[T]], acct_id_of: Callable[[T], str], *,
+        page_size: int, scope: str | None = None, sort_by: str | None = None,
+        first_page_size: int | None = None,
+    ) -> AsyncIterator[list[tuple[T, bytes, int]]]:
+        """The paging loop of iter_account_items (which see), each answer read by ``parse``
+        and each item's id given by ``acct_id_of``."""
         seen: set[str] = set()
         received = 0
         pages = 0
@@ -655,7 +694,7 @@ class CcmClient:
         try:
             raw = await request(None, limit)
             while True:
-                page = raw.items()
+                page = parse(raw)
                 received += len(page)
                 pages += 1
                 if received > cap:
@@ -670,7 +709,7 @@ class CcmClient:
                 body = raw.resp.content
                 fresh = []
                 for index, item in enumerate(page):
-                    acct_id = item["acct_id"]
+                    acct_id = acct_id_of(item)
                     if acct_id not in seen:
                         seen.add(acct_id)
                         fresh.append((item, body, index))
@@ -680,7 +719,8 @@ class CcmClient:
                 limit = page_size
                 if more:
                     sent = asyncio.Event()
-                    pending = asyncio.ensure_future(request(page[-1]["acct_id"], on_sent=sent.set))
+                    pending = asyncio.ensure_future(request(acct_id_of(page[-1]),
+                                                            on_sent=sent.set))
                     # The request written out before the page is handed over: the task runs
                     # only when the loop turns, and the caller's work on a page (encoding
                     # it, say) turns it no more — without this the server began the next

@@ -34,6 +34,7 @@ from ccm_tui.api.errors import (
     ServerError,
 )
 from ccm_tui.api.errors import error_cause as _describe  # the one wording of a cause
+from ccm_tui.api.listcols import Columns, of_item
 from ccm_tui.models.enums import role_words
 
 if TYPE_CHECKING:  # pydantic: imported when an account is created, not to view one
@@ -234,11 +235,15 @@ def item_fields(item: dict, index: int) -> RowFields:
     roles, status, account_status, component, created_at, index)`` — the same columns
     row_from_account gives, without building the model. Cheap to pickle: the start-up helper
     sends these (service/prefetch.py), not the items."""
-    get = item.get
-    name = get("name")
-    created = get("created_at")
-    return (item["acct_id"], _str(name) if name is not None else "", _role_tuple(get("roles")),
-            _str(get("status")), _str(get("account_status")), _str(get("component")),
+    return column_fields(of_item(item), index)
+
+
+def column_fields(columns: Columns, index: int) -> RowFields:
+    """item_fields from the item's columns as sent (api/listcols: read without the rest of
+    the item)."""
+    acct_id, name, roles, status, account_status, component, created = columns
+    return (acct_id, _str(name) if name is not None else "", _role_tuple(roles), _str(status),
+            _str(account_status), _str(component),
             created if type(created) is int else _created(created), index)
 
 
@@ -273,9 +278,11 @@ def rows_from_groups(groups: Iterable[tuple[bytes, list[RowFields]]]) -> list[Ac
     return out
 
 
-def page_fields(items: Iterable[tuple[dict, bytes, int]]) -> list[tuple[bytes, list[RowFields]]]:
+def page_fields(items: Iterable[tuple[Any, bytes, int]],
+                fields_of: Callable[[Any, int], RowFields] = item_fields,
+                ) -> list[tuple[bytes, list[RowFields]]]:
     """``(body, [item_fields…])`` for each body the items come from, in order (a page of a
-    list answer has one)."""
+    list answer has one). ``fields_of``: column_fields for items read as columns."""
     groups: list[tuple[bytes, list[RowFields]]] = []
     last: bytes | None = None
     fields: list[RowFields] = []
@@ -283,7 +290,7 @@ def page_fields(items: Iterable[tuple[dict, bytes, int]]) -> list[tuple[bytes, l
         if body is not last:
             last, fields = body, []
             groups.append((body, fields))
-        fields.append(item_fields(item, index))
+        fields.append(fields_of(item, index))
     return groups
 
 

@@ -3,9 +3,10 @@
 ``account_pages(client)`` reads GET /v1/accounts page after page — pages of the largest size
 the server allows (the client's LIST_PAGE_SIZE), optionally after a smaller first page for a
 first screen of rows sooner — and yields each as a :class:`ListedPage`. What a caller keeps of
-a page is its own choice: the console compact rows (``page.rows()``: no model until details
-open), ``accounts list`` validated models (``page.accounts()``) or, with ``--json``, each
-account's redacted JSON on one line (``page.json_lines()``), written as it arrives.
+a page is its own choice: ``accounts list`` validated models (``page.accounts()``) or, with
+``--json``, each account's redacted JSON on one line (``page.json_lines()``), written as it
+arrives. The console's table keeps compact rows (no model until details open), and reads
+only their columns: ``account_field_pages(client)``, the same pages as FieldsPage.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import gc
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from ccm_tui.api.client import CcmClient
@@ -128,6 +129,10 @@ class FieldsPage:
 
         return rows_from_groups(self.groups)
 
+    def fields(self) -> list[tuple[bytes, list[RowFields]]]:
+        """The page as ``ListedPage.fields()`` gives it (what the start-up helper sends)."""
+        return self.groups
+
 
 async def account_pages(client: CcmClient, *, first_page_size: int | None = None
                         ) -> AsyncIterator[ListedPage]:
@@ -140,16 +145,33 @@ async def account_pages(client: CcmClient, *, first_page_size: int | None = None
         yield ListedPage(items, depth)
 
 
-def started(pages: AsyncIterator[ListedPage]) -> AsyncIterator[ListedPage]:
+async def account_field_pages(client: CcmClient, *, first_page_size: int | None = None
+                              ) -> AsyncIterator[FieldsPage]:
+    """The pages of account_pages with only the table's columns of each account read
+    (CcmClient.iter_account_columns): what the console's table and the start-up helper keep.
+    A page of 1000 costs ~1 ms here instead of ~3 ms, at 50,000 accounts ~100 ms of the
+    helper's CPU, on the path to the last rows."""
+    from ccm_tui.api.client import LIST_PAGE_SIZE
+    from ccm_tui.service.accounts import column_fields, page_fields
+
+    async for items in client.iter_account_columns(page_size=LIST_PAGE_SIZE,
+                                                   first_page_size=first_page_size):
+        yield FieldsPage(page_fields(items, column_fields))
+
+
+P = TypeVar("P")
+
+
+def started(pages: AsyncIterator[P]) -> AsyncIterator[P]:
     """``pages`` with its first page asked for now (a task), not when the caller first
     iterates: the request then travels while the caller does other work (the accounts screen
     composes and mounts meanwhile). Must be called with the event loop running. Closing the
     returned iterator (a cancelled load) cancels the first request if it is still out."""
     import asyncio
 
-    first: asyncio.Future[ListedPage] = asyncio.ensure_future(anext(pages))
+    first: asyncio.Future[P] = asyncio.ensure_future(anext(pages))
 
-    async def chained() -> AsyncIterator[ListedPage]:
+    async def chained() -> AsyncIterator[P]:
         try:
             try:
                 page = await first

@@ -64,13 +64,15 @@ async def test_a_listing_that_never_ends_stops_at_the_item_cap(ccm):
     assert ccm.pages_served == 11  # 1,100 received > 1,000: not one page more
 
 
-async def test_the_console_listing_stops_at_the_item_cap_too(ccm):
-    """The TUI reads pages through iter_account_pages: the same cap applies there."""
+@pytest.mark.parametrize("pages", ["iter_account_pages", "iter_account_columns"])
+async def test_the_console_listing_stops_at_the_item_cap_too(ccm, pages):
+    """The table reads only the columns of each page (iter_account_columns), `accounts
+    list` models (iter_account_pages): the same cap applies to both."""
     ccm.list_mode = "endless"
     client = await logged_in(ccm, limits=Limits(max_list_items=250))
     seen = 0
     with pytest.raises(TooManyItems):
-        async for page in client.iter_account_pages(page_size=50):
+        async for page in getattr(client, pages)(page_size=50):
             seen += len(page)
     await client.aclose()
     assert seen == 250 and ccm.pages_served == 6

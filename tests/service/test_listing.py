@@ -8,7 +8,7 @@ import json
 import pytest
 
 from ccm_tui.api.errors import MalformedResponse
-from ccm_tui.service.listing import ListedPage, account_pages
+from ccm_tui.service.listing import ListedPage, account_field_pages, account_pages
 from ccm_tui.service.redact import MASK, redact
 
 
@@ -60,6 +60,22 @@ async def test_one_paging_loop_serves_rows_models_and_json(asgi_session):
     models = [a.name for p in pages for a in p.accounts()]
     lines = [json.loads(line)["name"] for p in pages for line in p.json_lines()]
     assert rows == models == lines and {"L0", "L1", "L2"} <= set(rows)
+
+
+async def test_the_tables_pages_hold_the_rows_the_whole_items_give(asgi_session):
+    """account_field_pages (the console's table, the start-up helper) reads only the table's
+    columns: the same pages and rows as account_pages, and each row still opens the exact
+    account the server sent."""
+    client = asgi_session.client
+    for i in range(3):
+        await client._call("POST", "/v1/accounts", json={"name": f"F{i} \u00e9\u6771"})
+    whole = [p async for p in account_pages(client, first_page_size=2)]
+    fields = [p async for p in account_field_pages(client, first_page_size=2)]
+    assert [len(p) for p in fields] == [len(p) for p in whole] and len(fields) >= 2
+    assert [p.fields() for p in fields] == [p.fields() for p in whole]
+    rows = [r for p in fields for r in p.rows()]
+    assert rows == [r for p in whole for r in p.rows()]
+    assert [r.account.name for r in rows] == [a.name for p in whole for a in p.accounts()]
 
 
 @pytest.mark.parametrize("name", [
