@@ -50,9 +50,9 @@ def _start_listing(session: Any) -> Any:
         return None
     if client is None:
         return None
-    from ccm_tui.service.listing import account_pages, started
+    from ccm_tui.service.listing import account_field_pages, started
 
-    return started(account_pages(client, first_page_size=FIRST_PAGE_SIZE))
+    return started(account_field_pages(client, first_page_size=FIRST_PAGE_SIZE))
 
 
 class AccountsScreen(CcmScreen):
@@ -160,7 +160,7 @@ class AccountsScreen(CcmScreen):
         from ccm_tui.api.errors import CcmError
         from ccm_tui.gcpause import gc_paused, growth_frozen
         from ccm_tui.service.accounts import SortedRows
-        from ccm_tui.service.listing import account_pages
+        from ccm_tui.service.listing import account_field_pages
 
         busy = self.query_one("#accounts-busy")
         busy.display = True
@@ -171,7 +171,7 @@ class AccountsScreen(CcmScreen):
         self._show_state()
         pages, self._early_pages = self._early_pages, None
         if pages is None:
-            pages = account_pages(self.session.client, first_page_size=FIRST_PAGE_SIZE)
+            pages = account_field_pages(self.session.client, first_page_size=FIRST_PAGE_SIZE)
         try:
             with growth_frozen() as page_kept:
                 async for page in pages:

@@ -44,8 +44,10 @@ service/members.py   members of the session's selected account (issue 13)
 service/listing.py   async account_pages(client, *, first_page_size=None) -> AsyncIterator[ListedPage]
     # the one paging loop of the table and `accounts list`: page.rows() / .accounts() / .json_lines()
     # / .fields() (the table's columns as plain values, with the page's body: what the helper sends)
+                     async account_field_pages(client, *, first_page_size=None) -> AsyncIterator[FieldsPage]
+    # the same pages with only the table's columns read (api/listcols): the console and the helper
 service/prefetch.py  the start-up helper: forked before Textual's import, it logs in and
-    reads the account list (open_session, account_pages) and sends them through a pipe;
+    reads the account list (open_session, account_field_pages) and sends them through a pipe;
     Prefetch.poll_login() / login() / pages() (FieldsPage: the same rows()); ListingLost
     when it dies mid-list
 service/batch.py     async create_many(client, requests, *, concurrency=8) -> AsyncIterator[(index, CreateOutcome)]

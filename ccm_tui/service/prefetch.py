@@ -4,7 +4,7 @@ When the console starts with everything it needs to log in (server, email and
 ``CCM_PASSWORD``, or a token), the login and the account pages do not wait for Textual: the
 console forks before importing it, and the child — on the machine's other core — imports the
 HTTP stack, logs in with the same service code a console would run (``open_session``,
-``account_pages``) and sends what it got through a pipe. Meanwhile the console imports
+``account_field_pages``) and sends what it got through a pipe. Meanwhile the console imports
 Textual and paints its first frame; its own HTTP client is made only after the first rows
 are shown (``Session``'s client is made on first use), from the child's login.
 
@@ -409,7 +409,7 @@ class _Pipe:
 
 async def _child_run(send: Callable[[str, Any], None], settings: Any, password: str | None,
                      token: str | None, first_page_size: int | None) -> None:
-    from ccm_tui.service.listing import account_pages, paging_gc
+    from ccm_tui.service.listing import account_field_pages, paging_gc
     from ccm_tui.service.session import open_session
 
     try:
@@ -430,7 +430,7 @@ async def _child_run(send: Callable[[str, Any], None], settings: Any, password: 
         # The collector as `accounts list` has it: ~30 ms less of the helper's CPU at 50,000
         # accounts, on the critical path of the list's last rows.
         with paging_gc() as page_done:
-            async for page in account_pages(client, first_page_size=first_page_size):
+            async for page in account_field_pages(client, first_page_size=first_page_size):
                 send("rows", page.fields())
                 page_done()
         send("end", None)

@@ -108,7 +108,7 @@ async def test_unexpected_worker_failure_is_a_notification(make_app, monkeypatch
         raise RuntimeError("boom")
         yield []  # an async generator, like the real one
 
-    monkeypatch.setattr(CcmClient, "iter_account_items", broken)  # what the table loads with
+    monkeypatch.setattr(CcmClient, "iter_account_columns", broken)  # what the table loads with
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: "unexpected RuntimeError" in notifications(app))
