@@ -131,18 +131,18 @@ async def _list_json(client) -> int:
     """The JSON list encoded page by page as it arrives, one account per line (each line
     what ``accounts show --json`` gives, on one line: the C encoder's speed, and a line
     to grep per account): 50,000 accounts never sit in memory as models, dicts or one
-    string at once. The pages are encoded in a forked worker while the next ones are read
-    where one can be forked, else here (cli/json_worker.py); the text reaches stdout only
+    string at once. The pages are encoded in forked workers while the next ones are read
+    where they can be forked, else here (cli/json_worker.py); the text reaches stdout only
     when the whole list was read: a failure part way still prints nothing but the error."""
     from ccm_tui.cli.json_worker import PageEncoder, SpooledEncoder
     from ccm_tui.cli.progress import list_progress
-    from ccm_tui.service.listing import account_pages, paging_gc
+    from ccm_tui.service.listing import paging_gc
 
-    encoder = PageEncoder.start() or SpooledEncoder()
+    encoder: PageEncoder | SpooledEncoder = PageEncoder.start() or SpooledEncoder()
     try:
         # The progress line (a terminal's stderr only) is gone before the list is printed.
         with list_progress() as progress, paging_gc() as page_done:
-            async for page in account_pages(client):
+            async for page in encoder.pages(client):
                 encoder.send(page)
                 progress.add(len(page))
                 page_done()

@@ -1,6 +1,7 @@
 """cli/json_worker: `accounts list --json` with its pages encoded in a forked worker prints
 exactly what encoding them in the command's own process prints; a page the bounds refuse, or
-a worker that dies, ends with one error and nothing printed."""
+a worker that dies, ends with one error and nothing printed. Pages go to two workers in turn
+and come out in order."""
 
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ async def test_the_worker_prints_what_the_command_s_own_process_prints(
     accounts = [_plain(1), _plain(2), _plain(3), HOSTILE, _plain(5), _plain(6), _plain(7)]
     by_worker, error = await _list(accounts, capsys)
     assert error is None and workers and workers[0] is not None
+    assert len(workers[0].workers) == 2  # 4 pages of 2: each worker encodes two
     monkeypatch.setenv(prefetch.OFF_ENV, "1")
     here, error = await _list(accounts, capsys)
     assert error is None and workers[-1] is None
@@ -90,13 +92,42 @@ async def test_a_page_too_deep_ends_with_the_same_error_and_nothing_printed(
     assert "nested more than" in str(error)
 
 
-async def test_a_worker_that_dies_ends_with_a_clear_error_and_nothing_printed(
+async def test_the_first_page_refused_is_the_error_whichever_worker_met_it(
         small_pages, workers, monkeypatch, capsys):
+    """Pages go to the workers in turn: the second worker meets page 2's error, the first
+    page 3's; the error said is page 2's, as the command's own process says it. (The
+    workers are forked from this process: they refuse with the patched json_block too.)"""
+    from ccm_tui.api.errors import MalformedResponse
+    from ccm_tui.service.listing import ListedPage
+
+    real_block = ListedPage.json_block
+
+    def refusing(self, separator):
+        names = [item["name"] for item, _, _ in self.items]
+        if any(name.startswith("refused") for name in names):
+            raise MalformedResponse(f"refused the page of {names}")
+        return real_block(self, separator)
+
+    monkeypatch.setattr(ListedPage, "json_block", refusing)
+    accounts = [_plain(1), _plain(2), dict(_plain(3), name="refused b"), _plain(4), _plain(5),
+                dict(_plain(6), name="refused c")]
+    by_worker, error = await _list(accounts, capsys)
+    assert len(workers[0].workers) == 2 and by_worker == ""
+    monkeypatch.setenv(prefetch.OFF_ENV, "1")
+    here, error_here = await _list(accounts, capsys)
+    assert here == "" and type(error) is type(error_here) is MalformedResponse
+    assert str(error) == str(error_here) and "refused b" in str(error)
+
+
+@pytest.mark.parametrize("which", [0, 1])
+async def test_a_worker_that_dies_ends_with_a_clear_error_and_nothing_printed(
+        small_pages, workers, monkeypatch, capsys, which):
     real_send = PageEncoder.send
 
     def send_then_die(self, page):
         real_send(self, page)
-        os.kill(self.pid, signal.SIGKILL)
+        if len(self.counts) == 2:  # each worker has had a page
+            os.kill(self.workers[which].pid, signal.SIGKILL)
 
     monkeypatch.setattr(PageEncoder, "send", send_then_die)
     out, error = await _list([_plain(i) for i in range(1, 8)], capsys)
@@ -110,11 +141,12 @@ def test_a_stdout_that_is_not_utf8_gets_the_text_decoded(small_pages, workers):
     encoder = PageEncoder.start()
     assert encoder is not None
     try:
-        from ccm_tui.service.listing import ListedPage
+        from ccm_tui.api.listcols import of_item
 
-        items = [_plain(1), _plain(2)]
-        body = json.dumps({"items": items}).encode()
-        encoder.send(ListedPage([(item, body, i) for i, item in enumerate(items)]))
+        items = [_plain(1), _plain(2), _plain(3)]
+        for part in (items[:2], items[2:]):  # a page for each worker
+            body = json.dumps({"items": part}).encode()
+            encoder.send([(of_item(item), body, i) for i, item in enumerate(part)])
         raw = io.BytesIO()
         stdout = io.TextIOWrapper(raw, encoding="latin-1", newline="\n")
         encoder.copy_to(stdout)
