@@ -3,7 +3,6 @@ and a message an operator can read; none ever shows a traceback or a secret."""
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from typing import Any
@@ -195,8 +194,8 @@ def message_from_body(text: str, content_type: str = "") -> str:
             r"<h1[^>]*>(.*?)</h1>", head, re.I | re.S
         )
         if m:
-            return _one_line(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))))[:300]
-        return _one_line(html.unescape(re.sub(r"<[^>]+>", " ", head)))[:300]
+            return _one_line(_unescape(re.sub(r"<[^>]+>", "", m.group(1))))[:300]
+        return _one_line(_unescape(re.sub(r"<[^>]+>", " ", head)))[:300]
     return _one_line(head[:4000])[:300]
 
 
@@ -221,3 +220,10 @@ def says_name_taken(message: str) -> bool:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def _unescape(text: str) -> str:
+    # html (its entity table: ~0.9 ms) only for an HTML error page, not at every start.
+    import html
+
+    return html.unescape(text)
