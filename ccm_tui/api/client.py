@@ -275,10 +275,10 @@ def wrong_shape(exc: ValidationError | WrongShape, default_loc: str, *, prefix: 
 _DEEP = object()  # marker: json.loads gave up (RecursionError)
 
 
-#: A surrogate escape or a UTF-8-encoded surrogate anywhere in a body (a cheap first look;
-#: valid pairs match too, and are then told apart by _has_surrogate).
 _acct_id_of_item: Callable[[dict[str, Any]], str] = itemgetter("acct_id")
 _acct_id_of_columns: Callable[[Columns], str] = itemgetter(0)
+#: A surrogate escape or a UTF-8-encoded surrogate anywhere in a body (a cheap first look;
+#: valid pairs match too, and are then told apart by _has_surrogate).
 _SURROGATE_HINT = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 

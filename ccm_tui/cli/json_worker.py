@@ -98,8 +98,7 @@ class PageEncoder:
         from ccm_tui.cli.output import JsonArrayWriter
 
         done = [worker.result() for worker in self.workers]
-        refused = [(seq, exc) for outcome in done if outcome[0] == "error"
-                   for seq, exc in [outcome[1]]]
+        refused = [outcome[1] for outcome in done if outcome[0] == "error"]  # (page, error)
         if refused:
             raise min(refused, key=lambda found: found[0])[1]
         if any(outcome[0] != "done" for outcome in done):
@@ -184,10 +183,11 @@ class _Worker:
         except Exception:  # noqa: BLE001 - unreadable: as lost
             outcome = None
         self.out.seek(0)
-        if (isinstance(outcome, tuple) and len(outcome) == 2
-                and (outcome[0] == "done" and os.waitstatus_to_exitcode(status) == 0
-                     or outcome[0] == "error" and isinstance(outcome[1][1], CcmError))):
-            return outcome
+        match outcome:
+            case ("done", list()) if os.waitstatus_to_exitcode(status) == 0:
+                return outcome
+            case ("error", (int(), CcmError())):
+                return outcome
         return ("lost", None)
 
     def close(self) -> None:
