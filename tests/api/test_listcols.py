@@ -17,6 +17,13 @@ from ccm_tui.api.client import _Raw
 from tests.api.test_fastjson import typed
 
 
+@pytest.fixture(autouse=True)
+def every_body_read_by_columns(monkeypatch):
+    """The pages here are small: the size below which a page is parsed whole is lifted, so
+    that the column reader is what these tests hold to the whole parse."""
+    monkeypatch.setattr(listcols, "FROM_BYTES", 0)
+
+
 def raw(body: bytes) -> _Raw:
     request = httpx.Request("GET", "https://ccm.example/v1/accounts")
     return _Raw(httpx.Response(200, content=body, request=request), "GET", "/v1/accounts")
@@ -122,9 +129,9 @@ def test_an_ordinary_page_is_read_without_the_whole_parse(monkeypatch):
         body = json.dumps({"items": items}, ensure_ascii=ensure_ascii).encode()
         got = listcols.decode(body)
         assert got == [listcols.of_item(i) for i in items]
-        monkeypatch.setattr(_Raw, "items", lambda self: pytest.fail("parsed whole"))
-        assert raw(body).columns() == got
-        monkeypatch.undo()
+        with monkeypatch.context() as patch:
+            patch.setattr(_Raw, "items", lambda self: pytest.fail("parsed whole"))
+            assert raw(body).columns() == got
 
 
 def test_without_msgspec_the_whole_parse_reads_the_page(monkeypatch):
@@ -135,3 +142,24 @@ def test_without_msgspec_the_whole_parse_reads_the_page(monkeypatch):
                                                                      None, None, None]]))
     assert outcome(columns, body) == outcome(whole, body)
     assert outcome(columns, body)[0] == "raises"
+
+
+def test_a_short_page_is_parsed_whole_and_msgspec_is_not_needed_for_it(monkeypatch):
+    """The first page the console asks for (100 accounts, ~60 KB) is parsed whole: msgspec
+    (~4 ms to import) is not on the way to the first rows. A page of 1000 is read by it."""
+    monkeypatch.undo()  # the real threshold
+    monkeypatch.setattr(listcols, "_decoder", None)
+    monkeypatch.setattr(listcols, "_make_decoder", lambda: pytest.fail("msgspec wanted"))
+    items = [{"acct_id": f"2f1c9a4e-3b7d-4c1e-9f0a-{i:012d}", "name": f"account {i}",
+              "roles": ["MANAGER", "READER"], "status": "ACTIVE", "account_status": "Active",
+              "component": "DEFAULT", "created_at": 1764547200000 + i,
+              "auth_configs": {"c": {"password": {"require_2fa": False}}},
+              "description": "x" * 300} for i in range(1000)]
+    short = json.dumps({"items": items[:100]}).encode()
+    assert len(short) < listcols.FROM_BYTES
+    assert listcols.decode(short) is None
+    assert raw(short).columns() == [listcols.of_item(i) for i in items[:100]]
+    monkeypatch.undo()
+    full = json.dumps({"items": items}).encode()
+    assert len(full) >= listcols.FROM_BYTES
+    assert listcols.decode(full) == [listcols.of_item(i) for i in items]
