@@ -520,9 +520,12 @@ class CcmClient:
         self.user = raw.model(User)
         return self.user
 
-    def cookies(self) -> list[Any]:
-        """The cookies the server set (http.cookiejar.Cookie objects), for take_over()."""
-        return list(self._http.cookies.jar)
+    def cookies(self) -> list[dict[str, Any]]:
+        """The cookies the server set, as plain values (each http.cookiejar.Cookie's
+        attributes), for take_over() in another process: unpickling Cookie objects there
+        imported http.cookiejar, urllib.request and email (~10 ms) on the console's way to
+        its first rows, long before its own HTTP client needs them."""
+        return [dict(vars(cookie)) for cookie in self._http.cookies.jar]
 
     def take_over(
         self,
@@ -541,8 +544,11 @@ class CcmClient:
         self.session_info = session_info
         self.user = user
         self._creds = (email, as_secret(password)) if email and password else None
-        for cookie in cookies:
-            self._http.cookies.jar.set_cookie(cookie)
+        from http.cookiejar import Cookie  # (httpx has imported it)
+
+        for state in cookies:
+            fields = {("rest" if key == "_rest" else key): value for key, value in state.items()}
+            self._http.cookies.jar.set_cookie(Cookie(**fields))
 
     def replay(self, record: RequestRecord) -> None:
         """Add a request made by the start-up helper to this client's log, as if made here."""

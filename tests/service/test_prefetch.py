@@ -195,6 +195,29 @@ async def test_an_adopted_session_makes_its_client_on_first_use(asgi_transport, 
     await session.close()
 
 
+async def test_the_helpers_cookies_travel_as_plain_values_and_are_sent_again(
+        asgi_transport, demo_credentials):
+    """The cookies the server set at the helper's login reach the console as plain values:
+    unpickling http.cookiejar.Cookie objects imported http.cookiejar, urllib.request and
+    email (~10 ms) before the first rows. The adopted client holds the same cookies."""
+    import pickle
+
+    settings, password, login, records = await _helper_login(asgi_transport, demo_credentials)
+    if not login["cookies"]:
+        pytest.fail("the emulator set no cookie at login: nothing here to check")
+    data = pickle.dumps(login, protocol=pickle.HIGHEST_PROTOCOL)
+    read = subprocess.run(
+        [sys.executable, "-c", "import pickle, sys; pickle.loads(sys.stdin.buffer.read()); "
+         "print(sorted(m for m in ('http.cookiejar', 'urllib.request', 'email') "
+         "if m in sys.modules))"], input=data, capture_output=True, check=True)
+    assert read.stdout.decode().strip() == "[]"
+    session = adopt_session(settings, pickle.loads(data), password=password,
+                            transport=asgi_transport, records=lambda sink: None)
+    await session.ready()
+    assert session.client.cookies() == login["cookies"]
+    await session.close()
+
+
 async def test_an_adopted_session_logs_in_again_when_its_token_is_refused(
         asgi_transport, demo_credentials, emulator):
     settings, password, login, _ = await _helper_login(asgi_transport, demo_credentials)
