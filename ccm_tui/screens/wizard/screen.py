@@ -272,6 +272,9 @@ class WizardScreen(SubmitMixin, AuthEditingMixin, ReviewMixin, PreviewMixin, Scr
             return
         self._store_current()
         if self.step == BASICS:
+            if self.form.is_empty():  # nothing typed or chosen: nothing to keep or to ask
+                self.dismiss(None)
+                return
             self.save_draft()
             self.app.push_screen(ConfirmLeave(), self._leave_answer)
             return

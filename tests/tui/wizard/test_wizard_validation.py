@@ -135,6 +135,37 @@ async def test_tls_step_explains_when_there_is_no_oauth(make_app):
         assert "has none" in str(wiz.query_one("#tls-none").render())
 
 
+async def test_escape_on_an_untouched_wizard_leaves_at_once(make_app, home):
+    """Nothing typed or chosen: Esc goes back to the list with no question, and no draft
+    is written. One character typed and the question is back (the next test)."""
+    from ccm_tui.screens.accounts import AccountsScreen
+    from ccm_tui.screens.wizard import WizardScreen
+    from ccm_tui.screens.wizard.modals import ConfirmLeave
+    from ccm_tui.service.drafts import load_draft
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_wizard(pilot)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen))
+        await type_text(pilot, "x")
+        await pilot.press("backspace")  # typed, then taken back: untouched again
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen))
+        await type_text(pilot, "x")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmLeave))
+        await pilot.press("n")  # stay
+        await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen))
+        await wait_for(pilot, lambda: load_draft() is not None)
+    draft = load_draft()
+    assert draft is not None and draft.name == "x"  # the one with something in it
+
+
 async def test_escape_on_first_step_asks_and_keeps_draft(make_app, home):
     from ccm_tui.screens.accounts import AccountsScreen
     from ccm_tui.screens.wizard.modals import ConfirmLeave
