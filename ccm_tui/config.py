@@ -39,7 +39,6 @@ from __future__ import annotations
 import os
 import shlex
 import stat
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -293,6 +292,8 @@ def load_config(path: Path | str | None = None) -> Config:
         raise ConfigError("cannot be read (permission denied)", path=p) from None
     except UnicodeDecodeError:
         raise ConfigError("is not UTF-8 text", path=p) from None
+    import tomllib  # (~2 ms of imports: only where there is a file to read)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
