@@ -52,6 +52,15 @@ def trim_imports() -> None:
             sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
+def follow_the_terminal(env: Any = os.environ) -> None:
+    """Forget COLUMNS and LINES in this process, just before the app starts: exported by a
+    shell profile or a wrapper, they pinned the console's size (the size is read through
+    shutil.get_terminal_size, which takes them before the terminal's own), and resizing the
+    window changed nothing. The console then always has the terminal's size."""
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
+
+
 class StartPlan:
     """What ``run_console`` hands to the app, and the demo server's handle."""
 
@@ -359,6 +368,7 @@ def run_console(options: Any) -> int:
             demo_login=start.take_prefetch if start.demo else None,
             prefetch=start.prefetch,
         )
+        follow_the_terminal()
         app.run(mouse=not opt("no_mouse"))
         return app.return_code or 0
     finally:
