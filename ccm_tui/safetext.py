@@ -106,6 +106,8 @@ def cell_width(text: str) -> int:
 
     For the CLI's plain tables; ``text`` should already have passed :func:`visible`.
     """
+    if text.isascii():  # every ASCII character is one column (none combines, none is wide)
+        return len(text)
     width = 0
     for ch in text:
         if unicodedata.combining(ch):

@@ -110,20 +110,27 @@ async def _with_session(args, settings, transport, handler, *extra) -> int:
 # ---------------------------------------------------------------------------- read-only
 
 async def _list(args, client) -> int:
+    """The accounts table: the console's rows, only the table's columns read from each page
+    (no model built: 50,000 accounts took 3.4 s and 250 MB as validated models)."""
+    from ccm_tui.cli.output import rows_table
     from ccm_tui.cli.progress import list_progress
-    from ccm_tui.service.listing import account_pages
+    from ccm_tui.gcpause import growth_frozen
+    from ccm_tui.service.listing import account_field_pages
 
     if args.json:
         return await _list_json(client)
-    accounts = []
-    with list_progress() as progress:  # shown on a terminal once a few pages have arrived
-        async for page in account_pages(client):
-            accounts.extend(page.accounts())
+    rows = []
+    # shown on a terminal once a few pages have arrived; the rows kept are not walked by
+    # the collector again and again while the list grows
+    with list_progress() as progress, growth_frozen() as page_kept:
+        async for page in account_field_pages(client):
+            rows += page.rows()
+            page_kept()
             progress.add(len(page))
-    if not accounts:
+    if not rows:
         print("no accounts")
     else:
-        print(account_table(accounts))
+        print(rows_table(rows))
     return EXIT_OK
 
 

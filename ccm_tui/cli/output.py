@@ -91,12 +91,13 @@ def format_table(rows: Sequence[Sequence[Any]], headers: Sequence[str] = TABLE_C
 def account_table(accounts: Sequence[Any]) -> str:
     from ccm_tui.service.accounts import rows_from_accounts
 
-    rows = [
-        (r.name, r.acct_id, r.roles_text, r.status, r.account_status, r.component,
-         r.created_local)
-        for r in rows_from_accounts(list(accounts))
-    ]
-    return format_table(rows)
+    return rows_table(rows_from_accounts(list(accounts)))
+
+
+def rows_table(rows: Sequence[Any]) -> str:
+    """The accounts table of AccountRow objects (service/accounts: the console's rows)."""
+    return format_table([(r.name, r.acct_id, r.roles_text, r.status, r.account_status,
+                          r.component, r.created_local) for r in rows])
 
 
 def account_details(account: Any) -> str:
