@@ -202,14 +202,17 @@ async def test_the_helpers_cookies_travel_as_plain_values_and_are_sent_again(
     email (~10 ms) before the first rows. The adopted client holds the same cookies."""
     import pickle
 
-    settings, password, login, records = await _helper_login(asgi_transport, demo_credentials)
+    import asyncio
+
+    settings, password, login, _ = await _helper_login(asgi_transport, demo_credentials)
     if not login["cookies"]:
         pytest.fail("the emulator set no cookie at login: nothing here to check")
     data = pickle.dumps(login, protocol=pickle.HIGHEST_PROTOCOL)
-    read = subprocess.run(
-        [sys.executable, "-c", "import pickle, sys; pickle.loads(sys.stdin.buffer.read()); "
-         "print(sorted(m for m in ('http.cookiejar', 'urllib.request', 'email') "
-         "if m in sys.modules))"], input=data, capture_output=True, check=True)
+    script = ("import pickle, sys; pickle.loads(sys.stdin.buffer.read()); "
+              "print(sorted(m for m in ('http.cookiejar', 'urllib.request', 'email') "
+              "if m in sys.modules))")
+    read = await asyncio.to_thread(subprocess.run, [sys.executable, "-c", script], input=data,
+                                   capture_output=True, check=True)
     assert read.stdout.decode().strip() == "[]"
     session = adopt_session(settings, pickle.loads(data), password=password,
                             transport=asgi_transport, records=lambda sink: None)

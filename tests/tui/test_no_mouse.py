@@ -4,48 +4,29 @@ selection keeps working over SSH; without the flag the same start does switch it
 
 from __future__ import annotations
 
-import fcntl
 import os
-import select
-import signal
-import struct
-import sys
-import termios
 import time
 
 import pytest
+from pty_console import LOGIN_READY as READY
+from pty_console import kill, read_some, spawn_console
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "forkpty"), reason="needs a POSIX pty")
 
 MOUSE_ON = (b"\x1b[?1000h", b"\x1b[?1003h", b"\x1b[?1006h")
-READY = b"Log in to Fortanix CCM"
 
 
 def run_console(home, *flags: str) -> bytes:
-    """Start ``python -m ccm_tui`` (login screen; nothing is contacted: no password, no
-    remembered token), wait for the first frame, quit with ctrl+q; all bytes written."""
-    env = dict(os.environ, CCM_TUI_HOME=str(home), TERM="xterm-256color", COLUMNS="80", LINES="24")
-    for name in ("NO_COLOR", "CCM_PASSWORD", "CCM_TOKEN", "CCM_URL", "CCM_EMAIL"):
-        env.pop(name, None)
-    argv = [sys.executable, "-m", "ccm_tui", "--server", "http://127.0.0.1:9",
-            "--email", "op@example.com", *flags]
-    pid, fd = os.forkpty()
-    if pid == 0:  # child
-        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        os.execvpe(sys.executable, argv, env)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    """Start the console on its login screen, wait for the first frame, quit with ctrl+q;
+    all bytes written."""
+    pid, fd = spawn_console(home, *flags)
     raw = b""
     status = None
     try:
         end = time.monotonic() + 30
         sent_quit = False
         while time.monotonic() < end:
-            ready, _, _ = select.select([fd], [], [], 0.05)
-            if ready:
-                try:
-                    raw += os.read(fd, 65536)
-                except OSError:
-                    pass
+            raw += read_some(fd)
             if READY in raw and not sent_quit:
                 # Mouse tracking is switched on (or not) before the first frame is painted
                 # (test_without_the_flag_mouse_tracking_is_on checks that order).
@@ -58,11 +39,7 @@ def run_console(home, *flags: str) -> bytes:
             raise AssertionError(f"the console did not start and quit: {raw[-300:]!r}")
     finally:
         if status is None or not os.WIFEXITED(status):
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
+            kill(pid)
         os.close(fd)
     assert READY in raw, raw[-300:]
     assert b"Traceback" not in raw
