@@ -8,6 +8,7 @@ go wrong can be produced on purpose."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pickle
 import subprocess
@@ -200,10 +201,6 @@ async def test_the_helpers_cookies_travel_as_plain_values_and_are_sent_again(
     """The cookies the server set at the helper's login reach the console as plain values:
     unpickling http.cookiejar.Cookie objects imported http.cookiejar, urllib.request and
     email (~10 ms) before the first rows. The adopted client holds the same cookies."""
-    import pickle
-
-    import asyncio
-
     settings, password, login, _ = await _helper_login(asgi_transport, demo_credentials)
     if not login["cookies"]:
         pytest.fail("the emulator set no cookie at login: nothing here to check")
