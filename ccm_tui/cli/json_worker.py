@@ -151,21 +151,13 @@ class _Worker:
                 os._exit(code)
         os.close(read_fd)
         os.close(err_write)
-        try:  # room for a page ahead (~0.6 MB) where the system allows it
-            import fcntl
-
-            fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, 1 << 20)
-        except (ImportError, AttributeError, OSError):
-            pass
+        prefetch.widen_pipe(write_fd)  # room for a page ahead
         return cls(pid, write_fd, err_read, out)
 
     def write(self, data: bytes) -> None:
-        view = memoryview(data)
-        try:
-            while view:
-                view = view[os.write(self._fd, view):]
-        except OSError:  # the worker is gone: result() says how
-            pass
+        from ccm_tui.service.prefetch import write_all
+
+        write_all(self._fd, data)  # (False: the worker is gone; result() says how)
 
     def result(self) -> tuple[str, Any]:
         """Wait for the worker to write everything: ``("done", [bytes of each page's
